@@ -1,0 +1,1 @@
+"""dpscan detectors: personal data, protection and policy checks over one file's data."""

@@ -1,0 +1,17 @@
+"""Policy flags raised on a file's result once its content has been judged."""
+
+from __future__ import annotations
+
+from scanner.results import PROTECTION_NONE, FileResult, Flag
+
+
+def apply_policy_flags(result: FileResult) -> None:
+    """Add the flags the school's data protection policy asks for.
+
+    Personal data must be password protected or encrypted when electronic: a file
+    holding personal data with protection ``none`` is ``unprotected_personal_data``.
+    """
+    if result.extension_mismatch:
+        result.add_flag(Flag.EXTENSION_MISMATCH)
+    if result.has_personal_data and result.protection == PROTECTION_NONE:
+        result.add_flag(Flag.UNPROTECTED_PERSONAL_DATA)

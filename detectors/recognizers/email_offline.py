@@ -1,0 +1,23 @@
+"""EMAIL_ADDRESS with presidio's recognizer, made to work offline.
+
+presidio validates the domain with ``tldextract.extract``, whose default extractor
+fetches the public suffix list over the network on first use.  This one uses the
+snapshot bundled with tldextract and never touches the network or a cache folder.
+"""
+
+from __future__ import annotations
+
+import tldextract
+from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+# No URLs: nothing to fetch.  No cache dir: nothing written to disk.
+OFFLINE_TLD_EXTRACT = tldextract.TLDExtract(
+    suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True
+)
+
+
+class OfflineEmailRecognizer(EmailRecognizer):
+    """presidio's EmailRecognizer with the domain check done against the bundled suffix list."""
+
+    def validate_result(self, pattern_text: str) -> bool:  # noqa: D102
+        return OFFLINE_TLD_EXTRACT(pattern_text).fqdn != ""

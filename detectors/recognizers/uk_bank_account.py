@@ -1,0 +1,30 @@
+"""UK_BANK_ACCOUNT: a sort code with an account number, near banking words."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+
+class UkBankAccountRecognizer(PatternRecognizer):
+    """Sort code (NN-NN-NN) and an 8-digit account number within a few words of each other.
+
+    A sort code and account pair has no public checksum (Pay.UK's modulus tables are
+    per bank), so the pattern needs context such as "sort code" or "account" to count.
+    """
+
+    PATTERNS = [
+        Pattern("sort code then account",
+                r"\b\d{2}[- ]\d{2}[- ]\d{2}\b\W{1,5}(?:[A-Za-z.:]+\W{1,3}){0,4}\d{8}\b", 0.4),
+        Pattern("account then sort code",
+                r"\b\d{8}\b\W{1,5}(?:[A-Za-z.:]+\W{1,3}){0,4}\d{2}[- ]\d{2}[- ]\d{2}\b", 0.4),
+    ]
+    CONTEXT = ["sort", "code", "account", "bank", "acc", "a/c", "bacs"]
+    COUNTRY_CODE = "uk"
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(
+            supported_entity="UK_BANK_ACCOUNT",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            supported_language=supported_language,
+        )

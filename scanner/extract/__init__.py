@@ -1,0 +1,57 @@
+"""Text extractors, one module per format, dispatched from one table.
+
+To read a new format: write ``scanner/extract/<format>.py`` with a function
+``extract_<format>(handle, max_chars) -> ExtractedText`` and add one
+:class:`Extractor` row to :data:`EXTRACTORS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from scanner.extract.base import EncryptedContent, ExtractedText
+from scanner.extract.docx import extract_docx
+from scanner.extract.pdf import extract_pdf
+from scanner.extract.text import extract_text
+from scanner.extract.xlsx import extract_xlsx
+from scanner.sniff import MIME_DOCX, MIME_XLSX
+
+ExtractFunction = Callable[[BinaryIO, int], ExtractedText]
+
+
+@dataclass(frozen=True, slots=True)
+class Extractor:
+    """One row of the extractor table: which content types a function reads."""
+
+    name: str
+    mimes: frozenset[str]
+    extract: ExtractFunction
+    # Matched on the top-level type ("text") when no exact mime matched.
+    mime_prefixes: frozenset[str] = frozenset()
+
+
+EXTRACTORS: tuple[Extractor, ...] = (
+    Extractor("pdf", frozenset({"application/pdf"}), extract_pdf),
+    Extractor("docx", frozenset({MIME_DOCX, "application/vnd.ms-word.document.macroenabled.12"}),
+              extract_docx),
+    Extractor("xlsx", frozenset({MIME_XLSX, "application/vnd.ms-excel.sheet.macroenabled.12"}),
+              extract_xlsx),
+    Extractor("text", frozenset({"application/csv", "application/json", "application/xml"}),
+              extract_text, mime_prefixes=frozenset({"text"})),
+)
+
+_BY_MIME = {mime: extractor for extractor in EXTRACTORS for mime in extractor.mimes}
+_BY_PREFIX = {prefix: extractor for extractor in EXTRACTORS for prefix in extractor.mime_prefixes}
+
+
+def extractor_for(mime: str) -> Extractor | None:
+    """The extractor that reads ``mime``, or None when dpscan cannot read its text yet."""
+    found = _BY_MIME.get(mime)
+    if found is None:
+        found = _BY_PREFIX.get(mime.split("/", 1)[0])
+    return found
+
+
+__all__ = ["EXTRACTORS", "EncryptedContent", "ExtractedText", "Extractor", "extractor_for"]

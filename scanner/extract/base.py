@@ -1,0 +1,63 @@
+"""What every extractor shares: its output record, its exceptions and a bounded text buffer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class EncryptedContent(Exception):
+    """The file's content is encrypted: it cannot be read without a password.
+
+    ``detail`` names the scheme (e.g. ``pdf_user_password``); it ends up as
+    ``protection_detail`` on the file's result.
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+@dataclass(slots=True)
+class ExtractedText:
+    """Text taken from one file, and what the extractor noticed on the way."""
+
+    text: str
+    truncated: bool = False
+    flags: list[str] = field(default_factory=list)
+    # Set when the file is encrypted but readable anyway (e.g. a PDF with only an
+    # owner password): protection stays "none" and this names the scheme.
+    protection_detail: str | None = None
+
+
+class TextBuffer:
+    """Collects text parts up to ``max_chars``, so a huge file cannot exhaust memory."""
+
+    def __init__(self, max_chars: int) -> None:
+        self.max_chars = max_chars
+        self._parts: list[str] = []
+        self._size = 0
+        self.truncated = False
+
+    @property
+    def full(self) -> bool:
+        """True once the limit is reached; extractors stop reading then."""
+        return self.truncated
+
+    def add(self, part: str) -> bool:
+        """Append ``part`` and a newline; return False once the buffer is full."""
+        if self.truncated:
+            return False
+        room = self.max_chars - self._size
+        if len(part) + 1 > room:
+            self._parts.append(part[: max(room, 0)])
+            self._size = self.max_chars
+            self.truncated = True
+            return False
+        self._parts.append(part)
+        self._parts.append("\n")
+        self._size += len(part) + 1
+        return True
+
+    def result(self, **kwargs: object) -> ExtractedText:
+        """The collected text as an :class:`ExtractedText`."""
+        return ExtractedText(text="".join(self._parts), truncated=self.truncated, **kwargs)

@@ -1,0 +1,60 @@
+"""Plain text and CSV, in whatever encoding the school's software wrote them."""
+
+from __future__ import annotations
+
+import codecs
+from typing import BinaryIO
+
+from charset_normalizer import from_bytes
+
+from scanner.extract.base import ExtractedText
+
+# Enough bytes for charset detection to be sure; detection over the whole of a
+# large file is slow and tells no more.
+_DETECT_BYTES = 256 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def detect_encoding(sample: bytes) -> str:
+    """Best guess at the encoding of ``sample``: BOM, then strict UTF-8, then charset-normalizer."""
+    for bom, name in _BOMS:
+        if sample.startswith(bom):
+            return name
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still UTF-8.
+        if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"
+    best = from_bytes(sample).best()
+    # cp1252 is what Windows in a UK school writes when it is not UTF-8.
+    return best.encoding if best is not None else "cp1252"
+
+
+def extract_text(handle: BinaryIO, max_chars: int) -> ExtractedText:
+    """Decode a text file (TXT, CSV, TSV, logs ...) up to ``max_chars`` characters."""
+    sample = handle.read(_DETECT_BYTES)
+    encoding = detect_encoding(sample)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    parts = [decoder.decode(sample)]
+    size = len(parts[0])
+    truncated = False
+    while size <= max_chars:
+        block = handle.read(1024 * 1024)
+        if not block:
+            parts.append(decoder.decode(b"", final=True))
+            break
+        parts.append(decoder.decode(block))
+        size += len(parts[-1])
+    text = "".join(parts)
+    if len(text) > max_chars or size > max_chars:
+        text, truncated = text[:max_chars], True
+    return ExtractedText(text=text, truncated=truncated)

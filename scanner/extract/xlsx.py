@@ -1,0 +1,56 @@
+"""Excel workbooks (XLSX/XLSM) with openpyxl in read-only mode: every sheet, row by row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import BinaryIO
+
+import openpyxl
+
+from scanner.extract.base import ExtractedText, TextBuffer
+
+_DEFAULT_SHEET_TITLE = re.compile(r"(?:Sheet|Feuil|Tabelle|Hoja)\s*\d*", re.IGNORECASE)
+
+
+def format_cell(value: object) -> str:
+    """A cell value as a person would read it (UK dates: day first)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def extract_xlsx(handle: BinaryIO, max_chars: int) -> ExtractedText:
+    """Text of every sheet: a ``# Sheet: name`` line (unless named Sheet1 ...), then rows.
+
+    Each row is one line of tab-separated cell values, as a person would read them.
+    """
+    workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    buffer = TextBuffer(max_chars)
+    try:
+        for sheet in workbook.worksheets:
+            # A named sheet ("Medical", "Year 6") says what its rows are; "Sheet1" says nothing
+            # and spaCy would take it for a name.
+            if not _DEFAULT_SHEET_TITLE.fullmatch(sheet.title) and not buffer.add(
+                f"# Sheet: {sheet.title}"
+            ):
+                break
+            for row in sheet.iter_rows(values_only=True):
+                cells = [format_cell(v) for v in row]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if cells and not buffer.add("\t".join(cells)):
+                    break
+            if buffer.full:
+                break
+    finally:
+        workbook.close()
+    return buffer.result()

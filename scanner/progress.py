@@ -1,0 +1,71 @@
+"""Progress display: a live bar on a terminal, plain log lines under cron, nothing with --quiet."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from scanner.results import STATUS_ERROR, FileResult, WalkError
+
+log = logging.getLogger("dpscan")
+
+# Under cron, one line every this many seconds is enough to show the scan is alive.
+LOG_EVERY_SECONDS = 30.0
+
+
+class _Counts:
+    def __init__(self) -> None:
+        self.files = 0
+        self.personal = 0
+        self.errors = 0
+
+    def add(self, item: FileResult | WalkError) -> None:
+        if isinstance(item, WalkError):
+            self.errors += 1
+            return
+        self.files += 1
+        self.personal += bool(item.entities)
+        self.errors += item.status == STATUS_ERROR
+
+    def line(self) -> str:
+        return f"{self.files} files, {self.personal} with personal data, {self.errors} errors"
+
+
+@contextmanager
+def make_progress(quiet: bool = False) -> Iterator[object]:
+    """A context giving a callback that takes each file's result as it arrives."""
+    counts = _Counts()
+    if quiet:
+        yield counts.add
+        return
+    if sys.stderr.isatty():
+        console = Console(stderr=True)
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task("Scanning")
+
+            def update(item: FileResult | WalkError) -> None:
+                counts.add(item)
+                bar.update(task, description=f"Scanning: {counts.line()}")
+
+            yield update
+        return
+    last = time.monotonic()
+
+    def log_line(item: FileResult | WalkError) -> None:
+        nonlocal last
+        counts.add(item)
+        if isinstance(item, WalkError):
+            log.warning("cannot read folder %s in %s: %s", item.path, item.root, item.error)
+        if time.monotonic() - last >= LOG_EVERY_SECONDS:
+            last = time.monotonic()
+            log.info("progress: %s", counts.line())
+
+    yield log_line
+    log.info("done: %s", counts.line())

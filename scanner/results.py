@@ -1,0 +1,145 @@
+"""Plain dataclasses that carry one scan's data from stage to stage.
+
+This is the leaf module of dpscan: every stage (walk, sniff, extract, detect,
+report) imports it and it imports nothing of dpscan's.  The field names of
+:class:`FileResult` and :class:`ScanSummary` are the public ``findings.json``
+contract: add fields, never rename or remove one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Entity type names are a public contract (findings.json, users' scripts).
+ENTITY_TYPES: tuple[str, ...] = (
+    "PERSON",
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "UK_NHS",
+    "UK_NINO",
+    "UK_UPN",
+    "UK_ULN",
+    "UK_POSTCODE",
+    "DATE_OF_BIRTH",
+    "UK_PASSPORT",
+    "UK_DRIVING_LICENCE",
+    "UK_BANK_ACCOUNT",
+    "IBAN_CODE",
+    "CREDIT_CARD",
+)
+
+# Protection verdicts (public contract).
+PROTECTION_NONE = "none"
+PROTECTION_ENCRYPTED = "encrypted"
+PROTECTION_UNKNOWN = "unknown"
+
+# Per-file status (public contract): what dpscan managed to do with the file.
+STATUS_SCANNED = "scanned"  # text extracted and analysed
+STATUS_NOT_READ = "not_read"  # listed with its type; no text extractor, or skipped by a limit
+STATUS_ENCRYPTED = "encrypted"  # content is encrypted, so it could not be read
+STATUS_ERROR = "error"  # reading failed; `error` says why
+
+
+class Flag:
+    """Flag names set on file records (public contract: never rename one)."""
+
+    EXTENSION_MISMATCH = "extension_mismatch"
+    UNREADABLE = "unreadable"
+    UNPROTECTED_PERSONAL_DATA = "unprotected_personal_data"
+    NO_TEXT_EXTRACTED = "no_text_extracted"
+    TOO_LARGE = "too_large"
+    TEXT_TRUNCATED = "text_truncated"
+    NON_UTF8_NAME = "non_utf8_name"
+    EMPTY_FILE = "empty_file"
+    NO_TEXT_LAYER = "no_text_layer"
+    SPECIAL_FILE = "special_file"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One masked example of a detected value; never the raw value."""
+
+    type: str
+    masked: str
+    score: float
+
+
+@dataclass(slots=True)
+class FileResult:
+    """Everything dpscan knows about one scanned file: one record of findings.json."""
+
+    path: str  # relative to root, "/" separators, undecodable bytes as \\xNN
+    root: str
+    size: int | None = None
+    modified: str | None = None  # ISO 8601, UTC
+    mime: str | None = None
+    extension_mismatch: bool = False
+    protection: str = PROTECTION_UNKNOWN
+    protection_detail: str | None = None
+    entities: dict[str, int] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+    special_categories: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    error: str | None = None
+    # Extensions to the issue-2 contract.
+    status: str = STATUS_NOT_READ
+    extractor: str | None = None
+    text_chars: int = 0
+    seconds: float = 0.0
+
+    @property
+    def has_personal_data(self) -> bool:
+        """True when any entity was detected in the file."""
+        return bool(self.entities)
+
+    def add_flag(self, flag: str) -> None:
+        """Add ``flag`` once, keeping the order flags were raised in."""
+        if flag not in self.flags:
+            self.flags.append(flag)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as plain JSON-ready data."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class WalkError:
+    """A folder or entry the crawl could not enter or list."""
+
+    root: str
+    path: str
+    error: str
+
+
+@dataclass(slots=True)
+class ScanSummary:
+    """The ``scan`` block of findings.json."""
+
+    tool: str
+    version: str
+    started: str
+    finished: str | None
+    roots: list[str]
+    files_seen: int = 0
+    files_scanned: int = 0
+    errors: int = 0
+    files_with_personal_data: int = 0
+    walk_errors: list[WalkError] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as plain JSON-ready data."""
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """A whole scan: its summary and one record per file, in walk order."""
+
+    scan: ScanSummary
+    files: list[FileResult]
+
+    def to_dict(self) -> dict[str, Any]:
+        """findings.json as plain data."""
+        return {"scan": self.scan.to_dict(), "files": [f.to_dict() for f in self.files]}
