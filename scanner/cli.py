@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from detectors.settings import DEFAULT_SPACY_MODEL, ModelNotInstalled, ensure_model_installed
-from reports import REPORT_WRITERS
+from reports import REPORT_WRITERS, make_private_dir
 from scanner import __version__
 from scanner.config import MIB, Limits, ScanConfig
 from scanner.progress import make_progress
@@ -47,9 +47,9 @@ def _parse_formats(_ctx: click.Context, _param: click.Parameter, value: str) -> 
 def _prepare_out_dir(out: Path) -> Path:
     """Create the output folder (owner-only) and prove it is writable before scanning."""
     try:
-        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dir(out)
     except OSError as exc:
-        raise ConfigError(f"cannot create output folder {out}: {exc.strerror}") from exc
+        raise ConfigError(f"cannot create output folder {out}: {exc.strerror or exc}") from exc
     if not out.is_dir() or not os.access(out, os.W_OK | os.X_OK):
         raise ConfigError(f"output folder {out} is not a writable folder")
     return out

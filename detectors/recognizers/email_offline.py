@@ -20,4 +20,8 @@ class OfflineEmailRecognizer(EmailRecognizer):
     """presidio's EmailRecognizer with the domain check done against the bundled suffix list."""
 
     def validate_result(self, pattern_text: str) -> bool:  # noqa: D102
-        return OFFLINE_TLD_EXTRACT(pattern_text).fqdn != ""
+        parts = OFFLINE_TLD_EXTRACT(pattern_text)
+        # The suffix list has a wildcard rule "*.sch.uk", so "office@school.sch.uk" has no
+        # registrable domain by the list's letter; a host of three or more labels that is
+        # all suffix is still a real mail domain.
+        return parts.fqdn != "" or parts.suffix.count(".") >= 2

@@ -13,6 +13,14 @@ from scanner.extract.base import ExtractedText
 # large file is slow and tells no more.
 _DETECT_BYTES = 256 * 1024
 
+# charset-normalizer's names for single-byte Latin code pages.
+_LATIN_SINGLE_BYTE = frozenset({
+    "cp1250", "cp1252", "cp1254", "cp1257", "cp437", "cp850", "cp858", "latin_1",
+    "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13",
+    "iso8859_14", "iso8859_15", "iso8859_16", "mac_roman", "mac_latin2", "mac_iceland",
+    "mac_turkish",
+})
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -35,7 +43,14 @@ def detect_encoding(sample: bytes) -> str:
         if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
             return "utf-8"
     best = from_bytes(sample).best()
-    # cp1252 is what Windows in a UK school writes when it is not UTF-8.
+    if best is None or best.encoding in _LATIN_SINGLE_BYTE:
+        # Short Western text is ambiguous among the Latin code pages (a "£" reads as
+        # "Ł" in cp1250).  Windows in a UK school writes cp1252, so it wins among them.
+        try:
+            sample.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
     return best.encoding if best is not None else "cp1252"
 
 

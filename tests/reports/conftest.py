@@ -1,0 +1,217 @@
+"""Fixtures for the report tests: ScanResults built by hand, full of hostile names.
+
+Reports read only a ScanResult, so no file needs to exist on disk for them.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from scanner.results import (
+    PROTECTION_ENCRYPTED,
+    PROTECTION_NONE,
+    PROTECTION_UNKNOWN,
+    STATUS_ENCRYPTED,
+    STATUS_ERROR,
+    STATUS_NOT_READ,
+    STATUS_SCANNED,
+    Evidence,
+    FileResult,
+    Flag,
+    ScanResult,
+    ScanSummary,
+    WalkError,
+)
+
+SCRIPT_NAME = "<script>alert(1)</script>.txt"
+HYPERLINK_NAME = '=HYPERLINK("http://x","y").csv'
+PLUS_NAME = "+cmd.xlsx"
+AT_NAME = "@SUM(1).docx"
+NEWLINE_NAME = "line one\nline two.txt"
+CONTROL_NAME = "ctrl\x01char.txt"
+MINUS_NAME = "-2+3.txt"
+TAB_NAME = "\tTAB.txt"
+ERROR_CODE_NAME = "#N/A"
+BIDI_NAME = "invoice\u202etxt.exe"
+CLEAN_NAME = "clean.txt"
+IMG_ERROR = "<img src=x onerror=alert(1)> permission denied"
+# A type a detector might add before ENTITY_TYPES knows it.
+EXTRA_TYPE = "UK_CHI"
+
+
+def build_hostile_result() -> ScanResult:
+    """A scan of 11 files whose names and messages try to break every report."""
+    root = "/srv/<share>/staff"
+    files = [
+        FileResult(
+            path=SCRIPT_NAME,
+            root=root,
+            size=120,
+            modified="2024-03-01T12:34:56+00:00",
+            mime="text/plain",
+            protection=PROTECTION_NONE,
+            entities={"PERSON": 2, "EMAIL_ADDRESS": 1},
+            evidence=[
+                Evidence("PERSON", "J*** S****", 0.85),
+                Evidence("EMAIL_ADDRESS", "j***@school.org", 1.0),
+            ],
+            flags=[Flag.UNPROTECTED_PERSONAL_DATA],
+            status=STATUS_SCANNED,
+            extractor="text",
+            text_chars=100,
+        ),
+        FileResult(
+            path=HYPERLINK_NAME,
+            root=root,
+            size=2048,
+            modified="2024-06-01T10:00:00+01:00",  # BST: 09:00 UTC
+            mime="text/csv",
+            protection=PROTECTION_NONE,
+            entities={"UK_NHS": 4, "DATE_OF_BIRTH": 1},
+            evidence=[
+                Evidence("UK_NHS", "943 *** 5919", 1.0),
+                Evidence("DATE_OF_BIRTH", "=1+1", 0.6),
+            ],
+            special_categories=["health"],
+            flags=[Flag.UNPROTECTED_PERSONAL_DATA],
+            status=STATUS_SCANNED,
+        ),
+        FileResult(
+            path=PLUS_NAME,
+            root=root,
+            size=4096,
+            modified="2023-12-31T23:59:59Z",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            protection=PROTECTION_ENCRYPTED,
+            protection_detail="ECMA-376 agile encryption",
+            status=STATUS_ENCRYPTED,
+        ),
+        FileResult(
+            path=AT_NAME,
+            root=root,
+            size=10,
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            protection=PROTECTION_UNKNOWN,
+            flags=[Flag.UNREADABLE],
+            error=IMG_ERROR,
+            status=STATUS_ERROR,
+        ),
+        FileResult(
+            path=NEWLINE_NAME,
+            root=root,
+            size=0,
+            modified="2024-01-02T03:04:05+00:00",
+            mime="text/plain",
+            protection=PROTECTION_NONE,
+            flags=[Flag.EMPTY_FILE, Flag.NO_TEXT_EXTRACTED],
+            status=STATUS_SCANNED,
+        ),
+        FileResult(
+            path=CONTROL_NAME,
+            root=root,
+            size=50,
+            modified="2024-02-02T00:00:00+00:00",
+            mime="text/plain",
+            protection=PROTECTION_UNKNOWN,
+            entities={"DATE_OF_BIRTH": 1, EXTRA_TYPE: 1},
+            evidence=[Evidence("DATE_OF_BIRTH", "**/**/2011", 0.7)],
+            flags=[Flag.NON_UTF8_NAME],
+            status=STATUS_SCANNED,
+        ),
+        FileResult(
+            path=MINUS_NAME, root=root, size=3, protection=PROTECTION_NONE, status=STATUS_SCANNED
+        ),
+        FileResult(
+            path=TAB_NAME, root=root, size=3, protection=PROTECTION_NONE, status=STATUS_SCANNED
+        ),
+        FileResult(
+            path=ERROR_CODE_NAME,
+            root=root,
+            size=3,
+            protection=PROTECTION_NONE,
+            status=STATUS_NOT_READ,
+        ),
+        FileResult(
+            path=BIDI_NAME,
+            root=root,
+            size=9,
+            mime="application/x-dosexec",
+            extension_mismatch=True,
+            protection=PROTECTION_UNKNOWN,
+            flags=[Flag.EXTENSION_MISMATCH],
+            status=STATUS_NOT_READ,
+        ),
+        FileResult(
+            path=CLEAN_NAME,
+            root=root,
+            size=5,
+            modified="2024-04-04T04:04:04+00:00",
+            mime="text/plain",
+            protection=PROTECTION_NONE,
+            status=STATUS_SCANNED,
+        ),
+    ]
+    summary = ScanSummary(
+        tool="dpscan",
+        version="0.1.0",
+        started="2024-07-01T08:00:00+00:00",
+        finished="2024-07-01T08:05:00+00:00",
+        roots=[root],
+        files_seen=len(files),
+        files_scanned=7,
+        errors=1,
+        files_with_personal_data=3,
+        walk_errors=[
+            WalkError(root=root, path="<b>HR</b>", error="[Errno 13] Permission denied"),
+            WalkError(root=root, path="=cmd|' /C calc'!A0", error="[Errno 2] vanished"),
+        ],
+        settings={"max_file_bytes": 50_000_000, "detectors": ["uk", "spacy"]},
+    )
+    return ScanResult(scan=summary, files=files)
+
+
+@pytest.fixture
+def hostile_result() -> ScanResult:
+    """A fresh hostile ScanResult for each test (tests may mutate it)."""
+    return build_hostile_result()
+
+
+@pytest.fixture
+def empty_result() -> ScanResult:
+    """A scan that saw no files at all."""
+    return ScanResult(
+        scan=ScanSummary(
+            tool="dpscan",
+            version="0.1.0",
+            started="2024-07-01T08:00:00+00:00",
+            finished=None,
+            roots=["/empty"],
+        ),
+        files=[],
+    )
+
+
+@pytest.fixture
+def names() -> SimpleNamespace:
+    """The hostile strings used in :func:`build_hostile_result`, by name.
+
+    A fixture rather than ``from conftest import ...``: another conftest.py
+    may own the module name ``conftest``.
+    """
+    return SimpleNamespace(
+        script=SCRIPT_NAME,
+        hyperlink=HYPERLINK_NAME,
+        plus=PLUS_NAME,
+        at=AT_NAME,
+        newline=NEWLINE_NAME,
+        control=CONTROL_NAME,
+        minus=MINUS_NAME,
+        tab=TAB_NAME,
+        error_code=ERROR_CODE_NAME,
+        bidi=BIDI_NAME,
+        clean=CLEAN_NAME,
+        img_error=IMG_ERROR,
+        extra_type=EXTRA_TYPE,
+    )

@@ -1,0 +1,143 @@
+"""Each extractor on files built here: text, encodings, docx parts, xlsx sheets, pdf."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+
+import docx
+import openpyxl
+import pytest
+from fpdf import FPDF
+
+from scanner.extract import EncryptedContent, extractor_for
+from scanner.extract.docx import extract_docx
+from scanner.extract.pdf import extract_pdf
+from scanner.extract.text import detect_encoding, extract_text
+from scanner.extract.xlsx import extract_xlsx
+from scanner.results import Flag
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("Zoë £5".encode(), "utf-8"),
+        (codecs.BOM_UTF8 + "Zoë".encode(), "utf-8-sig"),
+        ("Zoë £5".encode("utf-16"), "utf-16"),
+    ],
+)
+def test_detect_encoding(data: bytes, encoding: str) -> None:
+    assert detect_encoding(data) == encoding
+
+
+def test_cp1252_csv_decodes_pound_and_accents() -> None:
+    data = "Name,Fee\nZoë Brontë,£12.50\nRenée Côté,£3\n".encode("cp1252")
+    text = extract_text(io.BytesIO(data), 10_000).text
+    assert "Zoë Brontë,£12.50" in text and "Renée Côté" in text
+
+
+def test_text_truncates_at_limit() -> None:
+    result = extract_text(io.BytesIO(b"a" * 5000), 1000)
+    assert result.truncated and len(result.text) == 1000
+
+
+def test_docx_reads_body_tables_headers_and_footers() -> None:
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "Header: office@school.example"
+    document.sections[0].footer.paragraphs[0].text = "Footer: confidential"
+    document.add_paragraph("Medical register")
+    table = document.add_table(rows=2, cols=3)
+    for col, value in enumerate(["Name", "NHS number", "Condition"]):
+        table.cell(0, col).text = value
+    for col, value in enumerate(["Amelia Jones", "999 000 0018", "Asthma"]):
+        table.cell(1, col).text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    buffer.seek(0)
+    text = extract_docx(buffer, 100_000).text
+    lines = text.splitlines()
+    assert lines[0] == "Header: office@school.example"
+    assert "Amelia Jones\t999 000 0018\tAsthma" in lines
+    assert lines[-1] == "Footer: confidential"
+
+
+def test_xlsx_reads_every_sheet_with_uk_dates() -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Surname", "DOB", "Year"])
+    sheet.append(["JONES", dt.datetime(2015, 3, 2), 4.0])
+    staff = workbook.create_sheet("Staff")
+    staff.append(["Name", "NI number"])
+    staff.append(["Sam Patel", "JZ 49 01 27 B"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    text = extract_xlsx(buffer, 100_000).text
+    assert text.splitlines() == [
+        "Surname\tDOB\tYear",
+        "JONES\t02/03/2015\t4",
+        "# Sheet: Staff",
+        "Name\tNI number",
+        "Sam Patel\tJZ 49 01 27 B",
+    ]
+
+
+def _pdf(text: str, **encryption: str) -> io.BytesIO:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 10, text)
+    if encryption:
+        pdf.set_encryption(**encryption)
+    return io.BytesIO(bytes(pdf.output()))
+
+
+def test_pdf_text() -> None:
+    result = extract_pdf(_pdf("Consent form for Oliver Smith, DOB 03/02/2016"), 100_000)
+    assert "Consent form for Oliver Smith, DOB 03/02/2016" in result.text
+    assert result.protection_detail is None
+
+
+def test_pdf_with_user_password_is_encrypted_content() -> None:
+    with pytest.raises(EncryptedContent) as caught:
+        extract_pdf(_pdf("secret", owner_password="owner", user_password="user"), 100_000)
+    assert caught.value.detail == "pdf_user_password"
+
+
+def test_pdf_with_owner_password_only_is_readable() -> None:
+    result = extract_pdf(_pdf("Readable by all", owner_password="owner"), 100_000)
+    assert "Readable by all" in result.text
+    assert result.protection_detail == "pdf_owner_password_only"
+
+
+def test_pdf_without_text_layer_is_flagged() -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(10, 10, 50, 50)
+    result = extract_pdf(io.BytesIO(bytes(pdf.output())), 100_000)
+    assert result.text.strip() == "" and Flag.NO_TEXT_LAYER in result.flags
+
+
+@pytest.mark.parametrize(
+    ("mime", "name"),
+    [
+        ("application/pdf", "pdf"),
+        ("text/plain", "text"),
+        ("text/csv", "text"),
+        ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    ],
+)
+def test_extractor_table(mime: str, name: str) -> None:
+    extractor = extractor_for(mime)
+    assert extractor is not None and extractor.name == name
+
+
+def test_no_extractor_for_images() -> None:
+    assert extractor_for("image/png") is None
+
+
+def test_cyrillic_cp1251_is_not_forced_to_cp1252() -> None:
+    data = ("Привет, это письмо родителям ученика. " * 20).encode("cp1251")
+    assert "Привет" in extract_text(io.BytesIO(data), 100_000).text
