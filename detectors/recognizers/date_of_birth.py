@@ -147,7 +147,7 @@ def _in_dob_column(
     header_no = line_no
     while header_no > 0:
         previous = text[line_starts[header_no - 1]: line_starts[header_no]].strip()
-        if delimiter not in previous or previous.startswith("# Sheet:"):
+        if delimiter not in previous:
             break
         header_no -= 1
     if header_no == line_no:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import BinaryIO
 
 import openpyxl
 
 from scanner.extract.base import ExtractedText, TextBuffer
-
-_DEFAULT_SHEET_TITLE = re.compile(r"(?:Sheet|Feuil|Tabelle|Hoja)\s*\d*", re.IGNORECASE)
 
 
 def format_cell(value: object) -> str:
@@ -29,7 +26,7 @@ def format_cell(value: object) -> str:
 
 
 def extract_xlsx(handle: BinaryIO, max_chars: int) -> ExtractedText:
-    """Text of every sheet: a ``# Sheet: name`` line (unless named Sheet1 ...), then rows.
+    """Text of every sheet, sheets separated by a blank line.
 
     Each row is one line of tab-separated cell values, as a person would read them.
     """
@@ -37,11 +34,9 @@ def extract_xlsx(handle: BinaryIO, max_chars: int) -> ExtractedText:
     buffer = TextBuffer(max_chars)
     try:
         for sheet in workbook.worksheets:
-            # A named sheet ("Medical", "Year 6") says what its rows are; "Sheet1" says nothing
-            # and spaCy would take it for a name.
-            if not _DEFAULT_SHEET_TITLE.fullmatch(sheet.title) and not buffer.add(
-                f"# Sheet: {sheet.title}"
-            ):
+            # A blank line between sheets ends one table before the next begins.  Sheet
+            # titles stay out of the text: spaCy takes "Sheet" or "Budget" for a name.
+            if sheet is not workbook.worksheets[0] and not buffer.add(""):
                 break
             for row in sheet.iter_rows(values_only=True):
                 cells = [format_cell(v) for v in row]

@@ -41,6 +41,9 @@ def _types(detector: PersonalDataDetector, text: str) -> dict[str, int]:
         ("DOB 2016-02-03", "DATE_OF_BIRTH", 1),
         ("Oliver was born on 3rd March 2015 in Leeds", "DATE_OF_BIRTH", 1),
         ("D.O.B.: 31/02/2016", "DATE_OF_BIRTH", 0),  # no such date
+        ("Passport number: 682409759", "UK_PASSPORT", 1),
+        ("Passport no. AB1234567", "UK_PASSPORT", 1),
+        ("Order reference 682409759", "UK_PASSPORT", 0),  # nine digits, no passport context
         ("Sort code 20-00-00 account number 12345678", "UK_BANK_ACCOUNT", 1),
         ("IBAN GB82 WEST 1234 5698 7654 32", "IBAN_CODE", 1),
         ("IBAN GB82 WEST 1234 5698 7654 33", "IBAN_CODE", 0),

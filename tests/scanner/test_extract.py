@@ -77,7 +77,7 @@ def test_xlsx_reads_every_sheet_with_uk_dates() -> None:
     assert text.splitlines() == [
         "Surname\tDOB\tYear",
         "JONES\t02/03/2015\t4",
-        "# Sheet: Staff",
+        "",
         "Name\tNI number",
         "Sam Patel\tJZ 49 01 27 B",
     ]
