@@ -50,15 +50,55 @@ def split_text(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     return chunks
 
 
-def _plausible_person(value: str) -> bool:
-    # spaCy tags stray numbers, codes and addresses as people: a name has letters only.
-    stripped = value.strip()
-    return (
-        len(stripped) >= 3
-        and not _DIGIT.search(stripped)
-        and "@" not in stripped
-        and any(ch.isalpha() for ch in stripped)
+# Words spaCy tags as people in school documents that never are on their own.
+_NOT_NAMES = frozenset({
+    "dear", "regards", "mr", "mrs", "miss", "ms", "mx", "dr", "sir", "madam", "head",
+    "headteacher", "teacher", "parent", "parents", "carer", "carers", "pupil", "pupils",
+    "child", "children", "class", "year", "reception", "nursery", "governor", "governors",
+    "office", "school", "team", "staff", "thanks", "sheet", "dob", "nhs", "upn", "uln",
+})
+_TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "master", "prof", "rev"})
+# School acronyms that stay upper case when ALL-CAPS words are recased for NER.
+_ACRONYMS = frozenset({
+    "NHS", "UPN", "ULN", "DOB", "SEN", "SEND", "SENCO", "SENDCO", "EHCP", "FSM", "LAC", "CLA",
+    "DSL", "MASH", "CAMHS", "DBS", "HMRC", "ADHD", "ASD", "EAL", "CPOMS", "PTA", "ICT", "UK",
+    "GDPR", "DPO", "IAR", "PEP", "IHCP", "IHP", "GP", "PE", "RE", "PSHE", "SATS", "KS1", "KS2",
+    "EYFS", "MIS", "SIMS", "LA", "DFE", "OFSTED", "CEO", "CIN", "CP", "PP", "TA", "HLTA",
+})
+_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’-]{2,}\b")
+
+
+def recase_for_ner(text: str) -> str:
+    """``text`` with ALL-CAPS words in Title case, for spaCy only; same length and offsets.
+
+    MIS exports and registers write surnames in capitals ("JONES Amelia"), which the
+    small English model does not take for names; headings in capitals ("MEDICAL
+    REGISTER") it takes for organisations or names at random.  Title case reads both
+    the way a person would.  Known acronyms keep their capitals.
+    """
+    return _CAPS_WORD.sub(
+        lambda m: m.group(0) if m.group(0) in _ACRONYMS else m.group(0).capitalize(), text
     )
+
+
+def plausible_person(value: str) -> bool:
+    """True when a PERSON span from spaCy can be a name: capitalised letters, no digits."""
+    stripped = " ".join(value.split())
+    words = stripped.split()
+    if len(stripped) < 2 or _DIGIT.search(stripped) or "@" in stripped or len(words) > 6:
+        return False
+    if not any(ch.isupper() for ch in stripped):
+        return False  # names are written with capitals; lower-case spans are words
+    meaningful = [w for w in words if w.lower().strip(".,") not in _TITLES]
+    if not meaningful:
+        return False
+    return not (len(meaningful) == 1 and meaningful[0].lower().strip(".,'") in _NOT_NAMES)
+
+
+def person_key(value: str) -> str:
+    """A normalised name for counting distinct people ("Mrs S. JONES" -> "s jones")."""
+    words = [w.strip(".,'").lower() for w in value.split()]
+    return " ".join(w for w in words if w and w not in _TITLES)
 
 
 # presidio logs every recognizer it loads and every spaCy label it does not map, per
@@ -103,17 +143,20 @@ class PersonalDataDetector:
         for offset, chunk in split_text(text):
             if not chunk.strip():
                 continue
+            # spaCy reads a recased copy; patterns and context read the original.
+            artifacts = self.analyzer.nlp_engine.process_text(recase_for_ner(chunk), "en")
             results = self.analyzer.analyze(
                 text=chunk,
                 language="en",
                 entities=self.entities,
                 score_threshold=self._min_threshold,
+                nlp_artifacts=artifacts,
             )
             for result in results:
                 if result.score < self.settings.threshold(result.entity_type):
                     continue
                 value = chunk[result.start:result.end]
-                if result.entity_type == "PERSON" and not _plausible_person(value):
+                if result.entity_type == "PERSON" and not plausible_person(value):
                     continue
                 result.start += offset
                 result.end += offset
@@ -122,19 +165,30 @@ class PersonalDataDetector:
 
     def detect(self, text: str) -> Detection:
         """Counts per entity type and masked evidence for ``text``."""
-        counts: Counter[str] = Counter()
-        best: dict[tuple[str, str], float] = {}
-        for result, value in self.analyze(text):
-            counts[result.entity_type] += 1
-            key = (result.entity_type, mask_value(result.entity_type, value))
-            best[key] = max(best.get(key, 0.0), result.score)
-        evidence: list[Evidence] = []
-        per_type: Counter[str] = Counter()
-        for (entity_type, masked), score in sorted(
-            best.items(), key=lambda item: (ENTITY_TYPES.index(item[0][0]), -item[1])
-        ):
-            if per_type[entity_type] < self.settings.evidence_per_type:
-                per_type[entity_type] += 1
-                evidence.append(Evidence(type=entity_type, masked=masked, score=round(score, 2)))
-        ordered = {t: counts[t] for t in ENTITY_TYPES if counts[t]}
-        return Detection(entities=ordered, evidence=evidence)
+        found = [(r.entity_type, value, r.score) for r, value in self.analyze(text)]
+        return summarise(found, self.settings.evidence_per_type)
+
+
+def summarise(found: list[tuple[str, str, float]], evidence_per_type: int = 3) -> Detection:
+    """Counts per type and up to ``evidence_per_type`` distinct masked examples of each.
+
+    ``found`` holds (entity type, raw value, score); the raw values go no further.
+    """
+    counts: Counter[str] = Counter()
+    best: dict[tuple[str, str], float] = {}
+    for entity_type, value, score in found:
+        counts[entity_type] += 1
+        key = (entity_type, mask_value(entity_type, value))
+        best[key] = max(best.get(key, 0.0), score)
+    evidence: list[Evidence] = []
+    per_type: Counter[str] = Counter()
+    rank = {t: i for i, t in enumerate(ENTITY_TYPES)}
+    for (entity_type, masked), score in sorted(
+        best.items(), key=lambda item: (rank.get(item[0][0], len(rank)), -item[1])
+    ):
+        if per_type[entity_type] < evidence_per_type:
+            per_type[entity_type] += 1
+            evidence.append(Evidence(type=entity_type, masked=masked, score=round(score, 2)))
+    ordered = {t: counts[t] for t in ENTITY_TYPES if counts[t]}
+    ordered.update({t: n for t, n in counts.items() if t not in ordered})
+    return Detection(entities=ordered, evidence=evidence)

@@ -13,7 +13,7 @@ import os
 import time
 from typing import BinaryIO
 
-from detectors.personal_data import PersonalDataDetector
+from detectors.content import ContentDetector
 from detectors.policy import apply_policy_flags
 from detectors.protection import check_protection
 from scanner.config import ScanConfig
@@ -60,7 +60,7 @@ def _fail(result: FileResult, message: str) -> FileResult:
     return result
 
 
-def scan_file(entry: FileEntry, config: ScanConfig, detector: PersonalDataDetector) -> FileResult:
+def scan_file(entry: FileEntry, config: ScanConfig, detector: ContentDetector) -> FileResult:
     """Sniff, check protection, extract and detect one file; never raises for a bad file."""
     started = time.perf_counter()
     result = FileResult(
@@ -92,7 +92,7 @@ def _scan_open_file(
     handle: BinaryIO,
     entry: FileEntry,
     config: ScanConfig,
-    detector: PersonalDataDetector,
+    detector: ContentDetector,
     result: FileResult,
 ) -> None:
     size = os.fstat(handle.fileno()).st_size
@@ -140,7 +140,12 @@ def _scan_open_file(
     if extracted.truncated:
         result.add_flag(Flag.TEXT_TRUNCATED)
     result.text_chars = len(extracted.text)
-    detection = detector.detect(extracted.text)
-    result.entities = detection.entities
-    result.evidence = detection.evidence
+    findings = detector.detect(extracted.text, extracted.tables)
+    result.entities = findings.entities
+    result.evidence = findings.evidence
+    result.data_subjects = findings.data_subjects
+    result.special_categories = findings.special_categories
+    result.special_category_evidence = findings.special_category_evidence
+    result.columns = findings.columns
+    result.ner_chars = findings.ner_chars
     result.status = STATUS_SCANNED

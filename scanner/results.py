@@ -87,6 +87,15 @@ class FileResult:
     extractor: str | None = None
     text_chars: int = 0
     seconds: float = 0.0
+    # People the file holds data about: rows with personal data in tables, plus
+    # distinct names in the prose (at least 1 when anything personal was found).
+    data_subjects: int = 0
+    # Per special category, the phrases or column headings that decided it.
+    special_category_evidence: dict[str, list[str]] = field(default_factory=dict)
+    # Table column headings dpscan recognised, and what it took each to hold.
+    columns: dict[str, str] = field(default_factory=dict)
+    # Characters of text that went through spaCy NER.
+    ner_chars: int = 0
 
     @property
     def has_personal_data(self) -> bool:

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from detectors.personal_data import PersonalDataDetector
+from detectors.content import ContentDetector
 from scanner import __version__
 from scanner.config import ScanConfig
 from scanner.pipeline import scan_file
@@ -38,7 +38,7 @@ _worker_state: dict[str, object] = {}
 def _init_worker(config: ScanConfig) -> None:
     # Each worker loads the spaCy model once and keeps it for every file it scans.
     _worker_state["config"] = config
-    _worker_state["detector"] = PersonalDataDetector(config.detection)
+    _worker_state["detector"] = ContentDetector(config.detection)
 
 
 def _scan_in_worker(entry: FileEntry) -> FileResult:
@@ -52,7 +52,7 @@ def _now() -> str:
 def _scan_serial(
     items: Iterable[FileEntry | WalkError], config: ScanConfig
 ) -> Iterator[FileResult | WalkError]:
-    detector = PersonalDataDetector(config.detection)
+    detector = ContentDetector(config.detection)
     for item in items:
         yield item if isinstance(item, WalkError) else scan_file(item, config, detector)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -18,12 +19,28 @@ class EncryptedContent(Exception):
 
 
 @dataclass(slots=True)
+class TableData:
+    """A table found in a file (a sheet, a CSV, a Word table), cell text row by row.
+
+    ``start``/``end`` locate the table's rendering (one tab-separated line per row)
+    in :attr:`ExtractedText.text`, so detectors that handle the table by its columns
+    can leave that span out of free-text analysis.
+    """
+
+    name: str
+    rows: list[list[str]]
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
 class ExtractedText:
     """Text taken from one file, and what the extractor noticed on the way."""
 
     text: str
     truncated: bool = False
     flags: list[str] = field(default_factory=list)
+    tables: list[TableData] = field(default_factory=list)
     # Set when the file is encrypted but readable anyway (e.g. a PDF with only an
     # owner password): protection stays "none" and this names the scheme.
     protection_detail: str | None = None
@@ -37,6 +54,7 @@ class TextBuffer:
         self._parts: list[str] = []
         self._size = 0
         self.truncated = False
+        self.tables: list[TableData] = []
 
     @property
     def full(self) -> bool:
@@ -58,6 +76,19 @@ class TextBuffer:
         self._size += len(part) + 1
         return True
 
+    def add_table(self, name: str, rows: Iterable[list[str]]) -> bool:
+        """Append a table, one tab-separated line per row, and record it; False once full."""
+        start = self._size
+        kept: list[list[str]] = []
+        for row in rows:
+            if not self.add("\t".join(row)):
+                break
+            kept.append(row)
+        if kept:
+            self.tables.append(TableData(name=name, rows=kept, start=start, end=self._size))
+        return not self.truncated
+
     def result(self, **kwargs: object) -> ExtractedText:
         """The collected text as an :class:`ExtractedText`."""
-        return ExtractedText(text="".join(self._parts), truncated=self.truncated, **kwargs)
+        return ExtractedText(text="".join(self._parts), truncated=self.truncated,
+                             tables=self.tables, **kwargs)

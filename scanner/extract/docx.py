@@ -12,7 +12,15 @@ from docx.text.paragraph import Paragraph
 from scanner.extract.base import ExtractedText, TextBuffer
 
 
-def _table_lines(table: Table) -> Iterator[str]:
+def _cell_text(cell: object) -> str:
+    parts = [p.text for p in cell.paragraphs]  # type: ignore[attr-defined]
+    # A table inside a cell is rare; its text joins the cell's rather than the grid.
+    for nested in cell.tables:  # type: ignore[attr-defined]
+        parts.extend(" ".join(row) for row in _table_rows(nested))
+    return " ".join(" ".join(parts).split())
+
+
+def _table_rows(table: Table) -> Iterator[list[str]]:
     for row in table.rows:
         cells: list[str] = []
         seen: set[int] = set()
@@ -21,27 +29,34 @@ def _table_lines(table: Table) -> Iterator[str]:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            cells.append(" ".join(p.text for p in cell.paragraphs).strip())
-            for nested in cell.tables:
-                yield from _table_lines(nested)
-        yield "\t".join(cells)
+            cells.append(_cell_text(cell))
+        if any(cells):
+            yield cells
 
 
-def _block_lines(container: object) -> Iterator[str]:
-    for block in container.iter_inner_content():  # type: ignore[attr-defined]
+def _add_blocks(buffer: TextBuffer, container: object, name: str) -> bool:
+    """Add a body's or header's paragraphs and tables in document order; False once full."""
+    for number, block in enumerate(container.iter_inner_content()):  # type: ignore[attr-defined]
         if isinstance(block, Paragraph):
-            yield block.text
+            if block.text and not buffer.add(block.text):
+                return False
         elif isinstance(block, Table):
-            yield from _table_lines(block)
+            if not buffer.add_table(f"{name} table {number + 1}", _table_rows(block)):
+                return False
+    return True
 
 
 def extract_docx(handle: BinaryIO, max_chars: int) -> ExtractedText:
-    """Text of a DOCX: headers, body paragraphs and tables in order, then footers."""
+    """Text of a DOCX: headers, body paragraphs and tables in order, then footers.
+
+    Tables are recorded as :class:`~scanner.extract.base.TableData` as well, so a
+    register kept as a Word table is judged by its columns.
+    """
     document = docx.Document(handle)
     buffer = TextBuffer(max_chars)
     seen_parts: set[int] = set()
 
-    def header_footer_lines(kind: str) -> Iterator[str]:
+    def headers_or_footers(kind: str) -> Iterator[object]:
         for section in document.sections:
             for name in (kind, f"first_page_{kind}", f"even_page_{kind}"):
                 part = getattr(section, name)
@@ -49,10 +64,14 @@ def extract_docx(handle: BinaryIO, max_chars: int) -> ExtractedText:
                 if part.is_linked_to_previous or id(part.part) in seen_parts:
                     continue
                 seen_parts.add(id(part.part))
-                yield from _block_lines(part)
+                yield part
 
-    for line in (*header_footer_lines("header"), *_block_lines(document),
-                 *header_footer_lines("footer")):
-        if line and not buffer.add(line):
+    containers = [
+        *((part, "header") for part in headers_or_footers("header")),
+        (document, "body"),
+        *((part, "footer") for part in headers_or_footers("footer")),
+    ]
+    for container, name in containers:
+        if not _add_blocks(buffer, container, name):
             break
     return buffer.result()

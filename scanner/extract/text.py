@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
-from scanner.extract.base import ExtractedText
+from scanner.extract.base import ExtractedText, TableData
 
 # Enough bytes for charset detection to be sure; detection over the whole of a
 # large file is slow and tells no more.
@@ -72,4 +74,47 @@ def extract_text(handle: BinaryIO, max_chars: int) -> ExtractedText:
     text = "".join(parts)
     if len(text) > max_chars or size > max_chars:
         text, truncated = text[:max_chars], True
-    return ExtractedText(text=text, truncated=truncated)
+    table = delimited_table(text)
+    tables = [TableData(name="table", rows=table, start=0, end=len(text))] if table else []
+    return ExtractedText(text=text, truncated=truncated, tables=tables)
+
+
+# Lines looked at to decide whether a text file is a delimited table.
+_SNIFF_LINES = 30
+_MAX_HEADER_CHARS = 60
+
+
+def delimited_table(text: str) -> list[list[str]] | None:
+    """Rows of ``text`` when it is a delimited table (CSV, TSV, ...), else None.
+
+    Decided by content, not name: exports saved as .txt are tables too, and a .csv
+    holding a letter is not.  The delimiter is sniffed by :class:`csv.Sniffer`; the
+    table must have two or more columns and keep its column count on most lines.
+    """
+    lines = [line for line in text.splitlines()[:_SNIFF_LINES] if line.strip()]
+    if len(lines) < 2:
+        return None
+    try:
+        dialect = csv.Sniffer().sniff("\n".join(lines), delimiters=",\t;|")
+    except csv.Error:
+        return None
+    sniffed = list(csv.reader(lines, dialect))
+    header = [cell.strip() for cell in sniffed[0]]
+    header_width = len(header)
+    steady = sum(1 for row in sniffed if len(row) == header_width)
+    if header_width < 2 or steady < 0.8 * len(sniffed):
+        return None
+    # A header names its columns briefly.  Prose with a comma per line ("Dear parents,")
+    # has blank or sentence-long "headings".
+    named = [cell for cell in header if cell]
+    if len(named) < 0.8 * header_width or max(len(cell) for cell in named) > _MAX_HEADER_CHARS:
+        return None
+    try:
+        rows = [
+            [cell.strip() for cell in row]
+            for row in csv.reader(io.StringIO(text, newline=""), dialect)
+            if any(cell.strip() for cell in row)
+        ]
+    except csv.Error:
+        return None
+    return rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import BinaryIO
 
 import openpyxl
@@ -25,6 +26,15 @@ def format_cell(value: object) -> str:
     return str(value)
 
 
+def _rows(sheet: object) -> Iterator[list[str]]:
+    for row in sheet.iter_rows(values_only=True):  # type: ignore[attr-defined]
+        cells = [format_cell(v) for v in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            yield cells
+
+
 def extract_xlsx(handle: BinaryIO, max_chars: int) -> ExtractedText:
     """Text of every sheet, sheets separated by a blank line.
 
@@ -38,13 +48,7 @@ def extract_xlsx(handle: BinaryIO, max_chars: int) -> ExtractedText:
             # titles stay out of the text: spaCy takes "Sheet" or "Budget" for a name.
             if sheet is not workbook.worksheets[0] and not buffer.add(""):
                 break
-            for row in sheet.iter_rows(values_only=True):
-                cells = [format_cell(v) for v in row]
-                while cells and not cells[-1]:
-                    cells.pop()
-                if cells and not buffer.add("\t".join(cells)):
-                    break
-            if buffer.full:
+            if not buffer.add_table(sheet.title, _rows(sheet)):
                 break
     finally:
         workbook.close()

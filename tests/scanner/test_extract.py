@@ -141,3 +141,59 @@ def test_no_extractor_for_images() -> None:
 def test_cyrillic_cp1251_is_not_forced_to_cp1252() -> None:
     data = ("Привет, это письмо родителям ученика. " * 20).encode("cp1251")
     assert "Привет" in extract_text(io.BytesIO(data), 100_000).text
+
+
+@pytest.mark.parametrize(
+    ("text", "rows"),
+    [
+        ("UPN,Surname,DOB\nA1,JONES,02/03/2015\nB2,SMITH,04/05/2016\n",
+         [["UPN", "Surname", "DOB"], ["A1", "JONES", "02/03/2015"], ["B2", "SMITH", "04/05/2016"]]),
+        ('Name\tNotes\nAmy\t"said, hello"\nBen\tok\n',
+         [["Name", "Notes"], ["Amy", "said, hello"], ["Ben", "ok"]]),
+        ('Name;Town\n"Smith, J";Leeds\nAmy;York\n', [["Name", "Town"], ["Smith, J", "Leeds"],
+                                                    ["Amy", "York"]]),
+    ],
+)
+def test_delimited_text_becomes_a_table(text: str, rows: list[list[str]]) -> None:
+    result = extract_text(io.BytesIO(text.encode()), 100_000)
+    assert result.text == text
+    (table,) = result.tables
+    assert table.rows == rows and (table.start, table.end) == (0, len(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dear parents,\nThe fair is on Saturday, and we hope to see you there.\nThanks, all.\n",
+        "one line only, with, commas\n",
+        "",
+    ],
+)
+def test_prose_is_not_a_table(text: str) -> None:
+    assert extract_text(io.BytesIO(text.encode()), 100_000).tables == []
+
+
+def test_docx_and_xlsx_tables_are_recorded_with_their_spans() -> None:
+    document = docx.Document()
+    document.add_paragraph("Register")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Name", "DOB"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Amy Smith", "01/02/2016"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    buffer.seek(0)
+    result = extract_docx(buffer, 100_000)
+    (found,) = result.tables
+    assert found.rows == [["Name", "DOB"], ["Amy Smith", "01/02/2016"]]
+    assert result.text[found.start:found.end] == "Name\tDOB\nAmy Smith\t01/02/2016\n"
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["a", "b"])
+    workbook.create_sheet("Two").append(["c"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    result = extract_xlsx(buffer, 100_000)
+    assert [(t.name, t.rows) for t in result.tables] == [("Sheet", [["a", "b"]]),
+                                                         ("Two", [["c"]])]
+    assert [result.text[t.start:t.end] for t in result.tables] == ["a\tb\n", "c\n"]

@@ -1,0 +1,106 @@
+"""Everything dpscan finds in one file's content: personal data, data subjects, special categories.
+
+Tables are read by their columns (:mod:`detectors.tabular`); the rest of the text,
+with the free-text cells of those tables, goes through presidio
+(:mod:`detectors.personal_data`) and the special category phrase matcher
+(:mod:`detectors.special_categories`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from detectors.personal_data import PersonalDataDetector, person_key, summarise
+from detectors.settings import DetectionSettings
+from detectors.special_categories import SpecialCategoryDetector
+from detectors.tabular import TableReader
+from scanner.extract.base import TableData
+from scanner.results import ENTITY_TYPES, Evidence
+
+
+@dataclass(slots=True)
+class ContentFindings:
+    """What one file's content holds (no raw values: evidence is masked)."""
+
+    entities: dict[str, int] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+    data_subjects: int = 0
+    special_categories: list[str] = field(default_factory=list)
+    special_category_evidence: dict[str, list[str]] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)
+    ner_chars: int = 0
+
+
+def prose_outside(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` without the character ranges in ``spans`` (sorted, not overlapping)."""
+    parts, position = [], 0
+    for start, end in spans:
+        parts.append(text[position:start])
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+class ContentDetector:
+    """Built once per process; :meth:`detect` is then applied to each file's text."""
+
+    def __init__(self, settings: DetectionSettings | None = None) -> None:
+        self.settings = settings or DetectionSettings()
+        self.personal = PersonalDataDetector(self.settings)
+        self.tables = TableReader(ner_sample=self._ner_spans)
+        self.special = SpecialCategoryDetector()
+
+    def _ner_spans(self, text: str) -> list[tuple[str, int, int]]:
+        return [(r.entity_type, r.start, r.end) for r, _ in self.personal.analyze(text)]
+
+    def detect(self, text: str, tables: Sequence[TableData] = ()) -> ContentFindings:
+        """Analyse a file's text and the tables found in it."""
+        findings = ContentFindings()
+        found: list[tuple[str, str, float]] = []
+        handled: list[tuple[int, int]] = []
+        free_text: list[str] = []
+        table_subjects = 0
+        for table in tables:
+            read = self.tables.read(table.rows)
+            if not read.handled:
+                continue
+            handled.append((table.start, table.end))
+            found.extend((t, value, 1.0) for t, value in read.examples)
+            # Counts beyond the examples: add them as bare counts (no value is kept).
+            for entity_type, count in read.entities.items():
+                shown = sum(1 for t, _ in read.examples if t == entity_type)
+                found.extend((entity_type, "", 1.0) for _ in range(count - shown))
+            table_subjects += read.data_subjects
+            free_text.extend(read.free_text)
+            for category, heading in read.special_categories.items():
+                findings.special_category_evidence.setdefault(category, []).append(
+                    f"column: {heading}")
+            findings.columns.update(read.columns)
+
+        prose = prose_outside(text, handled) if handled else text
+        if free_text:
+            prose = prose + "\n" + "\n".join(free_text)
+        prose_found = [(r.entity_type, v, r.score) for r, v in self.personal.analyze(prose)]
+        findings.ner_chars = len(prose) if prose.strip() else 0
+        found.extend(prose_found)
+
+        counts = Counter(entity_type for entity_type, _, _ in found)
+        findings.entities = {t: counts[t] for t in ENTITY_TYPES if counts[t]}
+        findings.evidence = summarise(
+            [f for f in found if f[1]], self.settings.evidence_per_type).evidence
+
+        people = {person_key(v) for t, v, _ in prose_found if t == "PERSON"}
+        findings.data_subjects = table_subjects + len(people - {""})
+        if findings.entities and not findings.data_subjects:
+            findings.data_subjects = 1  # identifiers with no name still belong to someone
+
+        special = self.special.detect(prose)
+        for category, terms in special.evidence.items():
+            findings.special_category_evidence.setdefault(category, []).extend(terms)
+        order = list(self.special.vocabulary.ids)
+        findings.special_categories = sorted(
+            findings.special_category_evidence, key=lambda c: order.index(c) if c in order else 99
+        )
+        return findings

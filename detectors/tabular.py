@@ -1,0 +1,357 @@
+"""Read tables (sheets, CSV files, Word tables) by their columns, not by NER over every cell.
+
+A pupil list of 20,000 rows would take minutes through spaCy and still miss the
+ALL-CAPS surnames that MIS exports are full of.  Instead each column is classified,
+by its heading (``column_headers.yaml``) or, failing that, by a sample of its values,
+and then every value of a classified column is checked with the same recognizer that
+finds it in prose (a UPN column counts only valid UPNs).  Rows holding personal data
+are the file's data subjects.  Columns of free text (notes, comments) go to the full
+presidio analysis, as do tables whose shape gives no columns to go by.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from presidio_analyzer import EntityRecognizer
+
+from detectors.recognizers import RECOGNIZERS
+from detectors.recognizers.date_of_birth import DATE_RE, parse_date
+from scanner.results import ENTITY_TYPES
+
+COLUMN_HEADERS_FILE = "column_headers.yaml"
+# Values sampled to classify a column that has no telling heading.
+SAMPLE_VALUES = 50
+# Share of sampled values that must validate for a column to be classified by value.
+VALUE_SHARE = 0.8
+# Mean length from which an unclassified column is free text (notes, comments).
+FREE_TEXT_MEAN_CHARS = 25
+# Rows of a table sent to NER to find name columns that have no telling heading.
+NER_SAMPLE_ROWS = 20
+# Entity types worth inferring from values alone (with checksums or strict shapes).
+VALUE_TYPES = ("UK_NHS", "UK_UPN", "UK_ULN", "UK_NINO", "EMAIL_ADDRESS", "UK_POSTCODE",
+               "PHONE_NUMBER", "IBAN_CODE", "CREDIT_CARD")
+
+_WORD = re.compile(r"[a-z0-9]+")
+_NAME_VALUE = re.compile(r"^[^\W\d_][^\d@/\\|<>{}\[\]=+*#%&]{0,80}$")
+
+
+class ColumnVocabularyError(ValueError):
+    """column_headers.yaml is malformed; the message names the file and the field."""
+
+
+# Per entity type or category: its heading phrases, each as a tuple of words.
+PhraseTable = dict[str, tuple[tuple[str, ...], ...]]
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text.lower()))
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnVocabulary:
+    """Heading phrases per entity type and special category (from column_headers.yaml)."""
+
+    entities: PhraseTable
+    special_categories: PhraseTable
+    not_person: frozenset[str]
+    blank_values: frozenset[str]
+
+    def classify(self, heading: str) -> tuple[str, str] | None:
+        """("entity", type) or ("category", name) for a column heading, or None.
+
+        Among phrases found as whole words in the heading, the one ending at the
+        heading's last word wins (English puts the head noun last: "emergency contact
+        number" is a number), then the longest, then the first listed.
+        """
+        words = _words(heading)
+        if not words:
+            return None
+        best: tuple[tuple[int, int, int], tuple[str, str]] | None = None
+        order = 0
+        for kind, table in (("entity", self.entities), ("category", self.special_categories)):
+            for name, phrases in table.items():
+                for phrase in phrases:
+                    order += 1
+                    end = _find_phrase(words, phrase)
+                    if end is None:
+                        continue
+                    rank = (int(end == len(words)), len(phrase), -order)
+                    if best is None or rank > best[0]:
+                        best = (rank, (kind, name))
+        if best is None:
+            return None
+        kind, name = best[1]
+        if name == "PERSON" and self.not_person.intersection(words):
+            return None
+        return kind, name
+
+
+def _find_phrase(words: tuple[str, ...], phrase: tuple[str, ...]) -> int | None:
+    """End index of the last occurrence of ``phrase`` in ``words``, or None."""
+    size = len(phrase)
+    for start in range(len(words) - size, -1, -1):
+        if words[start:start + size] == phrase:
+            return start + size
+    return None
+
+
+def load_column_vocabulary(path: Path | None = None) -> ColumnVocabulary:
+    """Load heading phrases from ``path`` (default: the shipped column_headers.yaml)."""
+    if path is None:
+        text = resources.files("detectors").joinpath("data", COLUMN_HEADERS_FILE).read_text(
+            encoding="utf-8")
+        name = COLUMN_HEADERS_FILE
+    else:
+        text, name = path.read_text(encoding="utf-8"), str(path)
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ColumnVocabularyError(f"{name}: expected a mapping at the top level")
+    unknown = set(data) - {"entities", "special_categories", "not_person", "blank_values"}
+    if unknown:
+        raise ColumnVocabularyError(f"{name}: unknown field(s) {', '.join(sorted(unknown))}")
+    entities = _phrase_table(name, "entities", data.get("entities", {}))
+    bad = set(entities) - set(ENTITY_TYPES)
+    if bad:
+        raise ColumnVocabularyError(f"{name}: entities: unknown entity type(s) {sorted(bad)}")
+    return ColumnVocabulary(
+        entities=entities,
+        special_categories=_phrase_table(name, "special_categories",
+                                         data.get("special_categories", {})),
+        not_person=frozenset(w for item in data.get("not_person", []) for w in _words(item)),
+        blank_values=frozenset(str(v).strip().lower() for v in data.get("blank_values", [])),
+    )
+
+
+def _phrase_table(name: str, field_name: str, raw: object) -> PhraseTable:
+    if not isinstance(raw, dict):
+        raise ColumnVocabularyError(f"{name}: {field_name} must be a mapping of lists")
+    table = {}
+    for key, phrases in raw.items():
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise ColumnVocabularyError(f"{name}: {field_name}.{key} must be a list of strings")
+        table[str(key)] = tuple(_words(p) for p in phrases if _words(p))
+    return table
+
+
+def is_plausible_name(value: str) -> bool:
+    """True for a value that can be a person's name: letters first, no digits, a few words."""
+    value = value.strip()
+    return bool(_NAME_VALUE.match(value)) and len(value.split()) <= 6
+
+
+def is_date_of_birth_value(value: str) -> bool:
+    """True for a cell that is a real past date (the column heading says whose birth)."""
+    match = DATE_RE.fullmatch(value.strip())
+    if match is None:
+        # Spreadsheet exports add midnight: "02/03/2015 00:00".
+        match = DATE_RE.match(value.strip())
+        if match is None or value.strip()[match.end():].strip() not in ("", "00:00", "00:00:00"):
+            return False
+    date = parse_date(match)
+    return date is not None and dt.date(1900, 1, 1) <= date <= dt.date.today()
+
+
+@dataclass(slots=True)
+class TableDetection:
+    """What one table holds."""
+
+    handled: bool  # False: the table gave no columns to go by; analyse it as prose
+    entities: Counter[str] = field(default_factory=Counter)
+    examples: list[tuple[str, str]] = field(default_factory=list)  # (type, raw value)
+    data_subjects: int = 0
+    special_categories: dict[str, str] = field(default_factory=dict)  # category -> heading
+    free_text: list[str] = field(default_factory=list)  # cells for presidio
+    columns: dict[str, str] = field(default_factory=dict)  # heading -> classification
+
+
+class TableReader:
+    """Classifies the columns of tables and counts what they hold."""
+
+    def __init__(
+        self,
+        vocabulary: ColumnVocabulary | None = None,
+        ner_sample: Callable[[str], list[tuple[str, int, int]]] | None = None,
+    ) -> None:
+        self.vocabulary = vocabulary or load_column_vocabulary()
+        # ner_sample(text) -> [(entity_type, start, end)]; finds names in columns with
+        # no telling heading.  Optional so tables can be read without spaCy.
+        self.ner_sample = ner_sample
+
+    @cached_property
+    def _recognizers(self) -> dict[str, EntityRecognizer]:
+        found: dict[str, EntityRecognizer] = {}
+        for spec in RECOGNIZERS:
+            for entity in spec.entities:
+                if entity != "DATE_OF_BIRTH":
+                    found[entity] = spec.build()
+        return found
+
+    def validator(self, entity_type: str) -> Callable[[str], bool]:
+        """A check that a whole cell is a value of ``entity_type``."""
+        if entity_type == "PERSON":
+            return is_plausible_name
+        if entity_type == "DATE_OF_BIRTH":
+            return is_date_of_birth_value
+        recognizer = self._recognizers[entity_type]
+
+        def check(value: str) -> bool:
+            value = value.strip()
+            if not value or len(value) > 64:
+                return False
+            results = recognizer.analyze(value, [entity_type], None)
+            return any(r.end - r.start >= 0.8 * len(value) for r in results)
+
+        return check
+
+    def read(self, rows: Sequence[Sequence[str]]) -> TableDetection:
+        """Classify the columns of ``rows`` (first row: headings) and count their values."""
+        if len(rows) < 2 or max(len(r) for r in rows) < 2 or _is_key_value(rows, self.vocabulary):
+            return TableDetection(handled=False)
+        header, body = list(rows[0]), rows[1:]
+        width = max(len(r) for r in rows)
+        header += [""] * (width - len(header))
+        result = TableDetection(handled=True)
+        kinds: dict[int, tuple[str, str]] = {}
+        for index, heading in enumerate(header):
+            kind = self.vocabulary.classify(heading) if heading else None
+            if kind is None:
+                kind = self._classify_by_values(_column(body, index))
+            if kind is not None:
+                kinds[index] = kind
+                result.columns[heading or f"column {index + 1}"] = kind[1]
+        self._classify_names_by_ner(header, body, kinds, result)
+        if not kinds and not _has_free_text(body, width):
+            return TableDetection(handled=False)
+
+        validators = {i: self.validator(k[1]) for i, k in kinds.items() if k[0] == "entity"}
+        name_columns = [i for i, k in kinds.items() if k == ("entity", "PERSON")]
+        for row in body:
+            personal = False
+            named = False
+            for index, (kind, name) in kinds.items():
+                value = row[index].strip() if index < len(row) else ""
+                if kind == "category":
+                    if value.lower() not in self.vocabulary.blank_values:
+                        result.special_categories.setdefault(name, header[index])
+                    continue
+                if not value or not validators[index](value):
+                    continue
+                personal = True
+                if name == "PERSON":
+                    # Forename and surname columns describe one person: count the row once.
+                    if named:
+                        continue
+                    named = True
+                    value = " ".join(row[i] for i in name_columns if i < len(row))
+                result.entities[name] += 1
+                if sum(1 for t, _ in result.examples if t == name) < 3:
+                    result.examples.append((name, value))
+            result.data_subjects += personal
+        for index in range(width):
+            if index not in kinds and _is_free_text(_column(body, index)):
+                heading = header[index]
+                result.free_text.extend(
+                    f"{heading}: {value}" if heading else value
+                    for value in _column(body, index) if value.strip()
+                )
+        return result
+
+    def _classify_by_values(self, values: list[str]) -> tuple[str, str] | None:
+        sample = [v for v in values if v.strip()][:SAMPLE_VALUES]
+        if len(sample) < 2:
+            return None
+        for entity_type in VALUE_TYPES:
+            check = self.validator(entity_type)
+            if sum(1 for v in sample if check(v)) >= VALUE_SHARE * len(sample):
+                return "entity", entity_type
+        return None
+
+    def _classify_names_by_ner(
+        self,
+        header: list[str],
+        body: Sequence[Sequence[str]],
+        kinds: dict[int, tuple[str, str]],
+        result: TableDetection,
+    ) -> None:
+        """Find name columns whose heading says nothing ("Child", "Contact 1") with NER."""
+        if self.ner_sample is None:
+            return
+        candidates = [
+            i for i in range(len(header))
+            if i not in kinds and not _is_free_text(_column(body, i))
+            and sum(is_plausible_name(v) for v in _column(body, i)[:NER_SAMPLE_ROWS]) >= 2
+        ]
+        if not candidates:
+            return
+        sample = list(body[:NER_SAMPLE_ROWS])
+        # One line per row, the candidate cells joined by ", " so spaCy sees a list of names.
+        lines: list[str] = []
+        spans: list[tuple[int, int, int]] = []  # (column, start, end) in the joined text
+        offset = 0
+        for row in sample:
+            for index in candidates:
+                cell = row[index].strip() if index < len(row) else ""
+                spans.append((index, offset, offset + len(cell)))
+                offset += len(cell) + 2
+            lines.append(", ".join(row[i].strip() if i < len(row) else "" for i in candidates))
+            offset += -2 + 1  # the last cell has no ", " after it; the line ends with "\n"
+        hits: Counter[int] = Counter()
+        for entity_type, start, end in self.ner_sample("\n".join(lines)):
+            if entity_type != "PERSON":
+                continue
+            for index, cell_start, cell_end in spans:
+                if start < cell_end and end > cell_start:
+                    hits[index] += 1
+        for index in candidates:
+            filled = sum(1 for v in _column(sample, index) if v.strip())
+            if filled and hits[index] >= 0.5 * filled:
+                kinds[index] = ("entity", "PERSON")
+                result.columns[header[index] or f"column {index + 1}"] = "PERSON"
+
+
+def _column(rows: Sequence[Sequence[str]], index: int) -> list[str]:
+    return [row[index] if index < len(row) else "" for row in rows]
+
+
+def _is_free_text(values: list[str]) -> bool:
+    filled = [v for v in values if v.strip()]
+    if not filled:
+        return False
+    mean = sum(len(v) for v in filled) / len(filled)
+    return mean >= FREE_TEXT_MEAN_CHARS and sum(" " in v.strip() for v in filled) >= len(filled) / 2
+
+
+def _has_free_text(body: Sequence[Sequence[str]], width: int) -> bool:
+    return any(_is_free_text(_column(body, i)) for i in range(width))
+
+
+def _is_key_value(rows: Sequence[Sequence[str]], vocabulary: ColumnVocabulary) -> bool:
+    """True for a form laid out as a two-column table: "Name | Amelia", "DOB | 02/03/2015".
+
+    Its labels run down the first column, so reading the first row as headings would be
+    wrong; such tables are read as prose, where a label before a value is context.
+    """
+    if max(len(r) for r in rows) > 2:
+        return False
+    labels = sum(1 for row in rows if row and vocabulary.classify(row[0]) is not None)
+    return labels >= 2
+
+
+__all__ = [
+    "ColumnVocabulary",
+    "ColumnVocabularyError",
+    "TableDetection",
+    "TableReader",
+    "is_date_of_birth_value",
+    "is_plausible_name",
+    "load_column_vocabulary",
+]
