@@ -19,12 +19,12 @@ from presidio_analyzer.predefined_recognizers import (
     NhsRecognizer,
     PhoneRecognizer,
     UkDrivingLicenceRecognizer,
-    UkNinoRecognizer,
 )
 
 from detectors.recognizers.date_of_birth import DateOfBirthRecognizer
 from detectors.recognizers.email_offline import OfflineEmailRecognizer
 from detectors.recognizers.uk_bank_account import UkBankAccountRecognizer
+from detectors.recognizers.uk_nino import UkNinoRecognizer
 from detectors.recognizers.uk_passport import UkPassportRecognizer
 from detectors.recognizers.uk_postcode import UkPostcodeRecognizer
 from detectors.recognizers.uk_uln import UkUlnRecognizer
