@@ -6,19 +6,9 @@ import os
 from dataclasses import dataclass, field
 
 from detectors.settings import DetectionSettings
+from scanner.extract.base import MIB, Limits
 
-MIB = 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Named limits; each one hit is reported on the file it stopped."""
-
-    # Files larger than this are listed with their type but not read.
-    max_file_bytes: int = 512 * MIB
-    # Text kept per file for detection; the rest is not analysed (flag text_truncated).
-    max_text_chars: int = 2_000_000
-
+__all__ = ["MIB", "Limits", "ScanConfig"]
 
 @dataclass(frozen=True, slots=True)
 class ScanConfig:

@@ -1,16 +1,19 @@
-"""One file's journey: path in, one :class:`FileResult` out.
+"""One file's journey: path in, result records out.
 
 :func:`scan_file` is a pure function of the file and the settings: it can run in a
-worker process, be retried, or be cached by (size, mtime, inode).  Every problem
-with the file becomes data on its result; nothing it raises escapes, except the
-detector failing to load, which is a configuration error.
+worker process, be retried, or be cached by (size, mtime, inode).  It returns the
+file's own record first, then one record per file found inside it (archive members,
+email attachments), each scanned the same way.  Every problem with a file becomes data
+on its record; nothing it raises escapes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 import time
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from detectors.content import ContentDetector
@@ -18,6 +21,7 @@ from detectors.policy import apply_policy_flags
 from detectors.protection import check_protection
 from scanner.config import ScanConfig
 from scanner.extract import EncryptedContent, extractor_for
+from scanner.extract.base import LimitExceeded, Member
 from scanner.fileio import NotARegularFile, open_readonly
 from scanner.results import (
     PROTECTION_ENCRYPTED,
@@ -33,6 +37,8 @@ from scanner.walk import FileEntry
 
 # Error messages from parsers can quote bytes of the file: keep them short.
 _MAX_ERROR_CHARS = 300
+# Members up to this size are held in memory; larger ones spill to a private temp file.
+_SPOOL_BYTES = 16 * 1024 * 1024
 
 
 def iso_utc(ns: int) -> str:
@@ -60,8 +66,21 @@ def _fail(result: FileResult, message: str) -> FileResult:
     return result
 
 
-def scan_file(entry: FileEntry, config: ScanConfig, detector: ContentDetector) -> FileResult:
-    """Sniff, check protection, extract and detect one file; never raises for a bad file."""
+@dataclass(slots=True)
+class _Budget:
+    """What one top-level file may still expand to, shared by all its nested members."""
+
+    members: int
+    total_bytes: int
+
+
+def scan_file(
+    entry: FileEntry, config: ScanConfig, detector: ContentDetector
+) -> list[FileResult]:
+    """Scan one file and everything inside it; never raises for a bad file.
+
+    Returns the file's record first, then its members' records in container order.
+    """
     started = time.perf_counter()
     result = FileResult(
         path=entry.relpath,
@@ -71,68 +90,73 @@ def scan_file(entry: FileEntry, config: ScanConfig, detector: ContentDetector) -
     )
     if entry.non_utf8_name:
         result.add_flag(Flag.NON_UTF8_NAME)
+    members: list[FileResult] = []
     try:
         if not entry.is_regular:
             result.add_flag(Flag.SPECIAL_FILE)
-            return result
+            return [result]
+        budget = _Budget(config.limits.max_members, config.limits.max_total_bytes)
         try:
             with open_readonly(entry.abspath) as handle:
-                _scan_open_file(handle, entry, config, detector, result)
+                size = os.fstat(handle.fileno()).st_size
+                members = _scan_handle(handle, size, result, config, detector, 0, budget)
         except NotARegularFile:
             result.add_flag(Flag.SPECIAL_FILE)
         except Exception as exc:  # noqa: BLE001 - any failure is this file's, not the scan's
             _fail(result, describe_error(exc))
         apply_policy_flags(result)
-        return result
+        return [result, *members]
     finally:
         result.seconds = round(time.perf_counter() - started, 4)
 
 
-def _scan_open_file(
+def _scan_handle(
     handle: BinaryIO,
-    entry: FileEntry,
+    size: int,
+    result: FileResult,
     config: ScanConfig,
     detector: ContentDetector,
-    result: FileResult,
-) -> None:
-    size = os.fstat(handle.fileno()).st_size
+    depth: int,
+    budget: _Budget,
+) -> list[FileResult]:
+    """Fill ``result`` from the open file; return the records of the files inside it."""
     result.size = size
-    sniffed = sniff_handle(handle, os.path.basename(entry.relpath), size)
+    sniffed = sniff_handle(handle, os.path.basename(result.path.rsplit("!", 1)[-1]), size)
     result.mime = sniffed.mime
     result.extension_mismatch = sniffed.extension_mismatch
     if sniffed.mime == MIME_EMPTY:
         result.protection = PROTECTION_NONE
         result.status = STATUS_SCANNED
         result.add_flag(Flag.EMPTY_FILE)
-        return
+        return []
 
     verdict = check_protection(sniffed.mime, handle)
     result.protection, result.protection_detail = verdict.protection, verdict.detail
     if verdict.protection == PROTECTION_ENCRYPTED:
         result.status = STATUS_ENCRYPTED
-        return
+        return []
 
     extractor = extractor_for(sniffed.mime)
     if extractor is None:
         result.add_flag(Flag.NO_TEXT_EXTRACTED)
-        return
+        return []
     result.extractor = extractor.name
-    if size > config.limits.max_file_bytes:
+    limits = config.limits
+    if size > limits.max_file_bytes:
         result.add_flag(Flag.TOO_LARGE)
         result.error = (
-            f"not read: {size} bytes is over the max_file_bytes limit "
-            f"({config.limits.max_file_bytes})"
+            f"not read: {size} bytes is over the max_file_bytes limit ({limits.max_file_bytes})"
         )
-        return
+        return []
     try:
-        extracted = extractor.extract(handle, config.limits.max_text_chars)
+        extracted = extractor.extract(handle, limits)
     except EncryptedContent as exc:
         result.protection, result.protection_detail = PROTECTION_ENCRYPTED, exc.detail
         result.status = STATUS_ENCRYPTED
-        return
+        return []
     except Exception as exc:  # noqa: BLE001 - corrupt or hostile content
         _fail(result, describe_error(exc))
-        return
+        return []
     if extracted.protection_detail:
         result.protection_detail = extracted.protection_detail
     for flag in extracted.flags:
@@ -149,3 +173,90 @@ def _scan_open_file(
     result.columns = findings.columns
     result.ner_chars = findings.ner_chars
     result.status = STATUS_SCANNED
+
+    records: list[FileResult] = []
+    for member in extracted.members:
+        records.extend(_scan_member(member, result, config, detector, depth + 1, budget))
+    return records
+
+
+def _scan_member(
+    member: Member,
+    container: FileResult,
+    config: ScanConfig,
+    detector: ContentDetector,
+    depth: int,
+    budget: _Budget,
+) -> list[FileResult]:
+    """Scan one member of ``container`` as a record of its own (and its members in turn)."""
+    started = time.perf_counter()
+    result = FileResult(
+        path=f"{container.path}!{member.name}",
+        root=container.root,
+        size=member.size,
+        modified=member.modified or container.modified,
+        container=container.path,
+    )
+    for flag in member.flags:
+        result.add_flag(flag)
+    records: list[FileResult] = []
+    try:
+        if member.error or member.open is None:
+            _fail(result, member.error or "member could not be read")
+        elif member.encrypted:
+            result.protection, result.protection_detail = PROTECTION_ENCRYPTED, member.encrypted
+            result.status = STATUS_ENCRYPTED
+        elif budget.members <= 0:
+            _limit(container, result, f"not read: the max_members limit "
+                                      f"({config.limits.max_members}) was reached")
+        elif depth > config.limits.max_depth:
+            _limit(container, result, f"not read: nested deeper than the max_depth limit "
+                                      f"({config.limits.max_depth})")
+        else:
+            budget.members -= 1
+            records = _read_member(member, result, config, detector, depth, budget)
+    except LimitExceeded as exc:
+        _limit(container, result, str(exc))
+    except Exception as exc:  # noqa: BLE001 - a bad member is the member's problem
+        _fail(result, describe_error(exc))
+    apply_policy_flags(result)
+    result.seconds = round(time.perf_counter() - started, 4)
+    return [result, *records]
+
+
+def _read_member(
+    member: Member,
+    result: FileResult,
+    config: ScanConfig,
+    detector: ContentDetector,
+    depth: int,
+    budget: _Budget,
+) -> list[FileResult]:
+    # Copy the member into a private spool (memory, or a temp file past _SPOOL_BYTES) so
+    # extractors get a seekable file, reading no more than the limits allow: a zip bomb
+    # stops at the limit, never expanded further.
+    cap = min(config.limits.max_member_bytes, budget.total_bytes)
+    with member.open() as source, tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as spool:
+        copied = 0
+        while chunk := source.read(1024 * 1024):
+            copied += len(chunk)
+            if copied > cap:
+                budget.total_bytes -= copied - len(chunk)
+                which = ("max_member_bytes" if cap == config.limits.max_member_bytes
+                         else "max_total_bytes")
+                value = getattr(config.limits, which)
+                raise LimitExceeded(f"not read: expands past the {which} limit ({value} bytes)")
+            spool.write(chunk)
+        budget.total_bytes -= copied
+        spool.seek(0)
+        return _scan_handle(spool, copied, result, config, detector, depth, budget)
+
+
+def _limit(container: FileResult, result: FileResult, message: str) -> None:
+    """Record a container limit on the member and raise the flag on both records."""
+    result.error = message
+    result.add_flag(Flag.ARCHIVE_LIMIT)
+    container.add_flag(Flag.ARCHIVE_LIMIT)
+
+
+__all__ = ["describe_error", "iso_utc", "scan_file"]

@@ -52,6 +52,7 @@ class Flag:
     TEXT_TRUNCATED = "text_truncated"
     NON_UTF8_NAME = "non_utf8_name"
     EMPTY_FILE = "empty_file"
+    ARCHIVE_LIMIT = "archive_limit"
     NO_TEXT_LAYER = "no_text_layer"
     SPECIAL_FILE = "special_file"
 
@@ -96,6 +97,9 @@ class FileResult:
     columns: dict[str, str] = field(default_factory=dict)
     # Characters of text that went through spaCy NER.
     ner_chars: int = 0
+    # For a file inside another (an archive member, an email attachment): the path of the
+    # record that holds it.  Its own path is "<container path>!<name inside>".
+    container: str | None = None
 
     @property
     def has_personal_data(self) -> bool:

@@ -41,7 +41,7 @@ def _init_worker(config: ScanConfig) -> None:
     _worker_state["detector"] = ContentDetector(config.detection)
 
 
-def _scan_in_worker(entry: FileEntry) -> FileResult:
+def _scan_in_worker(entry: FileEntry) -> list[FileResult]:
     return scan_file(entry, _worker_state["config"], _worker_state["detector"])  # type: ignore[arg-type]
 
 
@@ -54,7 +54,10 @@ def _scan_serial(
 ) -> Iterator[FileResult | WalkError]:
     detector = ContentDetector(config.detection)
     for item in items:
-        yield item if isinstance(item, WalkError) else scan_file(item, config, detector)
+        if isinstance(item, WalkError):
+            yield item
+        else:
+            yield from scan_file(item, config, detector)
 
 
 def _scan_parallel(
@@ -63,7 +66,7 @@ def _scan_parallel(
     # spawn, not fork: forking a process that runs threads (progress display, BLAS)
     # can deadlock, and spawn behaves the same on Linux, macOS and Windows.
     context = multiprocessing.get_context("spawn")
-    window: deque[Future[FileResult] | WalkError] = deque()
+    window: deque[Future[list[FileResult]] | WalkError] = deque()
     limit = config.workers * _IN_FLIGHT_PER_WORKER
     with ProcessPoolExecutor(
         max_workers=config.workers, mp_context=context,
@@ -75,13 +78,13 @@ def _scan_parallel(
             else:
                 window.append(pool.submit(_scan_in_worker, item))
             while len(window) >= limit:
-                yield _settle(window.popleft())
+                yield from _settle(window.popleft())
         while window:
-            yield _settle(window.popleft())
+            yield from _settle(window.popleft())
 
 
-def _settle(item: Future[FileResult] | WalkError) -> FileResult | WalkError:
-    return item if isinstance(item, WalkError) else item.result()
+def _settle(item: Future[list[FileResult]] | WalkError) -> list[FileResult] | list[WalkError]:
+    return [item] if isinstance(item, WalkError) else item.result()
 
 
 def iter_scan(

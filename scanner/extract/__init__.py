@@ -1,7 +1,7 @@
 """Text extractors, one module per format, dispatched from one table.
 
 To read a new format: write ``scanner/extract/<format>.py`` with a function
-``extract_<format>(handle, max_chars) -> ExtractedText`` and add one
+``extract_<format>(handle, limits) -> ExtractedText`` and add one
 :class:`Extractor` row to :data:`EXTRACTORS`.
 """
 
@@ -11,14 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from scanner.extract.base import EncryptedContent, ExtractedText
+from scanner.extract.base import EncryptedContent, ExtractedText, Limits
 from scanner.extract.docx import extract_docx
 from scanner.extract.pdf import extract_pdf
 from scanner.extract.text import extract_text
 from scanner.extract.xlsx import extract_xlsx
 from scanner.sniff import MIME_DOCX, MIME_XLSX
 
-ExtractFunction = Callable[[BinaryIO, int], ExtractedText]
+ExtractFunction = Callable[[BinaryIO, Limits], ExtractedText]
 
 
 @dataclass(frozen=True, slots=True)

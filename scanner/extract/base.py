@@ -2,8 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import BinaryIO
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Named limits; each one hit is reported on the file it stopped, with the limit."""
+
+    # Files larger than this are listed with their type but not read.
+    max_file_bytes: int = 512 * MIB
+    # Text kept per file for detection; the rest is not analysed (flag text_truncated).
+    max_text_chars: int = 2_000_000
+    # Containers (archives, emails with attachments): how deep, how many members, and how
+    # many bytes may be decompressed from one top-level file in all.
+    max_depth: int = 3
+    max_members: int = 10_000
+    max_member_bytes: int = 256 * MIB
+    max_total_bytes: int = 1024 * MIB
+
+
+class LimitExceeded(Exception):
+    """A named limit stopped the work; the message names the limit and its value."""
 
 
 class EncryptedContent(Exception):
@@ -34,6 +57,25 @@ class TableData:
 
 
 @dataclass(slots=True)
+class Member:
+    """A file inside a container (archive member, email attachment), scanned as its own record.
+
+    ``open`` gives the member's bytes as a binary stream; the pipeline calls it while the
+    container is still open, and bounds what it reads by the container limits.  A member
+    that cannot be read has ``open=None`` and says why in ``error``; an encrypted one names
+    its scheme in ``encrypted``.
+    """
+
+    name: str  # path inside the container, "/" separators
+    open: Callable[[], BinaryIO] | None
+    size: int | None = None  # as the container declares it
+    modified: str | None = None  # ISO 8601, when the container records it
+    encrypted: str | None = None
+    error: str | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class ExtractedText:
     """Text taken from one file, and what the extractor noticed on the way."""
 
@@ -41,6 +83,8 @@ class ExtractedText:
     truncated: bool = False
     flags: list[str] = field(default_factory=list)
     tables: list[TableData] = field(default_factory=list)
+    # Files inside this one (archive members, attachments), each scanned as its own record.
+    members: list[Member] = field(default_factory=list)
     # Set when the file is encrypted but readable anyway (e.g. a PDF with only an
     # owner password): protection stays "none" and this names the scheme.
     protection_detail: str | None = None

@@ -9,7 +9,7 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from scanner.extract.base import ExtractedText, TextBuffer
+from scanner.extract.base import ExtractedText, Limits, TextBuffer
 
 
 def _cell_text(cell: object) -> str:
@@ -46,14 +46,14 @@ def _add_blocks(buffer: TextBuffer, container: object, name: str) -> bool:
     return True
 
 
-def extract_docx(handle: BinaryIO, max_chars: int) -> ExtractedText:
+def extract_docx(handle: BinaryIO, limits: Limits) -> ExtractedText:
     """Text of a DOCX: headers, body paragraphs and tables in order, then footers.
 
     Tables are recorded as :class:`~scanner.extract.base.TableData` as well, so a
     register kept as a Word table is judged by its columns.
     """
     document = docx.Document(handle)
-    buffer = TextBuffer(max_chars)
+    buffer = TextBuffer(limits.max_text_chars)
     seen_parts: set[int] = set()
 
     def headers_or_footers(kind: str) -> Iterator[object]:

@@ -12,12 +12,12 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
-from scanner.extract.base import EncryptedContent, ExtractedText, TextBuffer
+from scanner.extract.base import EncryptedContent, ExtractedText, Limits, TextBuffer
 from scanner.results import Flag
 
 
-def extract_pdf(handle: BinaryIO, max_chars: int) -> ExtractedText:
-    """Text of a PDF, page by page, up to ``max_chars``.
+def extract_pdf(handle: BinaryIO, limits: Limits) -> ExtractedText:
+    """Text of a PDF, page by page, up to ``limits.max_text_chars``.
 
     Raises :class:`EncryptedContent` when the content needs a user password.  A PDF
     that opens with the empty password (owner password only, or an empty user
@@ -31,7 +31,7 @@ def extract_pdf(handle: BinaryIO, max_chars: int) -> ExtractedText:
     protection_detail = "pdf_owner_password_only" if document.encryption else None
 
     resources = PDFResourceManager(caching=True)
-    buffer = TextBuffer(max_chars)
+    buffer = TextBuffer(limits.max_text_chars)
     pages = 0
     for page in PDFPage.create_pages(document):
         pages += 1

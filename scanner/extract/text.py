@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
-from scanner.extract.base import ExtractedText, TableData
+from scanner.extract.base import ExtractedText, Limits, TableData
 
 # Enough bytes for charset detection to be sure; detection over the whole of a
 # large file is slow and tells no more.
@@ -56,8 +56,9 @@ def detect_encoding(sample: bytes) -> str:
     return best.encoding if best is not None else "cp1252"
 
 
-def extract_text(handle: BinaryIO, max_chars: int) -> ExtractedText:
-    """Decode a text file (TXT, CSV, TSV, logs ...) up to ``max_chars`` characters."""
+def extract_text(handle: BinaryIO, limits: Limits) -> ExtractedText:
+    """Decode a text file (TXT, CSV, TSV, logs ...) up to ``limits.max_text_chars``."""
+    max_chars = limits.max_text_chars
     sample = handle.read(_DETECT_BYTES)
     encoding = detect_encoding(sample)
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")

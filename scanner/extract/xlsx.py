@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 import openpyxl
 
-from scanner.extract.base import ExtractedText, TextBuffer
+from scanner.extract.base import ExtractedText, Limits, TextBuffer
 
 
 def format_cell(value: object) -> str:
@@ -35,13 +35,13 @@ def _rows(sheet: object) -> Iterator[list[str]]:
             yield cells
 
 
-def extract_xlsx(handle: BinaryIO, max_chars: int) -> ExtractedText:
+def extract_xlsx(handle: BinaryIO, limits: Limits) -> ExtractedText:
     """Text of every sheet, sheets separated by a blank line.
 
     Each row is one line of tab-separated cell values, as a person would read them.
     """
     workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    buffer = TextBuffer(max_chars)
+    buffer = TextBuffer(limits.max_text_chars)
     try:
         for sheet in workbook.worksheets:
             # A blank line between sheets ends one table before the next begins.  Sheet

@@ -12,11 +12,14 @@ import pytest
 from fpdf import FPDF
 
 from scanner.extract import EncryptedContent, extractor_for
+from scanner.extract.base import Limits
 from scanner.extract.docx import extract_docx
 from scanner.extract.pdf import extract_pdf
 from scanner.extract.text import detect_encoding, extract_text
 from scanner.extract.xlsx import extract_xlsx
 from scanner.results import Flag
+
+LIMITS = Limits(max_text_chars=100_000)
 
 
 @pytest.mark.parametrize(
@@ -33,12 +36,12 @@ def test_detect_encoding(data: bytes, encoding: str) -> None:
 
 def test_cp1252_csv_decodes_pound_and_accents() -> None:
     data = "Name,Fee\nZoë Brontë,£12.50\nRenée Côté,£3\n".encode("cp1252")
-    text = extract_text(io.BytesIO(data), 10_000).text
+    text = extract_text(io.BytesIO(data), Limits(max_text_chars=10_000)).text
     assert "Zoë Brontë,£12.50" in text and "Renée Côté" in text
 
 
 def test_text_truncates_at_limit() -> None:
-    result = extract_text(io.BytesIO(b"a" * 5000), 1000)
+    result = extract_text(io.BytesIO(b"a" * 5000), Limits(max_text_chars=1000))
     assert result.truncated and len(result.text) == 1000
 
 
@@ -55,7 +58,7 @@ def test_docx_reads_body_tables_headers_and_footers() -> None:
     buffer = io.BytesIO()
     document.save(buffer)
     buffer.seek(0)
-    text = extract_docx(buffer, 100_000).text
+    text = extract_docx(buffer, LIMITS).text
     lines = text.splitlines()
     assert lines[0] == "Header: office@school.example"
     assert "Amelia Jones\t999 000 0018\tAsthma" in lines
@@ -73,7 +76,7 @@ def test_xlsx_reads_every_sheet_with_uk_dates() -> None:
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
-    text = extract_xlsx(buffer, 100_000).text
+    text = extract_xlsx(buffer, LIMITS).text
     assert text.splitlines() == [
         "Surname\tDOB\tYear",
         "JONES\t02/03/2015\t4",
@@ -94,19 +97,19 @@ def _pdf(text: str, **encryption: str) -> io.BytesIO:
 
 
 def test_pdf_text() -> None:
-    result = extract_pdf(_pdf("Consent form for Oliver Smith, DOB 03/02/2016"), 100_000)
+    result = extract_pdf(_pdf("Consent form for Oliver Smith, DOB 03/02/2016"), LIMITS)
     assert "Consent form for Oliver Smith, DOB 03/02/2016" in result.text
     assert result.protection_detail is None
 
 
 def test_pdf_with_user_password_is_encrypted_content() -> None:
     with pytest.raises(EncryptedContent) as caught:
-        extract_pdf(_pdf("secret", owner_password="owner", user_password="user"), 100_000)
+        extract_pdf(_pdf("secret", owner_password="owner", user_password="user"), LIMITS)
     assert caught.value.detail == "pdf_user_password"
 
 
 def test_pdf_with_owner_password_only_is_readable() -> None:
-    result = extract_pdf(_pdf("Readable by all", owner_password="owner"), 100_000)
+    result = extract_pdf(_pdf("Readable by all", owner_password="owner"), LIMITS)
     assert "Readable by all" in result.text
     assert result.protection_detail == "pdf_owner_password_only"
 
@@ -115,7 +118,7 @@ def test_pdf_without_text_layer_is_flagged() -> None:
     pdf = FPDF()
     pdf.add_page()
     pdf.rect(10, 10, 50, 50)
-    result = extract_pdf(io.BytesIO(bytes(pdf.output())), 100_000)
+    result = extract_pdf(io.BytesIO(bytes(pdf.output())), LIMITS)
     assert result.text.strip() == "" and Flag.NO_TEXT_LAYER in result.flags
 
 
@@ -140,7 +143,7 @@ def test_no_extractor_for_images() -> None:
 
 def test_cyrillic_cp1251_is_not_forced_to_cp1252() -> None:
     data = ("Привет, это письмо родителям ученика. " * 20).encode("cp1251")
-    assert "Привет" in extract_text(io.BytesIO(data), 100_000).text
+    assert "Привет" in extract_text(io.BytesIO(data), LIMITS).text
 
 
 @pytest.mark.parametrize(
@@ -155,7 +158,7 @@ def test_cyrillic_cp1251_is_not_forced_to_cp1252() -> None:
     ],
 )
 def test_delimited_text_becomes_a_table(text: str, rows: list[list[str]]) -> None:
-    result = extract_text(io.BytesIO(text.encode()), 100_000)
+    result = extract_text(io.BytesIO(text.encode()), LIMITS)
     assert result.text == text
     (table,) = result.tables
     assert table.rows == rows and (table.start, table.end) == (0, len(text))
@@ -170,7 +173,7 @@ def test_delimited_text_becomes_a_table(text: str, rows: list[list[str]]) -> Non
     ],
 )
 def test_prose_is_not_a_table(text: str) -> None:
-    assert extract_text(io.BytesIO(text.encode()), 100_000).tables == []
+    assert extract_text(io.BytesIO(text.encode()), LIMITS).tables == []
 
 
 def test_docx_and_xlsx_tables_are_recorded_with_their_spans() -> None:
@@ -182,7 +185,7 @@ def test_docx_and_xlsx_tables_are_recorded_with_their_spans() -> None:
     buffer = io.BytesIO()
     document.save(buffer)
     buffer.seek(0)
-    result = extract_docx(buffer, 100_000)
+    result = extract_docx(buffer, LIMITS)
     (found,) = result.tables
     assert found.rows == [["Name", "DOB"], ["Amy Smith", "01/02/2016"]]
     assert result.text[found.start:found.end] == "Name\tDOB\nAmy Smith\t01/02/2016\n"
@@ -193,7 +196,7 @@ def test_docx_and_xlsx_tables_are_recorded_with_their_spans() -> None:
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
-    result = extract_xlsx(buffer, 100_000)
+    result = extract_xlsx(buffer, LIMITS)
     assert [(t.name, t.rows) for t in result.tables] == [("Sheet", [["a", "b"]]),
                                                          ("Two", [["c"]])]
     assert [result.text[t.start:t.end] for t in result.tables] == ["a\tb\n", "c\n"]
