@@ -12,7 +12,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from detectors.personal_data import PersonalDataDetector, person_key, summarise
+from detectors.names import count_people, person_key
+from detectors.personal_data import PersonalDataDetector, summarise
 from detectors.settings import DetectionSettings
 from detectors.special_categories import SpecialCategoryDetector
 from detectors.tabular import TableReader
@@ -31,6 +32,7 @@ class ContentFindings:
     special_category_evidence: dict[str, list[str]] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)
     ner_chars: int = 0
+    topics: list[str] = field(default_factory=list)
 
 
 def prose_outside(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -61,19 +63,23 @@ class ContentDetector:
         found: list[tuple[str, str, float]] = []
         handled: list[tuple[int, int]] = []
         free_text: list[str] = []
-        table_subjects = 0
+        pattern_text: list[str] = []
+        people: set[str] = set()
+        unnamed = 0
         for table in tables:
             read = self.tables.read(table.rows)
             if not read.handled:
                 continue
             handled.append((table.start, table.end))
             found.extend((t, value, 1.0) for t, value in read.examples)
-            # Counts beyond the examples: add them as bare counts (no value is kept).
+            # Counts beyond the examples are kept as bare counts: no value is held.
             for entity_type, count in read.entities.items():
                 shown = sum(1 for t, _ in read.examples if t == entity_type)
                 found.extend((entity_type, "", 1.0) for _ in range(count - shown))
-            table_subjects += read.data_subjects
+            people |= read.people
+            unnamed += read.unnamed_subjects
             free_text.extend(read.free_text)
+            pattern_text.extend(read.pattern_text)
             for category, heading in read.special_categories.items():
                 findings.special_category_evidence.setdefault(category, []).append(
                     f"column: {heading}")
@@ -84,6 +90,9 @@ class ContentDetector:
             prose = prose + "\n" + "\n".join(free_text)
         prose_found = [(r.entity_type, v, r.score) for r, v in self.personal.analyze(prose)]
         findings.ner_chars = len(prose) if prose.strip() else 0
+        if pattern_text:
+            found.extend((r.entity_type, v, r.score) for r, v in
+                         self.personal.analyze("\n".join(pattern_text), names=False))
         found.extend(prose_found)
 
         counts = Counter(entity_type for entity_type, _, _ in found)
@@ -91,8 +100,8 @@ class ContentDetector:
         findings.evidence = summarise(
             [f for f in found if f[1]], self.settings.evidence_per_type).evidence
 
-        people = {person_key(v) for t, v, _ in prose_found if t == "PERSON"}
-        findings.data_subjects = table_subjects + len(people - {""})
+        people |= {person_key(v) for t, v, _ in prose_found if t == "PERSON"}
+        findings.data_subjects = count_people(people) + unnamed
         if findings.entities and not findings.data_subjects:
             findings.data_subjects = 1  # identifiers with no name still belong to someone
 
@@ -100,7 +109,15 @@ class ContentDetector:
         for category, terms in special.evidence.items():
             findings.special_category_evidence.setdefault(category, []).extend(terms)
         order = list(self.special.vocabulary.ids)
-        findings.special_categories = sorted(
+        categories = sorted(
             findings.special_category_evidence, key=lambda c: order.index(c) if c in order else 99
         )
+        # Special category data is personal data revealing health, religion ...: a policy
+        # or a newsletter about Diwali reveals nothing about anyone.  Without personal data
+        # the categories are only topics of the file.
+        if findings.entities:
+            findings.special_categories = categories
+        else:
+            findings.topics = categories
+            findings.special_category_evidence = {}
         return findings

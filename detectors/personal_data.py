@@ -16,6 +16,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResu
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 
 from detectors.masking import mask_value
+from detectors.names import recase_for_ner, split_person_span
 from detectors.recognizers import RECOGNIZERS, build_recognizers
 from detectors.settings import DetectionSettings, ensure_model_installed
 from scanner.results import ENTITY_TYPES, Evidence
@@ -50,55 +51,43 @@ def split_text(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     return chunks
 
 
-# Words spaCy tags as people in school documents that never are on their own.
-_NOT_NAMES = frozenset({
-    "dear", "regards", "mr", "mrs", "miss", "ms", "mx", "dr", "sir", "madam", "head",
-    "headteacher", "teacher", "parent", "parents", "carer", "carers", "pupil", "pupils",
-    "child", "children", "class", "year", "reception", "nursery", "governor", "governors",
-    "office", "school", "team", "staff", "thanks", "sheet", "dob", "nhs", "upn", "uln",
-})
-_TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "master", "prof", "rev"})
-# School acronyms that stay upper case when ALL-CAPS words are recased for NER.
-_ACRONYMS = frozenset({
-    "NHS", "UPN", "ULN", "DOB", "SEN", "SEND", "SENCO", "SENDCO", "EHCP", "FSM", "LAC", "CLA",
-    "DSL", "MASH", "CAMHS", "DBS", "HMRC", "ADHD", "ASD", "EAL", "CPOMS", "PTA", "ICT", "UK",
-    "GDPR", "DPO", "IAR", "PEP", "IHCP", "IHP", "GP", "PE", "RE", "PSHE", "SATS", "KS1", "KS2",
-    "EYFS", "MIS", "SIMS", "LA", "DFE", "OFSTED", "CEO", "CIN", "CP", "PP", "TA", "HLTA",
-})
-_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’-]{2,}\b")
+_SURNAME_COMMA = re.compile(r",\s?$")
 
 
-def recase_for_ner(text: str) -> str:
-    """``text`` with ALL-CAPS words in Title case, for spaCy only; same length and offsets.
+def _refine(
+    text: str, results: list[RecognizerResult]
+) -> list[tuple[RecognizerResult, str]]:
+    """Turn presidio's results into (result, value) findings, fixing what it gets wrong.
 
-    MIS exports and registers write surnames in capitals ("JONES Amelia"), which the
-    small English model does not take for names; headings in capitals ("MEDICAL
-    REGISTER") it takes for organisations or names at random.  Title case reads both
-    the way a person would.  Known acronyms keep their capitals.
+    - A PERSON span over a line break is one name per line ("Miss S. Nguyen\nNathan").
+    - "HARDING, Wayne" in a register is one person, not a surname and a forename.
+    - A 3-3-4 digit run inside a phone number ("+44 121 496 0693") is not an NHS number.
+    - PERSON spans that are not names (streets, titles, headings) are dropped.
     """
-    return _CAPS_WORD.sub(
-        lambda m: m.group(0) if m.group(0) in _ACRONYMS else m.group(0).capitalize(), text
-    )
-
-
-def plausible_person(value: str) -> bool:
-    """True when a PERSON span from spaCy can be a name: capitalised letters, no digits."""
-    stripped = " ".join(value.split())
-    words = stripped.split()
-    if len(stripped) < 2 or _DIGIT.search(stripped) or "@" in stripped or len(words) > 6:
-        return False
-    if not any(ch.isupper() for ch in stripped):
-        return False  # names are written with capitals; lower-case spans are words
-    meaningful = [w for w in words if w.lower().strip(".,") not in _TITLES]
-    if not meaningful:
-        return False
-    return not (len(meaningful) == 1 and meaningful[0].lower().strip(".,'") in _NOT_NAMES)
-
-
-def person_key(value: str) -> str:
-    """A normalised name for counting distinct people ("Mrs S. JONES" -> "s jones")."""
-    words = [w.strip(".,'").lower() for w in value.split()]
-    return " ".join(w for w in words if w and w not in _TITLES)
+    phones = [(r.start, r.end) for r in results if r.entity_type == "PHONE_NUMBER"]
+    people: list[RecognizerResult] = []
+    found: list[tuple[RecognizerResult, str]] = []
+    for result in sorted(results, key=lambda r: r.start):
+        if result.entity_type == "UK_NHS" and any(
+            result.start < end and result.end > start for start, end in phones
+        ):
+            continue
+        if result.entity_type != "PERSON":
+            found.append((result, text[result.start:result.end]))
+            continue
+        for start, name in split_person_span(text[result.start:result.end]):
+            start += result.start
+            part = RecognizerResult("PERSON", start, start + len(name), result.score,
+                                    analysis_explanation=result.analysis_explanation)
+            previous = people[-1] if people else None
+            between = text[previous.end:start] if previous else ""
+            if (previous is not None and _SURNAME_COMMA.fullmatch(between)
+                    and text[previous.start:previous.end].isupper()):
+                previous.end = part.end  # "HARDING, Wayne": extend the surname's span
+                continue
+            people.append(part)
+    found.extend((p, text[p.start:p.end]) for p in people)
+    return found
 
 
 # presidio logs every recognizer it loads and every spaCy label it does not map, per
@@ -142,8 +131,14 @@ class PersonalDataDetector:
         """Names of the table rows in use (for provenance)."""
         return [spec.name for spec in RECOGNIZERS]
 
-    def analyze(self, text: str) -> list[tuple[RecognizerResult, str]]:
-        """Every accepted finding in ``text`` with the matched value (kept in memory only)."""
+    def analyze(
+        self, text: str, *, names: bool = True
+    ) -> list[tuple[RecognizerResult, str]]:
+        """Every accepted finding in ``text`` with the matched value (kept in memory only).
+
+        ``names=False`` leaves PERSON out (a table whose columns hold no names).
+        """
+        entities = self.entities if names else [e for e in self.entities if e != "PERSON"]
         found: list[tuple[RecognizerResult, str]] = []
         for offset, chunk in split_text(text):
             if not chunk.strip():
@@ -153,16 +148,14 @@ class PersonalDataDetector:
             results = self.analyzer.analyze(
                 text=chunk,
                 language="en",
-                entities=self.entities,
+                entities=entities,
                 score_threshold=self._min_threshold,
                 nlp_artifacts=artifacts,
             )
-            for result in results:
-                if result.score < self.settings.threshold(result.entity_type):
-                    continue
-                value = chunk[result.start:result.end]
-                if result.entity_type == "PERSON" and not plausible_person(value):
-                    continue
+            accepted = [
+                r for r in results if r.score >= self.settings.threshold(r.entity_type)
+            ]
+            for result, value in _refine(chunk, accepted):
                 result.start += offset
                 result.end += offset
                 found.append((result, value))

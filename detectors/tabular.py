@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 from presidio_analyzer import EntityRecognizer
 
+from detectors.names import person_key
 from detectors.recognizers import RECOGNIZERS
 from detectors.recognizers.date_of_birth import DATE_RE, parse_date
 from scanner.results import ENTITY_TYPES
@@ -36,11 +37,24 @@ VALUE_SHARE = 0.8
 FREE_TEXT_MEAN_CHARS = 25
 # Rows of a table sent to NER to find name columns that have no telling heading.
 NER_SAMPLE_ROWS = 20
+# Rows searched for the headings (a title row or two may stand above them).
+HEADER_SEARCH_ROWS = 10
+# Share of sampled values that must fit a column's heading for the heading to be believed.
+HEADING_SHARE = 0.3
+# A table this long with no recognised column is still read by column: its cells are
+# checked for identifiers, but not sent to NER for names (they showed none in the sample).
+MIN_PLAIN_ROWS = 3
+# Characters of such cells checked per table.
+PATTERN_ONLY_CHARS = 200_000
+# Types counted once per row however many columns hold them (forename + surname).
+ONCE_PER_ROW = frozenset({"PERSON", "UK_BANK_ACCOUNT"})
 # Entity types worth inferring from values alone (with checksums or strict shapes).
 VALUE_TYPES = ("UK_NHS", "UK_UPN", "UK_ULN", "UK_NINO", "EMAIL_ADDRESS", "UK_POSTCODE",
                "PHONE_NUMBER", "IBAN_CODE", "CREDIT_CARD")
 
 _WORD = re.compile(r"[a-z0-9]+")
+_SORT_CODE = re.compile(r"\d{2}[- ]?\d{2}[- ]?\d{2}")
+_ACCOUNT_NUMBER = re.compile(r"\d{6,8}")
 _NAME_VALUE = re.compile(r"^[^\W\d_][^\d@/\\|<>{}\[\]=+*#%&]{0,80}$")
 
 
@@ -167,10 +181,17 @@ class TableDetection:
     handled: bool  # False: the table gave no columns to go by; analyse it as prose
     entities: Counter[str] = field(default_factory=Counter)
     examples: list[tuple[str, str]] = field(default_factory=list)  # (type, raw value)
-    data_subjects: int = 0
     special_categories: dict[str, str] = field(default_factory=dict)  # category -> heading
     free_text: list[str] = field(default_factory=list)  # cells for presidio
     columns: dict[str, str] = field(default_factory=dict)  # heading -> classification
+    pattern_text: list[str] = field(default_factory=list)  # cells to check without NER
+    people: set[str] = field(default_factory=set)  # normalised names of the rows' people
+    unnamed_subjects: int = 0  # rows with personal data but no name
+
+    @property
+    def data_subjects(self) -> int:
+        """People in the table: distinct names, plus rows with personal data and no name."""
+        return len(self.people) + self.unnamed_subjects
 
 
 class TableReader:
@@ -213,30 +234,42 @@ class TableReader:
         return check
 
     def read(self, rows: Sequence[Sequence[str]]) -> TableDetection:
-        """Classify the columns of ``rows`` (first row: headings) and count their values."""
+        """Classify the columns of ``rows`` and count the values they hold.
+
+        The headings are the row (among the first few) whose cells name the most known
+        columns, so a title row above them ("YEAR 3 - CLASS LIST 2021-22") is skipped.
+        """
         if len(rows) < 2 or max(len(r) for r in rows) < 2 or _is_key_value(rows, self.vocabulary):
             return TableDetection(handled=False)
-        header, body = list(rows[0]), rows[1:]
+        header_at = self._header_row(rows)
+        header, body = list(rows[header_at]), rows[header_at + 1:]
+        if not body:
+            return TableDetection(handled=False)
         width = max(len(r) for r in rows)
         header += [""] * (width - len(header))
         result = TableDetection(handled=True)
         kinds: dict[int, tuple[str, str]] = {}
         for index, heading in enumerate(header):
+            values = _column(body, index)
             kind = self.vocabulary.classify(heading) if heading else None
+            if kind is not None and kind[0] == "entity" and not self._fits(kind[1], heading,
+                                                                            values):
+                kind = None  # the heading says one thing, the values another: trust values
             if kind is None:
-                kind = self._classify_by_values(_column(body, index))
+                kind = self._classify_by_values(values)
             if kind is not None:
                 kinds[index] = kind
                 result.columns[heading or f"column {index + 1}"] = kind[1]
         self._classify_names_by_ner(header, body, kinds, result)
-        if not kinds and not _has_free_text(body, width):
+        if not kinds and not _has_free_text(body, width) and len(body) < MIN_PLAIN_ROWS:
             return TableDetection(handled=False)
 
-        validators = {i: self.validator(k[1]) for i, k in kinds.items() if k[0] == "entity"}
-        name_columns = [i for i, k in kinds.items() if k == ("entity", "PERSON")]
+        validators = {
+            i: self.column_validator(k[1], header[i]) for i, k in kinds.items() if k[0] == "entity"
+        }
         for row in body:
             personal = False
-            named = False
+            counted: set[str] = set()
             for index, (kind, name) in kinds.items():
                 value = row[index].strip() if index < len(row) else ""
                 if kind == "category":
@@ -246,24 +279,77 @@ class TableReader:
                 if not value or not validators[index](value):
                     continue
                 personal = True
-                if name == "PERSON":
-                    # Forename and surname columns describe one person: count the row once.
-                    if named:
+                if name in ONCE_PER_ROW:
+                    # Forename and surname columns describe one person, sort code and
+                    # account number one account: count the row once.
+                    if name in counted:
                         continue
-                    named = True
-                    value = " ".join(row[i] for i in name_columns if i < len(row))
+                    value = " ".join(
+                        row[i].strip() for i, k in kinds.items()
+                        if k == ("entity", name) and i < len(row) and row[i].strip()
+                    )
+                    if name == "PERSON":
+                        result.people.add(person_key(value))
+                counted.add(name)
                 result.entities[name] += 1
                 if sum(1 for t, _ in result.examples if t == name) < 3:
                     result.examples.append((name, value))
-            result.data_subjects += personal
+            if personal and "PERSON" not in counted:
+                result.unnamed_subjects += 1
+        plain: list[int] = []
         for index in range(width):
-            if index not in kinds and _is_free_text(_column(body, index)):
+            if index in kinds:
+                continue
+            if _is_free_text(_column(body, index)):
                 heading = header[index]
                 result.free_text.extend(
                     f"{heading}: {value}" if heading else value
                     for value in _column(body, index) if value.strip()
                 )
+            else:
+                plain.append(index)
+        # Other short cells (codes, amounts, "Oak class") held no names in the sample that
+        # NER saw: they are checked for identifiers by pattern only, within a budget.
+        size = 0
+        for row in [header, *body]:
+            line = "\t".join(row[i] for i in plain if i < len(row) and row[i].strip())
+            if line:
+                size += len(line) + 1
+                if size > PATTERN_ONLY_CHARS:
+                    break
+                result.pattern_text.append(line)
         return result
+
+    def _header_row(self, rows: Sequence[Sequence[str]]) -> int:
+        """Index of the headings row: the one naming most known columns, else the first."""
+        best, best_score = 0, 0
+        for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+            score = sum(1 for cell in row if cell.strip() and self.vocabulary.classify(cell))
+            if score > best_score:
+                best, best_score = index, score
+        return best
+
+    def _fits(self, entity_type: str, heading: str, values: list[str]) -> bool:
+        """True when enough of a column's values are what its heading says they are."""
+        sample = [v for v in values if v.strip()][:SAMPLE_VALUES]
+        if not sample:
+            return True
+        check = self.column_validator(entity_type, heading)
+        return sum(1 for v in sample if check(v)) >= HEADING_SHARE * len(sample)
+
+    def column_validator(self, entity_type: str, heading: str) -> Callable[[str], bool]:
+        """The check for one cell of a column of ``entity_type`` headed ``heading``.
+
+        Bank details are often split over two columns: a "Sort code" column holds sort
+        codes and an "Account number" column account numbers, each only half the pair.
+        """
+        if entity_type == "UK_BANK_ACCOUNT":
+            words = _words(heading)
+            if "sort" in words:
+                return lambda value: bool(_SORT_CODE.fullmatch(value.strip()))
+            if "account" in words or "acc" in words:
+                return lambda value: bool(_ACCOUNT_NUMBER.fullmatch(value.strip()))
+        return self.validator(entity_type)
 
     def _classify_by_values(self, values: list[str]) -> tuple[str, str] | None:
         sample = [v for v in values if v.strip()][:SAMPLE_VALUES]
@@ -288,6 +374,7 @@ class TableReader:
         candidates = [
             i for i in range(len(header))
             if i not in kinds and not _is_free_text(_column(body, i))
+            and not self.vocabulary.not_person.intersection(_words(header[i]))
             and sum(is_plausible_name(v) for v in _column(body, i)[:NER_SAMPLE_ROWS]) >= 2
         ]
         if not candidates:

@@ -172,6 +172,7 @@ def _scan_handle(
     result.special_category_evidence = findings.special_category_evidence
     result.columns = findings.columns
     result.ner_chars = findings.ner_chars
+    result.topics = findings.topics
     result.status = STATUS_SCANNED
 
     records: list[FileResult] = []

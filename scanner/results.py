@@ -95,6 +95,9 @@ class FileResult:
     special_category_evidence: dict[str, list[str]] = field(default_factory=dict)
     # Table column headings dpscan recognised, and what it took each to hold.
     columns: dict[str, str] = field(default_factory=dict)
+    # Special categories a file without personal data talks about (a policy, a newsletter
+    # about Diwali): a subject, not special category data about anyone.
+    topics: list[str] = field(default_factory=list)
     # Characters of text that went through spaCy NER.
     ner_chars: int = 0
     # For a file inside another (an archive member, an email attachment): the path of the

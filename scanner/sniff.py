@@ -77,6 +77,27 @@ TYPE_FAMILIES: tuple[TypeFamily, ...] = (
 )
 
 
+# Types libmagic names from two or three leading bytes, which ordinary text also starts
+# with: "PAYROLL GUIDANCE ..." begins with HP-GL's "PA".  Such a file that reads as text
+# is text.
+WEAK_MAGIC_MIMES = frozenset({"application/vnd.hp-HPGL"})
+_TEXT_CONTROL = frozenset(range(32)) - {9, 10, 12, 13}
+
+
+def _is_text(head: bytes) -> bool:
+    """True when ``head`` decodes as UTF-8 or cp1252 text without control characters."""
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8" and exc.start >= len(head) - 3:
+                text = head[:exc.start].decode(encoding)  # a character cut at the end
+            else:
+                continue
+        return not any(ord(ch) in _TEXT_CONTROL for ch in text)
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class SniffResult:
     """What the content says the file is."""
@@ -107,6 +128,8 @@ def sniff_handle(handle: BinaryIO, filename: str, total_size: int) -> SniffResul
     description = text_magic.from_buffer(head) or ""
     if mime == MIME_ZIP:
         mime = _refine_zip(handle) or mime
+    elif mime in WEAK_MAGIC_MIMES and _is_text(head):
+        mime = "text/plain"
     return SniffResult(mime, description, extension_mismatch(filename, mime))
 
 

@@ -77,7 +77,9 @@ def test_invoice_numbers_are_not_classified(reader: TableReader) -> None:
     rows = [["Invoice", "Amount"]] + [[n, "12"] for n in
                                       ("9996372549", "9993941090", "9997384992", "4000123456")]
     read = reader.read(rows)
-    assert not read.handled and read.entities == {}
+    # Read by column (no NER for names), its cells still checked for identifiers by pattern.
+    assert read.handled and read.entities == {} and read.columns == {}
+    assert read.pattern_text[0] == "Invoice\tAmount" and "9996372549\t12" in read.pattern_text
 
 
 def test_key_value_form_is_left_to_prose(reader: TableReader) -> None:
@@ -101,7 +103,8 @@ def test_names_in_unlabelled_column_found_by_ner_sample() -> None:
             ["Cara Patel", "Elm"]]
     read = reader.read(rows)
     assert read.columns == {"Contact 1": "PERSON"} and read.entities["PERSON"] == 3
-    assert calls == ["Amelia Jones, Oak\nBen Smith, Ash\nCara Patel, Elm"]
+    # "Group" names things, not people: its cells are never sent to NER.
+    assert calls == ["Amelia Jones\nBen Smith\nCara Patel"]
 
 
 @pytest.mark.parametrize(
@@ -130,3 +133,41 @@ def test_vocabulary_errors_name_the_file_and_field(tmp_path: Path) -> None:
     bad.write_text("entitys: {}\n")
     with pytest.raises(ColumnVocabularyError, match=r"headers.yaml: unknown field\(s\) entitys"):
         load_column_vocabulary(bad)
+
+
+def test_title_row_above_the_headings_is_skipped(reader: TableReader) -> None:
+    rows = [["YEAR 3 MAPLE - CLASS LIST 2021-22"], ["Surname", "Forename", "DOB"],
+            ["JONES", "Amelia", "02/03/2015"], ["SMITH", "Ben", "04/05/2016"]]
+    read = reader.read(rows)
+    assert dict(read.entities) == {"PERSON": 2, "DATE_OF_BIRTH": 2}
+    assert read.data_subjects == 2
+
+
+def test_bank_details_split_over_two_columns_count_once_per_row(reader: TableReader) -> None:
+    rows = [["Name", "Sort Code", "Account Number"], ["Sam Patel", "30-02-63", "12345678"],
+            ["Jo Green", "200000", "87654321"], ["Al Khan", "", ""]]
+    read = reader.read(rows)
+    assert read.entities["UK_BANK_ACCOUNT"] == 2 and read.entities["PERSON"] == 3
+    assert ("UK_BANK_ACCOUNT", "30-02-63 12345678") in read.examples
+
+
+def test_heading_that_lies_is_overruled_by_values(reader: TableReader) -> None:
+    rows = [["Pupil", "Emergency contact"], ["Amelia Jones", "020 7946 0123"],
+            ["Ben Smith", "0113 496 0555"], ["Cara Patel", "0161 496 0777"]]
+    read = reader.read(rows)
+    assert read.columns == {"Pupil": "PERSON", "Emergency contact": "PHONE_NUMBER"}
+    assert read.entities["PHONE_NUMBER"] == 3
+
+
+def test_people_on_two_sheets_are_counted_once() -> None:
+    from detectors.names import count_people
+
+    reader = TableReader()
+    first = reader.read([["Surname", "Forename"], ["JONES", "Amelia"], ["SMITH", "Ben"]])
+    second = reader.read([["Forename", "Surname", "Email"], ["Amelia", "Jones", "a@x.org"]])
+    assert count_people(first.people | second.people) == 2
+
+
+def test_rows_with_identifiers_but_no_names_are_subjects(reader: TableReader) -> None:
+    read = reader.read([["UPN", "Year"], ["L201000024001", "4"], ["X919288319804", "5"]])
+    assert read.people == set() and read.data_subjects == 2

@@ -90,3 +90,9 @@ def test_family_of() -> None:
     assert family_of("text/csv") == "text"
     assert family_of(MIME_DOCX) == "word"
     assert family_of("application/x-weird") is None
+
+
+def test_text_starting_like_hpgl_is_text() -> None:
+    data = b"PAYROLL GUIDANCE\nNI numbers must be checked against HMRC records.\n"
+    result = _sniff(data, "guidance.txt")
+    assert result.mime == "text/plain" and not result.extension_mismatch
