@@ -76,12 +76,12 @@ def person_key(value: str) -> str:
 
 
 # Last words that make a span a place, not a person ("Albert Terrace", "Hollins Lane").
+# Words that are also common surnames (Hill, Hall, Green, Park, Court) are not listed.
 _PLACE_WORDS = frozenset({
-    "street", "st", "road", "rd", "lane", "avenue", "ave", "close", "drive", "way", "terrace",
-    "crescent", "gardens", "place", "court", "grove", "park", "square", "hill", "row", "walk",
-    "mews", "rise", "view", "green", "meadow", "meadows", "fields", "estate", "house",
-    "school", "academy", "primary", "church", "centre", "center", "hall", "library",
-    "college", "nursery", "surgery", "hospital", "council", "trust",
+    "street", "st", "road", "rd", "lane", "avenue", "ave", "close", "drive", "terrace",
+    "crescent", "gardens", "mews", "estate", "square", "way", "place", "school", "academy",
+    "primary", "church", "centre", "center", "library", "college", "nursery", "surgery",
+    "hospital", "council", "trust",
 })
 _SAINT = re.compile(r"^(?:st\.?|saint)\s", re.IGNORECASE)
 

@@ -80,6 +80,9 @@ def _refine(
             part = RecognizerResult("PERSON", start, start + len(name), result.score,
                                     analysis_explanation=result.analysis_explanation)
             previous = people[-1] if people else None
+            if previous is not None and part.start < previous.end:
+                previous.end = max(previous.end, part.end)  # spaCy and a pattern: one name
+                continue
             between = text[previous.end:start] if previous else ""
             if (previous is not None and _SURNAME_COMMA.fullmatch(between)
                     and text[previous.start:previous.end].isupper()):

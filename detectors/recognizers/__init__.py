@@ -23,6 +23,7 @@ from presidio_analyzer.predefined_recognizers import (
 
 from detectors.recognizers.date_of_birth import DateOfBirthRecognizer
 from detectors.recognizers.email_offline import OfflineEmailRecognizer
+from detectors.recognizers.person_patterns import RegisterNameRecognizer, TitledNameRecognizer
 from detectors.recognizers.uk_bank_account import UkBankAccountRecognizer
 from detectors.recognizers.uk_nino import UkNinoRecognizer
 from detectors.recognizers.uk_passport import UkPassportRecognizer
@@ -46,6 +47,10 @@ class RecognizerSpec:
 
 
 RECOGNIZERS: tuple[RecognizerSpec, ...] = (
+    # PERSON also comes from spaCy NER (added by the detector); these two catch the shapes
+    # the small model misses in school files.
+    RecognizerSpec("titled_name", ("PERSON",), TitledNameRecognizer),
+    RecognizerSpec("register_name", ("PERSON",), RegisterNameRecognizer),
     RecognizerSpec("email", ("EMAIL_ADDRESS",), OfflineEmailRecognizer),
     RecognizerSpec("phone", ("PHONE_NUMBER",), _uk_phone),
     RecognizerSpec("nhs", ("UK_NHS",), NhsRecognizer),

@@ -147,3 +147,25 @@ def test_shared_identifier_vectors(detector: PersonalDataDetector) -> None:
 )
 def test_uln_check(value: str, valid: bool) -> None:
     assert is_valid_uln(value) is valid
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Dear Mrs Katie Day, thank you.", ["Katie Day"]),
+        ("CAMERON, Jacqueline - absent\nO'NEILL, Donna - late", ["CAMERON, Jacqueline",
+                                                                 "O'NEILL, Donna"]),
+        ("NOTE, Please read the rota", []),
+        ("Call +44 121 496 0693 about it", []),
+        ("He lives on Albert Terrace near St Mary's.", []),
+        ("KIT STORE - LOCKER CODES\nLocker 12", []),
+    ],
+)
+def test_person_shapes(detector: PersonalDataDetector, text: str, names: list[str]) -> None:
+    found = [v for r, v in detector.analyze(text) if r.entity_type == "PERSON"]
+    assert found == names
+
+
+def test_nhs_shape_inside_a_phone_number_is_not_nhs(detector: PersonalDataDetector) -> None:
+    # "121 496 0693" has the NHS 3-3-4 shape and passes modulus 11.
+    assert "UK_NHS" not in _types(detector, "Tel: +44 121 496 0693")
