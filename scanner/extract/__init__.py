@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from scanner.extract.archive import extract_7z, extract_zip
 from scanner.extract.base import EncryptedContent, ExtractedText, Limits
 from scanner.extract.docx import extract_docx
+from scanner.extract.email import MIME_EML, MIME_MSG, extract_eml, extract_msg
 from scanner.extract.pdf import extract_pdf
 from scanner.extract.text import extract_text
 from scanner.extract.xlsx import extract_xlsx
@@ -38,8 +40,14 @@ EXTRACTORS: tuple[Extractor, ...] = (
               extract_docx),
     Extractor("xlsx", frozenset({MIME_XLSX, "application/vnd.ms-excel.sheet.macroenabled.12"}),
               extract_xlsx),
+    Extractor("eml", frozenset({MIME_EML}), extract_eml),
+    Extractor("msg", frozenset({MIME_MSG}), extract_msg),
     Extractor("text", frozenset({"application/csv", "application/json", "application/xml"}),
               extract_text, mime_prefixes=frozenset({"text"})),
+    # Only plain zips: OOXML and ODF packages were told apart by sniffing already.
+    Extractor("zip", frozenset({"application/zip", "application/x-zip-compressed"}),
+              extract_zip),
+    Extractor("7z", frozenset({"application/x-7z-compressed"}), extract_7z),
 )
 
 _BY_MIME = {mime: extractor for extractor in EXTRACTORS for mime in extractor.mimes}
