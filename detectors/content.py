@@ -64,7 +64,9 @@ class ContentDetector:
         handled: list[tuple[int, int]] = []
         free_text: list[str] = []
         pattern_text: list[str] = []
-        people: set[str] = set()
+        # Each name with its number of rows, across tables the largest (the same pupils on
+        # two sheets are the same people); prose adds names once each.
+        people: Counter[str] = Counter()
         unnamed = 0
         for table in tables:
             read = self.tables.read(table.rows)
@@ -76,7 +78,7 @@ class ContentDetector:
             for entity_type, count in read.entities.items():
                 shown = sum(1 for t, _ in read.examples if t == entity_type)
                 found.extend((entity_type, "", 1.0) for _ in range(count - shown))
-            people |= read.people
+            people |= read.people  # Counter union: the maximum per name
             unnamed += read.unnamed_subjects
             free_text.extend(read.free_text)
             pattern_text.extend(read.pattern_text)
@@ -100,7 +102,7 @@ class ContentDetector:
         findings.evidence = summarise(
             [f for f in found if f[1]], self.settings.evidence_per_type).evidence
 
-        people |= {person_key(v) for t, v, _ in prose_found if t == "PERSON"}
+        people |= Counter({person_key(v) for t, v, _ in prose_found if t == "PERSON"})
         findings.data_subjects = count_people(people) + unnamed
         if findings.entities and not findings.data_subjects:
             findings.data_subjects = 1  # identifiers with no name still belong to someone

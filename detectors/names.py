@@ -7,7 +7,7 @@ headings and stray capitalised words.  These plain functions decide what counts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
 
 _DIGIT = re.compile(r"\d")
 
@@ -102,10 +102,10 @@ def split_person_span(value: str) -> list[tuple[int, str]]:
     return parts
 
 
-def count_people(keys: Iterable[str]) -> int:
-    """Distinct people among normalised names, folding a lone forename or surname
-    ("Burton", "Anna") into a full name of the same file that holds it."""
-    keys = {k for k in keys if k}
-    full = {k for k in keys if " " in k}
+def count_people(keys: Counter[str]) -> int:
+    """People among normalised names counted with their multiplicity, folding a lone
+    forename or surname ("Burton", "Anna") into a full name of the same file that holds it."""
+    full = {k: n for k, n in keys.items() if k and " " in k}
     parts = {word for k in full for word in k.split()}
-    return len(full) + sum(1 for k in keys - full if k not in parts)
+    singles = sum(n for k, n in keys.items() if k and " " not in k and k not in parts)
+    return sum(full.values()) + singles

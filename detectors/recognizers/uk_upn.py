@@ -9,8 +9,10 @@ from stdnum.gb import upn
 class UkUpnRecognizer(PatternRecognizer):
     """A check letter, then 12 characters (11 digits and a digit or, if temporary, a letter).
 
-    The DfE check letter (weights 2 to 13, modulus 23) is verified by python-stdnum,
-    so a lookalike code with a wrong check letter is rejected.
+    The DfE check letter (weights 2 to 13, modulus 23) is computed by python-stdnum, so
+    a lookalike code with a wrong check letter is rejected.  stdnum's ``is_valid`` also
+    checks the local-authority code against a 2011 list, which lacks the codes of newer
+    authorities: only the check letter is verified here.
     """
 
     PATTERNS = [
@@ -28,4 +30,15 @@ class UkUpnRecognizer(PatternRecognizer):
         )
 
     def validate_result(self, pattern_text: str) -> bool:  # noqa: D102
-        return upn.is_valid(pattern_text.upper())
+        return is_valid_upn(pattern_text)
+
+
+def is_valid_upn(value: str) -> bool:
+    """A 13-character UPN whose first letter is the DfE check letter of the other twelve."""
+    value = value.strip().upper()
+    if len(value) != 13 or not value[1:12].isdigit():
+        return False
+    try:
+        return upn.calc_check_digit(value[1:]) == value[0]
+    except ValueError:  # a final letter outside the UPN alphabet (I, O, S)
+        return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from detectors.names import (
@@ -42,6 +44,7 @@ def test_split_person_span_at_line_breaks() -> None:
 
 def test_person_key_and_count_people() -> None:
     assert person_key("Dear Mrs S. JONES") == person_key("Jones, S")
-    keys = {person_key(n) for n in ("Judith Burton", "Mrs Burton", "Anna Burton", "Anna",
-                                    "Ben Smith")}
+    keys = Counter({person_key(n) for n in ("Judith Burton", "Mrs Burton", "Anna Burton",
+                                            "Anna", "Ben Smith")})
     assert count_people(keys) == 3
+    assert count_people(Counter({"amelia jones": 2, "jones": 1})) == 2  # two Amelia Joneses

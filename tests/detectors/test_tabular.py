@@ -170,4 +170,4 @@ def test_people_on_two_sheets_are_counted_once() -> None:
 
 def test_rows_with_identifiers_but_no_names_are_subjects(reader: TableReader) -> None:
     read = reader.read([["UPN", "Year"], ["L201000024001", "4"], ["X919288319804", "5"]])
-    assert read.people == set() and read.data_subjects == 2
+    assert not read.people and read.data_subjects == 2
