@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from detectors.content import ContentDetector
 from detectors.policy import apply_policy_flags
-from detectors.protection import check_protection
+from detectors.protection import check_protection, decrypt_office
 from scanner.config import ScanConfig
 from scanner.extract import EncryptedContent, extractor_for
 from scanner.extract.base import LimitExceeded, Member
@@ -132,11 +132,20 @@ def _scan_handle(
 
     verdict = check_protection(sniffed.mime, handle)
     result.protection, result.protection_detail = verdict.protection, verdict.detail
+    if verdict.password is not None:
+        # Encrypted with a password everyone has: read what is inside as this file.
+        with tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as plain:
+            decrypt_office(handle, verdict.password, plain)
+            size = plain.tell()
+            plain.seek(0)
+            records = _scan_handle(plain, size, result, config, detector, depth, budget)
+            result.protection_detail = verdict.detail
+            return records
+    extractor = extractor_for(sniffed.mime)
     if verdict.protection == PROTECTION_ENCRYPTED:
         result.status = STATUS_ENCRYPTED
-        return []
-
-    extractor = extractor_for(sniffed.mime)
+        if extractor is None or not extractor.reads_encrypted:
+            return []
     if extractor is None:
         result.add_flag(Flag.NO_TEXT_EXTRACTED)
         return []
@@ -164,6 +173,7 @@ def _scan_handle(
     if extracted.truncated:
         result.add_flag(Flag.TEXT_TRUNCATED)
     result.text_chars = len(extracted.text)
+    result.recipients_exposed = extracted.recipients_exposed
     findings = detector.detect(extracted.text, extracted.tables)
     result.entities = findings.entities
     result.evidence = findings.evidence
@@ -173,7 +183,8 @@ def _scan_handle(
     result.columns = findings.columns
     result.ner_chars = findings.ner_chars
     result.topics = findings.topics
-    result.status = STATUS_SCANNED
+    if result.status != STATUS_ENCRYPTED:
+        result.status = STATUS_SCANNED
 
     records: list[FileResult] = []
     for member in extracted.members:
@@ -202,11 +213,13 @@ def _scan_member(
         result.add_flag(flag)
     records: list[FileResult] = []
     try:
-        if member.error or member.open is None:
-            _fail(result, member.error or "member could not be read")
-        elif member.encrypted:
+        if member.encrypted:
             result.protection, result.protection_detail = PROTECTION_ENCRYPTED, member.encrypted
             result.status = STATUS_ENCRYPTED
+        elif member.error and Flag.ARCHIVE_LIMIT in member.flags:
+            _limit(container, result, member.error)  # skipped by a limit: not read, not broken
+        elif member.error or member.open is None:
+            _fail(result, member.error or "member could not be read")
         elif budget.members <= 0:
             _limit(container, result, f"not read: the max_members limit "
                                       f"({config.limits.max_members}) was reached")

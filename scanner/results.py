@@ -53,6 +53,7 @@ class Flag:
     NON_UTF8_NAME = "non_utf8_name"
     EMPTY_FILE = "empty_file"
     ARCHIVE_LIMIT = "archive_limit"
+    RECIPIENTS_EXPOSED = "recipients_exposed"
     NO_TEXT_LAYER = "no_text_layer"
     SPECIAL_FILE = "special_file"
 
@@ -103,6 +104,9 @@ class FileResult:
     # For a file inside another (an archive member, an email attachment): the path of the
     # record that holds it.  Its own path is "<container path>!<name inside>".
     container: str | None = None
+    # For an email: external addresses in To and Cc, seen by every recipient (parents'
+    # addresses belong in Bcc).  Flag recipients_exposed from 2 up.
+    recipients_exposed: int = 0
 
     @property
     def has_personal_data(self) -> bool:

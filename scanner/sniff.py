@@ -15,15 +15,22 @@ from typing import BinaryIO
 
 import magic
 
+from scanner.mailsniff import looks_like_email, looks_like_msg
+
 # How many leading bytes libmagic sees.  Enough for OOXML's first zip entries.
 SNIFF_BYTES = 1024 * 1024
 
 MIME_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIME_PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+MIME_XLSB = "application/vnd.ms-excel.sheet.binary.macroenabled.12"
 MIME_ZIP = "application/zip"
 MIME_ENCRYPTED_OFFICE = "application/encrypted"  # libmagic's "CDFV2 Encrypted"
 MIME_EMPTY = "inode/x-empty"
+MIME_EML = "message/rfc822"
+MIME_MSG = "application/vnd.ms-outlook"
+# libmagic's names for an OLE file it could not place; an Outlook .msg among them.
+_GENERIC_OLE = frozenset({"application/x-ole-storage", "application/CDFV2", "application/cdfv2"})
 MIME_UNKNOWN = "application/octet-stream"
 
 
@@ -50,7 +57,7 @@ _OLE_EXT = {".doc", ".dot", ".xls", ".xlt", ".ppt", ".pps", ".pot", ".msg", ".pu
 TYPE_FAMILIES: tuple[TypeFamily, ...] = (
     _family("word", {MIME_DOCX, "application/vnd.ms-word.document.macroenabled.12"},
             _OOXML_WORD_EXT),
-    _family("spreadsheet", {MIME_XLSX, "application/vnd.ms-excel.sheet.macroenabled.12"},
+    _family("spreadsheet", {MIME_XLSX, MIME_XLSB, "application/vnd.ms-excel.sheet.macroenabled.12"},
             _OOXML_SHEET_EXT),
     _family("presentation", {MIME_PPTX}, _OOXML_SLIDE_EXT),
     _family("ole", {"application/x-ole-storage", "application/msword",
@@ -130,6 +137,10 @@ def sniff_handle(handle: BinaryIO, filename: str, total_size: int) -> SniffResul
         mime = _refine_zip(handle) or mime
     elif mime in WEAK_MAGIC_MIMES and _is_text(head):
         mime = "text/plain"
+    if mime.startswith("text/") and looks_like_email(head):
+        mime = MIME_EML  # libmagic often calls an .eml plain text
+    elif mime in _GENERIC_OLE and looks_like_msg(handle):
+        mime = MIME_MSG  # an Outlook message libmagic saw only as OLE
     return SniffResult(mime, description, extension_mismatch(filename, mime))
 
 
@@ -149,6 +160,8 @@ def _refine_zip(handle: BinaryIO) -> str | None:
         handle.seek(0)
     if "[Content_Types].xml" not in names:
         return None
+    if "xl/workbook.bin" in names:
+        return MIME_XLSB  # binary workbook: a zip of .bin parts openpyxl cannot read
     for prefix, mime in (("word/", MIME_DOCX), ("xl/", MIME_XLSX), ("ppt/", MIME_PPTX)):
         if any(name.startswith(prefix) for name in names):
             return mime

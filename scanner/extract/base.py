@@ -85,6 +85,8 @@ class ExtractedText:
     tables: list[TableData] = field(default_factory=list)
     # Files inside this one (archive members, attachments), each scanned as its own record.
     members: list[Member] = field(default_factory=list)
+    # Emails: external addresses visible in To and Cc.
+    recipients_exposed: int = 0
     # Set when the file is encrypted but readable anyway (e.g. a PDF with only an
     # owner password): protection stays "none" and this names the scheme.
     protection_detail: str | None = None

@@ -1,0 +1,189 @@
+"""HTML pages (saved web pages, exported reports, emails saved as .htm) with lxml.html.
+
+The text a person sees: scripts, styles and comments are removed, each block element
+(paragraph, heading, list item, line break ...) becomes a line, and each table is
+recorded with :meth:`TextBuffer.add_table` so it is read by column.  A table inside a
+table (old layout pages, HTML emails) is a table of its own, so a data table kept in a
+layout cell still has its columns.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
+import lxml.html
+from lxml import etree
+
+from scanner.extract.base import ExtractedText, Limits, TextBuffer
+from scanner.extract.text import detect_encoding
+
+# Not shown to a reader: their content is code, styling or fallback markup.
+_HIDDEN = ("script", "style", "noscript", "template")
+# Elements that start a new line (the rest run on within their line).
+_BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
+    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
+    "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "legend", "li",
+    "main", "nav", "ol", "option", "p", "pre", "section", "summary", "table", "tbody",
+    "td", "tfoot", "th", "thead", "title", "tr", "ul",
+})
+_CELLS = frozenset({"td", "th"})
+# HTML caps colspan at 1000; more is a broken or hostile page.
+_MAX_COLSPAN = 1000
+# Bytes of HTML read per character of the text limit: pages are mostly markup, and a
+# page past this (2M chars -> 16 MB by default) is cut, its text flagged truncated.
+_BYTES_PER_CHAR = 8
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""",
+                           re.IGNORECASE)
+# lxml refuses a str that carries an XML encoding declaration (XHTML pages).
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+# Enough of an undeclared page for charset detection to be sure.
+_DETECT_BYTES = 256 * 1024
+# Browsers read these labels as windows-1252 (WHATWG Encoding), and so do we.
+_WINDOWS_1252_LABELS = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii",
+                                  "ascii", "l1"})
+
+
+def _encoding(data: bytes) -> str:
+    """BOM, then the page's own <meta charset>, then detection (the text extractor's)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        label = declared.group(1).decode("ascii").lower()
+        if label in _WINDOWS_1252_LABELS:
+            return "cp1252"
+        if label.startswith(("utf-16", "utf-32")):
+            # A meta tag readable as ASCII cannot be in UTF-16: browsers take UTF-8.
+            return "utf-8"
+        try:
+            return codecs.lookup(label).name
+        except LookupError:
+            pass
+    return detect_encoding(data[:_DETECT_BYTES])
+
+
+def _squash(parts: list[str]) -> str:
+    return " ".join("".join(parts).split())
+
+
+def _cell_text(cell: etree._Element) -> str:
+    """A cell's text without the tables nested in it (those are tables of their own)."""
+    parts: list[str] = []
+    walker = etree.iterwalk(cell, events=("start", "end"))
+    for event, element in walker:
+        if event == "start":
+            if element is not cell and element.tag == "table":
+                walker.skip_subtree()
+                continue
+            if element.tag in _BLOCKS:
+                parts.append(" ")
+            if element.text:
+                parts.append(element.text)
+        else:
+            if element.tag in _BLOCKS:
+                parts.append(" ")
+            if element is not cell and element.tail:
+                parts.append(element.tail)
+    return _squash(parts)
+
+
+def _own(table: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """Descendants ``tag`` of ``table`` that are not inside a table nested in it."""
+    for element in table.iterdescendants(tag):
+        if next(element.iterancestors("table"), None) is table:
+            yield element
+
+
+def _rows(table: etree._Element) -> Iterator[list[str]]:
+    for row in _own(table, "tr"):
+        cells: list[str] = []
+        for cell in row:
+            if cell.tag not in _CELLS:
+                continue
+            cells.append(_cell_text(cell))
+            span = cell.get("colspan", "1").strip()
+            # A merged cell keeps the columns after it in line: pad with blanks.
+            extra = min(int(span), _MAX_COLSPAN) - 1 if span.isdigit() else 0
+            cells.extend([""] * max(extra, 0))
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            yield cells
+
+
+class _Walker:
+    """Document-order text of the page into a :class:`TextBuffer`."""
+
+    def __init__(self, buffer: TextBuffer) -> None:
+        self.buffer = buffer
+        self.pending: list[str] = []
+        self.tables = 0
+
+    def flush(self) -> bool:
+        line, self.pending = _squash(self.pending), []
+        return not line or self.buffer.add(line)
+
+    def add_tables(self, table: etree._Element) -> bool:
+        """Add ``table`` and, after it, the tables nested in its cells."""
+        stack = [table]
+        while stack:
+            current = stack.pop()
+            self.tables += 1
+            if not self.buffer.add_table(f"table {self.tables}", _rows(current)):
+                return False
+            stack.extend(reversed(list(_own(current, "table"))))
+        return True
+
+    def walk(self, root: etree._Element) -> None:
+        walker = etree.iterwalk(root, events=("start", "end"))
+        for event, element in walker:
+            tag = element.tag
+            if event == "start":
+                if tag in _BLOCKS and not self.flush():
+                    return
+                if tag == "table":
+                    walker.skip_subtree()  # its "end" still comes, for the tail
+                    if not self.add_tables(element):
+                        return
+                elif element.text:
+                    self.pending.append(element.text)
+            else:
+                if tag in _BLOCKS and not self.flush():
+                    return
+                if element.tail:
+                    self.pending.append(element.tail)
+        self.flush()
+
+
+def extract_html(handle: BinaryIO, limits: Limits) -> ExtractedText:
+    """Visible text of an HTML page, tables recorded row by row.
+
+    HTML has no corrupt state: like a browser, lxml reads whatever is there, so a
+    truncated page gives the text up to the cut.
+    """
+    cap = limits.max_text_chars * _BYTES_PER_CHAR
+    data = handle.read(cap + 1)
+    cut = len(data) > cap
+    data = data[:cap]
+    markup = _XML_DECLARATION.sub("", data.decode(_encoding(data), errors="replace"), count=1)
+    buffer = TextBuffer(limits.max_text_chars)
+    if markup.strip():
+        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True,
+                                      no_network=True)
+        try:
+            root = lxml.html.document_fromstring(markup, parser=parser)
+        except etree.ParserError:
+            root = None  # lxml's word for a page with no elements (only comments)
+        if root is not None:
+            etree.strip_elements(root, *_HIDDEN, with_tail=False)
+            _Walker(buffer).walk(root)
+    result = buffer.result()
+    result.truncated = result.truncated or cut
+    return result
