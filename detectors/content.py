@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from detectors.names import count_people, person_key
 from detectors.personal_data import PersonalDataDetector, summarise
+from detectors.recognizers.date_of_birth import birth_year
 from detectors.settings import DetectionSettings
 from detectors.special_categories import SpecialCategoryDetector
 from detectors.tabular import TableReader
@@ -33,6 +34,7 @@ class ContentFindings:
     columns: dict[str, str] = field(default_factory=dict)
     ner_chars: int = 0
     topics: list[str] = field(default_factory=list)
+    latest_birth_year: int | None = None
 
 
 def prose_outside(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -68,6 +70,7 @@ class ContentDetector:
         # two sheets are the same people); prose adds names once each.
         people: Counter[str] = Counter()
         unnamed = 0
+        years: list[int | None] = []
         for table in tables:
             read = self.tables.read(table.rows)
             if not read.handled:
@@ -79,6 +82,7 @@ class ContentDetector:
                 shown = sum(1 for t, _ in read.examples if t == entity_type)
                 found.extend((entity_type, "", 1.0) for _ in range(count - shown))
             people |= read.people  # Counter union: the maximum per name
+            years.append(read.latest_birth_year)
             unnamed += read.unnamed_subjects
             free_text.extend(read.free_text)
             pattern_text.extend(read.pattern_text)
@@ -97,6 +101,8 @@ class ContentDetector:
                          self.personal.analyze("\n".join(pattern_text), names=False))
         found.extend(prose_found)
 
+        years.extend(birth_year(v) for t, v, _ in found if t == "DATE_OF_BIRTH" and v)
+        findings.latest_birth_year = max((y for y in years if y), default=None)
         counts = Counter(entity_type for entity_type, _, _ in found)
         findings.entities = {t: counts[t] for t in ENTITY_TYPES if counts[t]}
         findings.evidence = summarise(

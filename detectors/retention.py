@@ -352,6 +352,12 @@ _CONTENT_FIELDS = ("entities", "special_categories")
 _RETENTION_FIELDS = ("years", "months", "days", "from_end_of")
 
 
+def default_rules_path() -> Path:
+    """The shipped schedule (``retention_rules.yaml`` at the repository root, packaged as
+    ``detectors/data/retention_rules.yaml``)."""
+    return Path(__file__).parent / "data" / "retention_rules.yaml"
+
+
 def load_schedule(path: Path) -> RetentionSchedule:
     """Read and strictly validate the retention rules file at ``path``.
 

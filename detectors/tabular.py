@@ -26,7 +26,7 @@ from presidio_analyzer import EntityRecognizer, PatternRecognizer
 
 from detectors.names import person_key
 from detectors.recognizers import RECOGNIZERS
-from detectors.recognizers.date_of_birth import DATE_RE, parse_date
+from detectors.recognizers.date_of_birth import DATE_RE, birth_year, parse_date
 from scanner.results import ENTITY_TYPES
 
 COLUMN_HEADERS_FILE = "column_headers.yaml"
@@ -207,6 +207,7 @@ class TableDetection:
     # the same name in one list are two people.
     people: Counter[str] = field(default_factory=Counter)
     unnamed_subjects: int = 0  # rows with personal data but no name
+    latest_birth_year: int | None = None  # for retention counted from date of birth
 
     @property
     def data_subjects(self) -> int:
@@ -315,6 +316,10 @@ class TableReader:
                     if name == "PERSON":
                         result.people[person_key(value)] += 1
                 counted.add(name)
+                if name == "DATE_OF_BIRTH":
+                    year = birth_year(value)
+                    if year and (result.latest_birth_year or 0) < year:
+                        result.latest_birth_year = year
                 result.entities[name] += 1
                 if sum(1 for t, _ in result.examples if t == name) < 3:
                     result.examples.append((name, value))

@@ -14,6 +14,14 @@ from pathlib import Path
 
 import click
 
+from detectors.governance import Governor, Policy
+from detectors.retention import (
+    RetentionSchedule,
+    RulesError,
+    check_schedule,
+    default_rules_path,
+    load_schedule,
+)
 from detectors.settings import DEFAULT_SPACY_MODEL, ModelNotInstalled, ensure_model_installed
 from reports import REPORT_WRITERS, make_private_dir
 from scanner import __version__
@@ -67,6 +75,56 @@ def main() -> None:
     """
 
 
+def _load_schedule(rules_file: Path | None) -> RetentionSchedule:
+    try:
+        return load_schedule(rules_file or default_rules_path())
+    except RulesError as exc:
+        raise ConfigError(str(exc)) from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read rules file {rules_file}: {exc.strerror}") from exc
+
+
+def _load_governor(rules_file: Path | None, register_file: Path | None,
+                   policy: Policy) -> Governor:
+    """The retention schedule, register and policy, validated before anything is scanned."""
+    schedule = _load_schedule(rules_file)
+    register = None
+    if register_file is not None:
+        from detectors.register import RegisterError, load_register
+
+        try:
+            register = load_register(register_file, rule_ids=[r.id for r in schedule.rules])
+        except RegisterError as exc:
+            raise ConfigError(str(exc)) from exc
+        except OSError as exc:
+            raise ConfigError(f"cannot read register {register_file}: {exc.strerror}") from exc
+        for warning in register.warnings:
+            log.warning("%s", warning)
+    return Governor(schedule, register, policy)
+
+
+@main.group()
+def rules() -> None:
+    """Work with retention rules files."""
+
+
+@rules.command("check")
+@click.argument("rules_file", required=False,
+                type=click.Path(dir_okay=False, path_type=Path))
+def rules_check(rules_file: Path | None) -> None:
+    """Validate a retention rules file (default: the shipped one) and prove its examples.
+
+    Checks unique ids, valid periods, triggers and actions, that every pattern compiles,
+    and that each rule's examples match it and its negative examples do not.  Exit
+    status 0 when the file is sound, 2 otherwise.
+    """
+    schedule = _load_schedule(rules_file)
+    problems = check_schedule(schedule)
+    if problems:
+        raise ConfigError("\n".join(problems))
+    click.echo(f"{schedule.source}: {len(schedule.rules)} rules, every example holds.")
+
+
 @main.command()
 @click.argument(
     "paths", nargs=-1, required=True,
@@ -92,6 +150,14 @@ def main() -> None:
               help="Text analysed per file; the rest is flagged text_truncated.")
 @click.option("--spacy-model", default=DEFAULT_SPACY_MODEL, show_default=True,
               help="Installed spaCy pipeline used for names.")
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Retention rules (YAML). [default: the shipped schedule for England]")
+@click.option("--register", "register_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Information Asset Register (.xlsx or .csv).")
+@click.option("--due-soon-days", type=click.IntRange(min=0), default=90, show_default=True,
+              help="Flag files due for disposal within this many days as due_soon.")
+@click.option("--public-location", "public_locations", multiple=True, metavar="GLOB",
+              help="A widely readable folder, e.g. '**/Pupil Shared/**' (repeatable).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Settings file (YAML): detection thresholds, limits, excludes. "
                    "Options given here win over it.")
@@ -108,6 +174,10 @@ def scan(
     max_file_mb: int,
     max_text_chars: int,
     spacy_model: str,
+    rules_file: Path | None,
+    register_file: Path | None,
+    due_soon_days: int,
+    public_locations: tuple[str, ...],
     config_file: Path | None,
     quiet: bool,
 ) -> None:
@@ -148,12 +218,15 @@ def scan(
         ensure_model_installed(spacy_model)
     except ModelNotInstalled as exc:
         raise ConfigError(str(exc)) from exc
+    governor = _load_governor(rules_file, register_file,
+                              Policy(due_soon_days=due_soon_days,
+                                     public_locations=public_locations))
     out = _prepare_out_dir(out)
     roots = [os.path.abspath(p) for p in paths]
     started = time.monotonic()
     try:
         with make_progress(quiet=quiet) as progress:
-            result = run_scan(roots, config, progress=progress)
+            result = run_scan(roots, config, progress=progress, governor=governor)
     except ModelNotInstalled as exc:
         raise ConfigError(str(exc)) from exc
     written = write_reports(result, out, formats)

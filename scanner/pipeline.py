@@ -183,6 +183,7 @@ def _scan_handle(
     result.columns = findings.columns
     result.ner_chars = findings.ner_chars
     result.topics = findings.topics
+    result.latest_birth_year = findings.latest_birth_year
     if result.status != STATUS_ENCRYPTED:
         result.status = STATUS_SCANNED
 

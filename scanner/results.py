@@ -54,6 +54,12 @@ class Flag:
     EMPTY_FILE = "empty_file"
     ARCHIVE_LIMIT = "archive_limit"
     RECIPIENTS_EXPOSED = "recipients_exposed"
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    UNREGISTERED_PERSONAL_DATA = "unregistered_personal_data"
+    SPECIAL_CATEGORY_UNPROTECTED = "special_category_unprotected"
+    REMOVABLE_MEDIA = "removable_media"
+    PUBLIC_LOCATION = "public_location"
     NO_TEXT_LAYER = "no_text_layer"
     SPECIAL_FILE = "special_file"
 
@@ -107,6 +113,17 @@ class FileResult:
     # For an email: external addresses in To and Cc, seen by every recipient (parents'
     # addresses belong in Bcc).  Flag recipients_exposed from 2 up.
     recipients_exposed: int = 0
+    # The latest year of birth found (never the date): retention counted from a pupil's
+    # date of birth starts at the end of that year.
+    latest_birth_year: int | None = None
+    # Governance (retention schedule, asset register, policy): see detectors.governance.
+    asset: str | None = None
+    retention_rule: str | None = None
+    retention_trigger: str | None = None
+    retention_due: str | None = None  # ISO date
+    action: str | None = None  # dispose | review | archive | permanent
+    severity: str | None = None  # low | medium | high | critical; None without personal data
+    severity_reasons: list[str] = field(default_factory=list)
 
     @property
     def has_personal_data(self) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from detectors.content import ContentDetector
+from detectors.governance import Governor
 from scanner import __version__
 from scanner.config import ScanConfig
 from scanner.pipeline import scan_file
@@ -98,9 +99,16 @@ def iter_scan(
 
 
 def run_scan(
-    roots: list[str], config: ScanConfig, progress: ProgressCallback | None = None
+    roots: list[str],
+    config: ScanConfig,
+    progress: ProgressCallback | None = None,
+    governor: Governor | None = None,
 ) -> ScanResult:
-    """Scan ``roots`` and return the whole :class:`ScanResult`."""
+    """Scan ``roots`` and return the whole :class:`ScanResult`.
+
+    ``governor`` (retention, asset register, policy) is applied to each result here, in
+    the main process: it reads only results, so it never costs a worker's time.
+    """
     summary = ScanSummary(
         tool="dpscan",
         version=__version__,
@@ -121,6 +129,8 @@ def run_scan(
         if isinstance(item, WalkError):
             summary.walk_errors.append(item)
         else:
+            if governor is not None:
+                governor.govern(item)
             files.append(item)
         if progress is not None:
             progress(item)

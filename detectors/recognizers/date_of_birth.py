@@ -67,6 +67,13 @@ def parse_date(match: re.Match[str]) -> dt.date | None:
     return None
 
 
+def birth_year(value: str) -> int | None:
+    """The year of a date-of-birth value ("02/03/2015" -> 2015), or None."""
+    match = DATE_RE.search(value)
+    date = parse_date(match) if match else None
+    return date.year if date else None
+
+
 class DateOfBirthRecognizer(LocalRecognizer):
     """Finds dates with a date-of-birth cue before them or a date-of-birth column header."""
 
