@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 
 from detectors.retention import (
     RetentionSchedule,
@@ -112,6 +113,25 @@ class Governor:
             result.add_flag(Flag.PUBLIC_LOCATION)
         result.severity, result.severity_reasons = self._severity(result)
 
+    def provenance(self) -> dict[str, object]:
+        """Which rules and register judged the files (paths and sha256 of their bytes)."""
+        found: dict[str, object] = {}
+        if self.schedule is not None:
+            found["rules_file"] = str(self.schedule.source)
+            found["rules_sha256"] = self.schedule.sha256
+        if self.register is not None:
+            found["register_file"] = str(self.register.source)
+            found["register_sha256"] = self.register.sha256
+        return found
+
+    def asset_summary(self, results: Sequence[FileResult]) -> list[dict[str, object]]:
+        """Per register asset: files, with personal data, overdue, unprotected, empty."""
+        if self.register is None:
+            return []
+        from detectors.register import asset_summary
+
+        return [asdict(row) for row in asset_summary(self.register, results)]
+
     def _retention(self, result: FileResult) -> None:
         assert self.schedule is not None
         rule = match_rule(self.schedule, result.path, result.entities, result.special_categories)
@@ -128,6 +148,10 @@ class Governor:
         result.retention_trigger = decision.trigger
         result.retention_due = decision.due.isoformat() if decision.due else None
         result.action = decision.action
+        # Every file gets its rule and due date; only personal data is flagged: storage
+        # limitation is about personal data, and a 2012 newsletter is not the DPO's risk.
+        if not result.has_personal_data:
+            return
         if decision.overdue:
             result.add_flag(Flag.OVERDUE)
         elif decision.due_soon:

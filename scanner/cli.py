@@ -6,6 +6,7 @@ Exit status: 0 the scan completed (even when some files could not be read),
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import sys
@@ -85,7 +86,7 @@ def _load_schedule(rules_file: Path | None) -> RetentionSchedule:
 
 
 def _load_governor(rules_file: Path | None, register_file: Path | None,
-                   policy: Policy) -> Governor:
+                   policy: Policy, today: dt.date | None = None) -> Governor:
     """The retention schedule, register and policy, validated before anything is scanned."""
     schedule = _load_schedule(rules_file)
     register = None
@@ -100,7 +101,7 @@ def _load_governor(rules_file: Path | None, register_file: Path | None,
             raise ConfigError(f"cannot read register {register_file}: {exc.strerror}") from exc
         for warning in register.warnings:
             log.warning("%s", warning)
-    return Governor(schedule, register, policy)
+    return Governor(schedule, register, policy, today=today)
 
 
 @main.group()
@@ -158,6 +159,9 @@ def rules_check(rules_file: Path | None) -> None:
               help="Flag files due for disposal within this many days as due_soon.")
 @click.option("--public-location", "public_locations", multiple=True, metavar="GLOB",
               help="A widely readable folder, e.g. '**/Pupil Shared/**' (repeatable).")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Judge retention as on this date (YYYY-MM-DD), e.g. the end of term. "
+                   "[default: today]")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Settings file (YAML): detection thresholds, limits, excludes. "
                    "Options given here win over it.")
@@ -178,6 +182,7 @@ def scan(
     register_file: Path | None,
     due_soon_days: int,
     public_locations: tuple[str, ...],
+    as_of: dt.datetime | None,
     config_file: Path | None,
     quiet: bool,
 ) -> None:
@@ -220,7 +225,8 @@ def scan(
         raise ConfigError(str(exc)) from exc
     governor = _load_governor(rules_file, register_file,
                               Policy(due_soon_days=due_soon_days,
-                                     public_locations=public_locations))
+                                     public_locations=public_locations),
+                              today=as_of.date() if as_of else None)
     out = _prepare_out_dir(out)
     roots = [os.path.abspath(p) for p in paths]
     started = time.monotonic()

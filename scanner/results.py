@@ -164,6 +164,12 @@ class ScanSummary:
     files_with_personal_data: int = 0
     walk_errors: list[WalkError] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    # Per Information Asset Register asset (when a register was given): files, files with
+    # personal data, overdue, unprotected, and whether its locations held no files at all.
+    assets: list[dict[str, Any]] = field(default_factory=list)
+    # The date retention was judged on, and the provenance of the rules and register.
+    as_of: str | None = None
+    rules: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain JSON-ready data."""

@@ -138,5 +138,9 @@ def run_scan(
     summary.files_scanned = sum(1 for f in files if f.status == STATUS_SCANNED)
     summary.errors = sum(1 for f in files if f.status == STATUS_ERROR) + len(summary.walk_errors)
     summary.files_with_personal_data = sum(1 for f in files if f.has_personal_data)
+    if governor is not None:
+        summary.as_of = governor.today.isoformat()
+        summary.rules = governor.provenance()
+        summary.assets = governor.asset_summary(files)
     summary.finished = _now()
     return ScanResult(scan=summary, files=files)
