@@ -28,7 +28,13 @@ from reports import REPORT_WRITERS, make_private_dir
 from scanner import __version__
 from scanner.config import MIB, Limits
 from scanner.progress import make_progress
-from scanner.settings_file import FileSettings, SettingsError, build_scan_config, load_settings
+from scanner.settings_file import (
+    FileSettings,
+    SettingsError,
+    build_policy,
+    build_scan_config,
+    load_settings,
+)
 
 log = logging.getLogger("dpscan")
 
@@ -155,8 +161,9 @@ def rules_check(rules_file: Path | None) -> None:
               help="Retention rules (YAML). [default: the shipped schedule for England]")
 @click.option("--register", "register_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Information Asset Register (.xlsx or .csv).")
-@click.option("--due-soon-days", type=click.IntRange(min=0), default=90, show_default=True,
-              help="Flag files due for disposal within this many days as due_soon.")
+@click.option("--due-soon-days", type=click.IntRange(min=0), default=None,
+              help="Flag files due for disposal within this many days as due_soon. "
+                   "[default: 90]")
 @click.option("--public-location", "public_locations", multiple=True, metavar="GLOB",
               help="A widely readable folder, e.g. '**/Pupil Shared/**' (repeatable).")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
@@ -180,7 +187,7 @@ def scan(
     spacy_model: str,
     rules_file: Path | None,
     register_file: Path | None,
-    due_soon_days: int,
+    due_soon_days: int | None,
     public_locations: tuple[str, ...],
     as_of: dt.datetime | None,
     config_file: Path | None,
@@ -224,8 +231,8 @@ def scan(
     except ModelNotInstalled as exc:
         raise ConfigError(str(exc)) from exc
     governor = _load_governor(rules_file, register_file,
-                              Policy(due_soon_days=due_soon_days,
-                                     public_locations=public_locations),
+                              build_policy(file, due_soon_days=due_soon_days,
+                                           public_locations=public_locations),
                               today=as_of.date() if as_of else None)
     out = _prepare_out_dir(out)
     roots = [os.path.abspath(p) for p in paths]

@@ -20,17 +20,24 @@ the file, the line and the field, and stop the run: nothing falls back silently.
     scan:
       exclude: ["~$*", "Thumbs.db"]
       follow_symlinks: false
+    policy:
+      due_soon_days: 90
+      public_locations: ["**/Pupil Shared/**"]
+      closure_date: 2025-08-31           # for rules whose trigger is "closure"
+      severity: {special_category: 3, removable_media: 2, critical_from: 7}
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from detectors.governance import Policy, SeverityPolicy
 from detectors.settings import DEFAULT_THRESHOLDS, DetectionSettings
 from scanner.config import MIB, Limits, ScanConfig
 from scanner.results import ENTITY_TYPES
@@ -47,6 +54,7 @@ class FileSettings:
     detection: dict[str, Any] = field(default_factory=dict)
     limits: dict[str, int] = field(default_factory=dict)
     scan: dict[str, Any] = field(default_factory=dict)
+    policy: dict[str, Any] = field(default_factory=dict)
 
 
 def _positive_int(value: Any) -> bool:
@@ -60,6 +68,13 @@ def _score(value: Any) -> bool:
 def _thresholds(value: Any) -> bool:
     return isinstance(value, dict) and all(k in ENTITY_TYPES and _score(v)
                                            for k, v in value.items())
+
+
+def _severity_points(value: Any) -> bool:
+    names = {f.name for f in fields(SeverityPolicy)}
+    return isinstance(value, dict) and all(
+        k in names and isinstance(v, int) and not isinstance(v, bool) and v >= 0
+        for k, v in value.items())
 
 
 def _strings(value: Any) -> bool:
@@ -82,6 +97,14 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
     "scan": {
         "exclude": (_strings, "a list of glob patterns"),
         "follow_symlinks": (lambda v: isinstance(v, bool), "true or false"),
+    },
+    "policy": {
+        "due_soon_days": (lambda v: _positive_int(v) or v == 0, "a whole number, 0 or more"),
+        "public_locations": (_strings, "a list of glob patterns"),
+        "closure_date": (lambda v: isinstance(v, dt.date), "a date (YYYY-MM-DD)"),
+        "severity": (_severity_points,
+                     f"a mapping of {', '.join(f.name for f in fields(SeverityPolicy))} "
+                     "to whole numbers"),
     },
 }
 
@@ -174,4 +197,24 @@ def build_scan_config(
         limits=limits,
         detection=DetectionSettings(spacy_model=pick("spacy_model", file.detection),
                                     **detection),
+    )
+
+
+def build_policy(
+    file: FileSettings,
+    *,
+    due_soon_days: int | None = None,
+    public_locations: tuple[str, ...] = (),
+    removable_media: bool = False,
+) -> Policy:
+    """The school's policy: ``due_soon_days`` from the command line (when given) wins over
+    the file; public locations from both count."""
+    policy = file.policy
+    return Policy(
+        due_soon_days=due_soon_days if due_soon_days is not None
+        else policy.get("due_soon_days", Policy().due_soon_days),
+        public_locations=tuple(policy.get("public_locations", ())) + tuple(public_locations),
+        removable_media=removable_media,
+        closure_date=policy.get("closure_date"),
+        severity=SeverityPolicy(**policy.get("severity", {})),
     )

@@ -80,3 +80,29 @@ def test_bad_settings_file_exits_2_before_scanning(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "dpscan.yaml line 2: limits.max_depth must be a whole number" in result.output
     assert not out.exists()  # nothing half-written
+
+
+def test_policy_section(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from scanner.settings_file import build_policy
+
+    path = _write(tmp_path, """\
+policy:
+  due_soon_days: 30
+  public_locations: ["**/Pupil Shared/**"]
+  closure_date: 2025-08-31
+  severity: {special_category: 5, critical_from: 9}
+""")
+    file = load_settings(path)
+    policy = build_policy(file, public_locations=("Public/**",))
+    assert policy.due_soon_days == 30 and policy.closure_date == dt.date(2025, 8, 31)
+    assert policy.public_locations == ("**/Pupil Shared/**", "Public/**")
+    assert (policy.severity.special_category, policy.severity.critical_from) == (5, 9)
+    assert policy.severity.removable_media == 2  # default kept
+    assert build_policy(file, due_soon_days=7).due_soon_days == 7  # command line wins
+
+
+def test_policy_errors(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"line 3: policy.severity must be a mapping"):
+        load_settings(_write(tmp_path, "policy:\n  due_soon_days: 5\n  severity: {risky: 1}\n"))
