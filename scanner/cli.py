@@ -157,6 +157,12 @@ def rules_check(rules_file: Path | None) -> None:
               help="Text analysed per file; the rest is flagged text_truncated.")
 @click.option("--spacy-model", default=DEFAULT_SPACY_MODEL, show_default=True,
               help="Installed spaCy pipeline used for names.")
+@click.option("--ocr/--no-ocr", default=None,
+              help="Read images and PDFs without a text layer by OCR (Debian package "
+                   "tesseract-ocr). [default: off]")
+@click.option("--ocr-seconds", type=click.FloatRange(min=1), default=_DEFAULT_LIMITS.ocr_seconds,
+              show_default=True,
+              help="OCR time per file; pages left unread are flagged ocr_incomplete.")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Retention rules (YAML). [default: the shipped schedule for England]")
 @click.option("--register", "register_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -185,6 +191,8 @@ def scan(
     max_file_mb: int,
     max_text_chars: int,
     spacy_model: str,
+    ocr: bool | None,
+    ocr_seconds: float,
     rules_file: Path | None,
     register_file: Path | None,
     due_soon_days: int | None,
@@ -212,20 +220,30 @@ def scan(
         return ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
 
     options = {"max_file_mb": max_file_mb, "max_text_chars": max_text_chars,
-               "spacy_model": spacy_model}
+               "spacy_model": spacy_model, "ocr_seconds": ocr_seconds}
     try:
         file = load_settings(config_file) if config_file is not None else FileSettings()
     except SettingsError as exc:
         raise ConfigError(str(exc)) from exc
     config = build_scan_config(
         file,
-        options={k: v for k, v in options.items() if given(k)},
-        defaults=options,
+        options={k: v for k, v in options.items() if given(k)}
+        | ({"ocr": ocr} if ocr is not None else {}),
+        defaults=options | {"ocr": False},
         workers=workers or os.cpu_count() or 1,
         excludes=excludes,
         follow_symlinks=follow_symlinks,
     )
     spacy_model = config.detection.spacy_model
+    if config.limits.ocr:
+        from scanner.extract.ocr import OcrUnavailable, require_tesseract
+
+        try:
+            require_tesseract()
+        except OcrUnavailable as exc:
+            raise ConfigError(str(exc)) from exc
+        # One OpenMP thread per Tesseract: the workers already use every core.
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
         ensure_model_installed(spacy_model)
     except ModelNotInstalled as exc:

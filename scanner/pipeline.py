@@ -163,6 +163,10 @@ def _scan_handle(
         result.protection, result.protection_detail = PROTECTION_ENCRYPTED, exc.detail
         result.status = STATUS_ENCRYPTED
         return []
+    except LimitExceeded as exc:  # e.g. an image too large to decode: not read, not broken
+        result.add_flag(Flag.TOO_LARGE)
+        result.error = str(exc)
+        return []
     except Exception as exc:  # noqa: BLE001 - corrupt or hostile content
         _fail(result, describe_error(exc))
         return []
@@ -172,6 +176,8 @@ def _scan_handle(
         result.add_flag(flag)
     if extracted.truncated:
         result.add_flag(Flag.TEXT_TRUNCATED)
+    if extracted.notice:
+        result.error = extracted.notice
     result.text_chars = len(extracted.text)
     result.recipients_exposed = extracted.recipients_exposed
     findings = detector.detect(extracted.text, extracted.tables)

@@ -54,6 +54,7 @@ class Flag:
     EMPTY_FILE = "empty_file"
     ARCHIVE_LIMIT = "archive_limit"
     RECIPIENTS_EXPOSED = "recipients_exposed"
+    OCR_INCOMPLETE = "ocr_incomplete"
     OVERDUE = "overdue"
     DUE_SOON = "due_soon"
     UNREGISTERED_PERSONAL_DATA = "unregistered_personal_data"

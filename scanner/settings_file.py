@@ -17,6 +17,8 @@ the file, the line and the field, and stop the run: nothing falls back silently.
       max_members: 10000
       max_member_mb: 256
       max_total_mb: 1024
+      ocr: false
+      ocr_seconds: 60
     scan:
       exclude: ["~$*", "Thumbs.db"]
       follow_symlinks: false
@@ -52,7 +54,7 @@ class FileSettings:
     """Values read from a settings file, by section; only the keys the file gave."""
 
     detection: dict[str, Any] = field(default_factory=dict)
-    limits: dict[str, int] = field(default_factory=dict)
+    limits: dict[str, Any] = field(default_factory=dict)
     scan: dict[str, Any] = field(default_factory=dict)
     policy: dict[str, Any] = field(default_factory=dict)
 
@@ -90,9 +92,12 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
         "evidence_per_type": (_positive_int, "a whole number above 0"),
     },
     "limits": {
-        key: (_positive_int, "a whole number above 0")
-        for key in ("max_file_mb", "max_text_chars", "max_depth", "max_members",
-                    "max_member_mb", "max_total_mb")
+        **{key: (_positive_int, "a whole number above 0")
+           for key in ("max_file_mb", "max_text_chars", "max_depth", "max_members",
+                       "max_member_mb", "max_total_mb")},
+        "ocr": (lambda v: isinstance(v, bool), "true or false"),
+        "ocr_seconds": (lambda v: isinstance(v, int | float) and not isinstance(v, bool)
+                        and v > 0, "a number of seconds above 0"),
     },
     "scan": {
         "exclude": (_strings, "a list of glob patterns"),
@@ -182,6 +187,8 @@ def build_scan_config(
     limits = Limits(
         max_file_bytes=pick("max_file_mb", file.limits) * MIB,
         max_text_chars=pick("max_text_chars", file.limits),
+        ocr=bool(pick("ocr", file.limits)),
+        ocr_seconds=float(pick("ocr_seconds", file.limits)),
         **{k: file.limits[k] for k in ("max_depth", "max_members") if k in file.limits},
         **{k.replace("_mb", "_bytes"): file.limits[k] * MIB
            for k in ("max_member_mb", "max_total_mb") if k in file.limits},

@@ -16,6 +16,7 @@ from scanner.extract.base import EncryptedContent, ExtractedText, Limits
 from scanner.extract.docx import extract_docx
 from scanner.extract.email import MIME_EML, MIME_MSG, extract_eml, extract_msg
 from scanner.extract.html import extract_html
+from scanner.extract.image import extract_image
 from scanner.extract.odf import extract_odf
 from scanner.extract.pdf import extract_pdf
 from scanner.extract.pptx import extract_pptx
@@ -77,6 +78,9 @@ EXTRACTORS: tuple[Extractor, ...] = (
               extract_zip, reads_encrypted=True),
     Extractor("7z", frozenset({"application/x-7z-compressed"}), extract_7z,
               reads_encrypted=True),
+    # Text only by OCR (--ocr); otherwise listed with the no_text_layer flag.
+    Extractor("image", frozenset({"image/png", "image/jpeg", "image/tiff", "image/bmp",
+                                  "image/x-ms-bmp", "image/gif", "image/webp"}), extract_image),
 )
 
 _BY_MIME = {mime: extractor for extractor in EXTRACTORS for mime in extractor.mimes}

@@ -23,6 +23,10 @@ class Limits:
     max_members: int = 10_000
     max_member_bytes: int = 256 * MIB
     max_total_bytes: int = 1024 * MIB
+    # OCR of images and of PDFs without a text layer (--ocr; needs Tesseract), and the
+    # wall-clock seconds it may spend on one file (flag ocr_incomplete when it runs out).
+    ocr: bool = False
+    ocr_seconds: float = 60.0
 
 
 class LimitExceeded(Exception):
@@ -87,6 +91,8 @@ class ExtractedText:
     members: list[Member] = field(default_factory=list)
     # Emails: external addresses visible in To and Cc.
     recipients_exposed: int = 0
+    # A limit that stopped reading part way (OCR's ocr_seconds), with the limit's value.
+    notice: str | None = None
     # Set when the file is encrypted but readable anyway (e.g. a PDF with only an
     # owner password): protection stays "none" and this names the scheme.
     protection_detail: str | None = None

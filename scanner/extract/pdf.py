@@ -13,6 +13,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
 from scanner.extract.base import EncryptedContent, ExtractedText, Limits, TextBuffer
+from scanner.extract.ocr import ocr_pdf
 from scanner.results import Flag
 
 
@@ -45,6 +46,9 @@ def extract_pdf(handle: BinaryIO, limits: Limits) -> ExtractedText:
             break
     result = buffer.result(protection_detail=protection_detail)
     if pages and not result.text.strip():
+        if limits.ocr:
+            # Scanned pages are images: read them by OCR, within the per-file budget.
+            return ocr_pdf(handle, limits).extracted(protection_detail=protection_detail)
         # Scanned pages are images: nothing was read, and the DPO must know that.
         result.flags.append(Flag.NO_TEXT_LAYER)
     return result

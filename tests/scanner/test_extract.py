@@ -137,8 +137,9 @@ def test_extractor_table(mime: str, name: str) -> None:
     assert extractor is not None and extractor.name == name
 
 
-def test_no_extractor_for_images() -> None:
-    assert extractor_for("image/png") is None
+def test_images_go_to_the_image_extractor_and_wmf_to_none() -> None:
+    assert extractor_for("image/png").name == "image"
+    assert extractor_for("image/wmf") is None
 
 
 def test_cyrillic_cp1251_is_not_forced_to_cp1252() -> None:

