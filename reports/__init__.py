@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reports.csv_report import write_csv
 from reports.html_report import write_html
 from reports.json_report import write_json
 from reports.xlsx_report import write_xlsx
@@ -51,7 +52,13 @@ REPORT_WRITERS: dict[str, ReportWriter] = {
             name="xlsx",
             filename="report.xlsx",
             write=write_xlsx,
-            description="spreadsheet: summary, every file, walk errors",
+            description="spreadsheet: summary, action list, overdue, unprotected, assets, files",
+        ),
+        ReportWriter(
+            name="csv",
+            filename="files.csv",
+            write=write_csv,
+            description="every file as one CSV row (the spreadsheet's All files sheet)",
         ),
     )
 }

@@ -8,8 +8,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, datetime
 
-from scanner.results import ENTITY_TYPES, PROTECTION_NONE, FileResult, ScanResult
+from scanner.results import (
+    ENTITY_TYPES,
+    PROTECTION_NONE,
+    STATUS_ENCRYPTED,
+    STATUS_ERROR,
+    STATUS_NOT_READ,
+    STATUS_SCANNED,
+    FileResult,
+    Flag,
+    ScanResult,
+)
 
 
 def total_entities(record: FileResult) -> int:
@@ -98,3 +109,184 @@ def compute_totals(result: ScanResult) -> Totals:
 def evidence_lines(record: FileResult) -> list[str]:
     """Masked evidence of one file as ``TYPE: masked`` strings (never raw values)."""
     return [f"{item.type}: {item.masked}" for item in record.evidence]
+
+
+# --- Governance views: action list, per-rule and per-asset counts, coverage -----------------
+
+# Severity levels, least to most severe (the governance stage's public values).
+SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
+
+# Flags that explain why a file was not (fully) read: the coverage panel counts them.
+COVERAGE_FLAGS: tuple[str, ...] = (
+    Flag.TOO_LARGE,
+    Flag.TEXT_TRUNCATED,
+    Flag.ARCHIVE_LIMIT,
+    Flag.NO_TEXT_LAYER,
+    "ocr_incomplete",
+    Flag.NO_TEXT_EXTRACTED,
+    Flag.UNREADABLE,
+    Flag.EMPTY_FILE,
+    Flag.SPECIAL_FILE,
+)
+
+
+def severity_rank(severity: str | None) -> int:
+    """Sort key: critical 3 ... low 0; no (or an unknown) severity -1."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else -1
+
+
+def reason_text(record: FileResult) -> str:
+    """The severity reasons in words: "special category data (sen), 340 people, ..."."""
+    return ", ".join(record.severity_reasons)
+
+
+def action_list(result: ScanResult) -> list[FileResult]:
+    """Files with a severity, most urgent first.
+
+    Critical before high before medium before low; within a level, more
+    people first, then more entities; ties keep walk order.
+    """
+    return sorted(
+        (record for record in result.files if severity_rank(record.severity) >= 0),
+        key=lambda r: (-severity_rank(r.severity), -r.data_subjects, -total_entities(r)),
+    )
+
+
+def files_by_priority(result: ScanResult) -> list[FileResult]:
+    """Files with findings: by severity (critical first), then most entities; walk order ties."""
+    return sorted(
+        (record for record in result.files if has_findings(record)),
+        key=lambda r: (-severity_rank(r.severity), -total_entities(r)),
+    )
+
+
+def modified_year(record: FileResult) -> str | None:
+    """The year the file was last modified ("2019"), or None when unknown or unparsable."""
+    if not record.modified:
+        return None
+    try:
+        return str(datetime.fromisoformat(record.modified).year)
+    except ValueError:
+        return None
+
+
+def parse_date(value: str | None) -> date | None:
+    """An ISO date ("2027-08-31") as a date; None when missing or unparsable."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalDataCounts:
+    """Files with personal data counted several ways (the dashboard's charts)."""
+
+    by_flag: dict[str, int]
+    by_severity: dict[str, int]  # critical first, every level present
+    by_rule: dict[str, int]  # "(no rule)" for files no rule matched
+    by_asset: dict[str, int]  # "(no asset)" for files outside the register
+    by_year: dict[str, int]  # modified year, oldest first; "unknown" last
+    by_special_category: dict[str, int]
+
+
+NO_RULE = "(no rule)"
+NO_ASSET = "(no asset)"
+UNKNOWN_YEAR = "unknown"
+
+
+def personal_data_counts(result: ScanResult) -> PersonalDataCounts:
+    """Count the files holding personal data by flag, severity, rule, asset, year, category."""
+    by_flag: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    by_rule: Counter[str] = Counter()
+    by_asset: Counter[str] = Counter()
+    by_year: Counter[str] = Counter()
+    by_category: Counter[str] = Counter()
+    for record in result.files:
+        if not record.has_personal_data:
+            continue
+        by_flag.update(set(record.flags))
+        if record.severity:
+            by_severity[record.severity] += 1
+        by_rule[record.retention_rule or NO_RULE] += 1
+        by_asset[record.asset or NO_ASSET] += 1
+        by_year[modified_year(record) or UNKNOWN_YEAR] += 1
+        by_category.update(set(record.special_categories))
+    years = sorted(y for y in by_year if y != UNKNOWN_YEAR)
+    if UNKNOWN_YEAR in by_year:
+        years.append(UNKNOWN_YEAR)
+    return PersonalDataCounts(
+        by_flag=dict(by_flag.most_common()),
+        by_severity={level: by_severity.get(level, 0) for level in reversed(SEVERITIES)},
+        by_rule=dict(by_rule.most_common()),
+        by_asset=dict(by_asset.most_common()),
+        by_year={year: by_year[year] for year in years},
+        by_special_category=dict(by_category.most_common()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRow:
+    """One retention rule's files (the per-rule view)."""
+
+    rule: str
+    files: int
+    personal_data_files: int
+    overdue: int
+    due_soon: int
+    earliest_due: str | None  # ISO date of the earliest due file, None if none is dated
+
+
+def rule_rows(result: ScanResult) -> list[RuleRow]:
+    """Per retention rule: files, with personal data, overdue, due soon; most overdue first."""
+    groups: dict[str, list[FileResult]] = {}
+    for record in result.files:
+        if record.retention_rule:
+            groups.setdefault(record.retention_rule, []).append(record)
+    rows = []
+    for rule, records in groups.items():
+        dues = sorted(r.retention_due for r in records if r.retention_due)
+        rows.append(
+            RuleRow(
+                rule=rule,
+                files=len(records),
+                personal_data_files=sum(r.has_personal_data for r in records),
+                overdue=sum(Flag.OVERDUE in r.flags for r in records),
+                due_soon=sum(Flag.DUE_SOON in r.flags for r in records),
+                earliest_due=dues[0] if dues else None,
+            )
+        )
+    return sorted(rows, key=lambda row: (-row.overdue, -row.personal_data_files, row.rule))
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much of the estate was actually read, and why the rest was not."""
+
+    files_seen: int
+    scanned: int
+    encrypted: int
+    failed: int
+    not_read: int
+    folders_not_read: int
+    reasons: dict[str, int]  # coverage flag -> files, only those seen
+
+
+def coverage(result: ScanResult) -> Coverage:
+    """Files seen, scanned, encrypted, failed and not read, with the flags saying why."""
+    status = Counter(record.status for record in result.files)
+    reasons: Counter[str] = Counter()
+    for record in result.files:
+        reasons.update(set(record.flags) & set(COVERAGE_FLAGS))
+    return Coverage(
+        files_seen=max(result.scan.files_seen, len(result.files)),
+        scanned=status[STATUS_SCANNED],
+        encrypted=status[STATUS_ENCRYPTED],
+        failed=status[STATUS_ERROR],
+        not_read=status[STATUS_NOT_READ],
+        folders_not_read=len(result.scan.walk_errors),
+        reasons={flag: reasons[flag] for flag in COVERAGE_FLAGS if reasons[flag]},
+    )

@@ -2,7 +2,9 @@
 
 The page loads nothing from anywhere (no CDN, fonts or images; a strict
 Content-Security-Policy says so to the browser too), so it can be opened
-offline, mailed, or archived, and shows the same thing in ten years.  Every
+offline, mailed, or archived, and shows the same thing in ten years.  Its
+charts are SVG images in ``data:`` URIs (:mod:`reports.charts`), which the
+browser treats as inert pictures.  Every
 string from the scan is HTML-escaped by Jinja's autoescape; the template
 never marks scan data ``|safe``.
 """
@@ -18,13 +20,24 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from reports._output import write_private_bytes
 from reports._summary import (
+    NO_ASSET,
+    NO_RULE,
+    SEVERITIES,
     Totals,
+    action_list,
     compute_totals,
+    coverage,
     evidence_lines,
-    findings_sorted,
+    files_by_priority,
     is_unprotected_personal_data,
+    personal_data_counts,
+    reason_text,
+    rule_rows,
+    severity_rank,
     total_entities,
 )
+from reports.advice import FLAG_ADVICE, advice_for, flags_by_urgency
+from reports.charts import bar_chart
 from scanner.results import FileResult, ScanResult
 
 TEMPLATE_NAME = "report.html.j2"
@@ -51,15 +64,39 @@ def visible(value: object) -> str:
     return _INVISIBLE_RE.sub(escape, str(value))
 
 
+# The action list shows this many files at most; the files table has them all.
+ACTION_LIST_LIMIT = 200
+
+
 @dataclass(frozen=True, slots=True)
 class FileRow:
-    """One row of the findings table, precomputed so the template stays dumb."""
+    """One row of the files table (and of the action list), precomputed for the template."""
 
     record: FileResult
     total: int
     entities: list[tuple[str, int]]  # most frequent first
     evidence: list[str]
     danger: bool  # personal data in a file with no protection
+    reasons: str  # severity reasons in words
+    advice: list[tuple[str, str]]  # (flag, what to do), most urgent first
+    severity_rank: int  # 3 critical ... 0 low, -1 none: the sort key of the severity column
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """One dashboard chart: a title for people and an inert SVG data: URI."""
+
+    title: str
+    uri: str
+
+
+@dataclass(frozen=True, slots=True)
+class FlagGuide:
+    """One line of the "What to do" guide: a flag, how many files carry it, the advice."""
+
+    flag: str
+    files: int
+    advice: str
 
 
 def _file_row(record: FileResult) -> FileRow:
@@ -69,7 +106,40 @@ def _file_row(record: FileResult) -> FileRow:
         entities=sorted(record.entities.items(), key=lambda item: (-item[1], item[0])),
         evidence=evidence_lines(record),
         danger=is_unprotected_personal_data(record),
+        reasons=reason_text(record),
+        advice=[(flag, advice_for(flag)) for flag in flags_by_urgency(record.flags)],
+        severity_rank=severity_rank(record.severity),
     )
+
+
+def dashboard_charts(result: ScanResult) -> list[Chart]:
+    """The dashboard's charts of files with personal data; charts with no data are left out."""
+    counts = personal_data_counts(result)
+    if not any(record.has_personal_data for record in result.files):
+        return []
+    specs: list[tuple[str, dict[str, int], bool]] = [
+        ("Files with personal data by severity", counts.by_severity, True),
+        ("… by flag", counts.by_flag, False),
+        ("… by retention rule", counts.by_rule, False),
+        ("… by information asset", counts.by_asset, False),
+        ("… by year last modified", counts.by_year, False),
+        ("… by special category", counts.by_special_category, False),
+    ]
+    charts = []
+    for title, data, coloured in specs:
+        if not any(data.values()):
+            continue
+        if set(data) in ({NO_RULE}, {NO_ASSET}):
+            continue  # no schedule or no register was used: nothing to show
+        charts.append(Chart(title=title, uri=bar_chart(title, data, severity_colours=coloured)))
+    return charts
+
+
+def flag_guide(totals: Totals) -> list[FlagGuide]:
+    """Every flag with its advice: flags found in this scan first (most files first)."""
+    found = [FlagGuide(f, n, advice_for(f)) for f, n in totals.flag_counts.items()]
+    rest = [FlagGuide(f, 0, advice_for(f)) for f in FLAG_ADVICE if f not in totals.flag_counts]
+    return found + rest
 
 
 @lru_cache(maxsize=1)
@@ -92,11 +162,20 @@ def _environment() -> Environment:
 def render_html(result: ScanResult) -> str:
     """Return report.html for ``result`` as a string."""
     totals: Totals = compute_totals(result)
+    actions = action_list(result)
     template = _environment().get_template(TEMPLATE_NAME)
     return template.render(
         scan=result.scan,
         totals=totals,
-        rows=[_file_row(record) for record in findings_sorted(result)],
+        rows=[_file_row(record) for record in files_by_priority(result)],
+        actions=[_file_row(record) for record in actions[:ACTION_LIST_LIMIT]],
+        actions_total=len(actions),
+        severities=list(reversed(SEVERITIES)),
+        charts=dashboard_charts(result),
+        coverage=coverage(result),
+        rules=rule_rows(result),
+        guide=flag_guide(totals),
+        show_evidence=bool(result.scan.settings.get("show_evidence")),
         files_total=len(result.files),
     )
 

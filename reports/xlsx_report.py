@@ -5,25 +5,47 @@ masked evidence, error messages) is attacker-controlled: anyone who can name
 a file in a shared drive can name it ``=HYPERLINK(...)``.  Such strings are
 stored as text cells with Excel's "quote prefix" so neither Excel nor
 LibreOffice ever evaluates them, not even after a user edits the cell.
+
+Sheets: Summary (with a severity chart), Action list, Overdue, Unprotected,
+Special category, Unregistered, Assets, All files, Errors.  Every list sheet
+has a frozen, filterable header row; dates are real date cells.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports._output import write_private_bytes
-from reports._summary import compute_totals, entity_columns, evidence_lines, total_entities
-from scanner.results import FileResult, ScanResult
+from reports._summary import (
+    action_list,
+    compute_totals,
+    entity_columns,
+    is_unprotected_personal_data,
+    personal_data_counts,
+    reason_text,
+    severity_rank,
+    total_entities,
+)
+from reports._table import (
+    all_files_header,
+    all_files_row,
+    due_date,
+    join,
+    parse_modified,
+)
+from reports.advice import FLAG_ADVICE, advice_for, flags_by_urgency
+from scanner.results import STATUS_ERROR, FileResult, Flag, ScanResult
 
 # Leading characters that make Excel, LibreOffice or a CSV import treat a
 # cell as a formula (OWASP "CSV injection"); tab and CR are included because
@@ -35,17 +57,27 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_CHARS = 32767
 
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
-FILES_HEADER_FIXED = (
-    "path",
-    "root",
-    "size",
-    "modified",
-    "mime",
-    "protection",
-    "protection_detail",
-    "status",
+DATE_FORMAT = "yyyy-mm-dd"
+
+SHEET_NAMES: tuple[str, ...] = (
+    "Summary",
+    "Action list",
+    "Overdue",
+    "Unprotected",
+    "Special category",
+    "Unregistered",
+    "Assets",
+    "All files",
+    "Errors",
 )
-FILES_HEADER_TAIL = ("total_entities", "special_categories", "flags", "evidence", "error")
+
+# Fill of a severity cell, so the eye finds critical rows in a long list.
+SEVERITY_FILLS: dict[str, PatternFill] = {
+    "critical": PatternFill("solid", fgColor="F4B6B0"),
+    "high": PatternFill("solid", fgColor="FAD7B5"),
+    "medium": PatternFill("solid", fgColor="FFF2C2"),
+    "low": PatternFill("solid", fgColor="E4E7EB"),
+}
 
 _MIN_WIDTH = 8
 _MAX_WIDTH = 60
@@ -54,8 +86,8 @@ _HEADING = Font(bold=True, size=12)
 
 
 def files_header(result: ScanResult) -> list[str]:
-    """Column names of the Files sheet, entity type columns included."""
-    return [*FILES_HEADER_FIXED, *entity_columns(result), *FILES_HEADER_TAIL]
+    """Column names of the "All files" sheet (and files.csv), entity columns included."""
+    return all_files_header(result)
 
 
 def clean_text(value: str) -> str:
@@ -86,32 +118,12 @@ def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     elif isinstance(value, datetime):
         cell.value = value
         cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
     else:
         cell.value = value
     return cell
-
-
-def parse_modified(value: str | None) -> datetime | str | None:
-    """ISO 8601 timestamp -> naive UTC datetime (Excel has no time zones).
-
-    Returns the original string if it does not parse, so the value is still
-    shown (as text) rather than lost.
-    """
-    if not value:
-        return None
-    try:
-        # fromisoformat in 3.11 accepts a trailing "Z" and offsets.
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    return parsed
-
-
-def _join(items: Iterable[str], sep: str = "; ") -> str | None:
-    joined = sep.join(items)
-    return joined or None
 
 
 def _write_rows(ws: Worksheet, rows: Iterable[Sequence[Any]], start: int = 1) -> int:
@@ -133,6 +145,8 @@ def _size_columns(ws: Worksheet) -> None:
                 continue
             if isinstance(cell.value, datetime):
                 length = 19
+            elif isinstance(cell.value, date):
+                length = 10
             else:
                 # Multi-line values are as wide as their longest line.
                 length = max(len(line) for line in str(cell.value).splitlines() or [""])
@@ -156,7 +170,7 @@ def _summary_sheet(ws: Worksheet, result: ScanResult) -> None:
         ("version", scan.version),
         ("started", scan.started),
         ("finished", scan.finished),
-        ("roots", _join(scan.roots, "\n")),
+        ("roots", join(scan.roots, "\n")),
         ("files seen", scan.files_seen),
         ("files scanned", scan.files_scanned),
         ("errors", scan.errors),
@@ -164,10 +178,23 @@ def _summary_sheet(ws: Worksheet, result: ScanResult) -> None:
         ("files with findings", totals.files_with_findings),
         ("unprotected files with personal data", totals.unprotected_personal_data),
         ("walk errors", len(scan.walk_errors)),
+        ("files past their retention date", totals.flag_counts.get(Flag.OVERDUE, 0)),
+        ("retention judged on", scan.as_of),
+        *((str(key), str(value)) for key, value in scan.rules.items()),
     ]
     row = _write_rows(ws, rows, row)
     for cell in ws["A"]:
         cell.font = _BOLD
+
+    row = _heading(ws, row + 1, "Files with personal data by severity")
+    first = row
+    by_severity = personal_data_counts(result).by_severity
+    row = _write_rows(ws, by_severity.items(), row)
+    for cell_row in ws.iter_rows(min_row=first, max_row=row - 1, max_col=1):
+        fill = SEVERITY_FILLS.get(str(cell_row[0].value))
+        if fill is not None:
+            cell_row[0].fill = fill
+    _severity_chart(ws, first, row - 1)
 
     sections: list[tuple[str, dict[str, int]]] = [
         ("Files by protection", totals.by_protection),
@@ -187,6 +214,15 @@ def _summary_sheet(ws: Worksheet, result: ScanResult) -> None:
         ((name, total, totals.entity_files[name]) for name, total in totals.entity_totals.items()),
         row,
     )
+    row = _heading(ws, row + 1, "What to do about each flag")
+    row = _write_rows(ws, [("flag", "files", "what to do")], row)
+    for cell in ws[row - 1]:
+        cell.font = _BOLD
+    row = _write_rows(
+        ws,
+        ((flag, totals.flag_counts.get(flag, 0), text) for flag, text in FLAG_ADVICE.items()),
+        row,
+    )
     if scan.settings:
         row = _heading(ws, row + 1, "Settings")
         # Settings are free-form; str() keeps nested values readable.
@@ -198,61 +234,163 @@ def _summary_sheet(ws: Worksheet, result: ScanResult) -> None:
             ),
             row,
         )
-    for cell in ws["B"]:
+    for cell in ws["B"] + ws["C"]:
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     _size_columns(ws)
 
 
-def _file_row(record: FileResult, columns: Sequence[str]) -> list[Any]:
-    return [
-        record.path,
-        record.root,
-        record.size,
-        parse_modified(record.modified),
-        record.mime,
-        record.protection,
-        record.protection_detail,
-        record.status,
-        *(record.entities.get(name, 0) for name in columns),
-        total_entities(record),
-        _join(record.special_categories),
-        _join(record.flags),
-        _join(evidence_lines(record)),
-        record.error,
-    ]
+def _severity_chart(ws: Worksheet, first: int, last: int) -> None:
+    """A bar chart of the severity rows ``first``..``last`` (labels in A, counts in B)."""
+    chart = BarChart()
+    chart.type = "bar"  # horizontal bars: critical on top reads like the action list
+    chart.title = "Files with personal data by severity"
+    chart.legend = None
+    chart.y_axis.title = "files"
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=last), titles_from_data=False)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    chart.height, chart.width = 6.5, 13
+    ws.add_chart(chart, "E2")
 
 
-def _files_sheet(ws: Worksheet, result: ScanResult) -> None:
-    columns = entity_columns(result)
-    header = files_header(result)
+# A column of a list sheet: its header and how to get its value from a file record.
+Column = tuple[str, Callable[[FileResult], Any]]
+
+
+def _what_to_do(record: FileResult) -> str | None:
+    return join((advice_for(flag) for flag in flags_by_urgency(record.flags)), "\n")
+
+
+COL_PATH: Column = ("path", lambda r: r.path)
+COL_ROOT: Column = ("root", lambda r: r.root)
+COL_SEVERITY: Column = ("severity", lambda r: r.severity)
+COL_WHY: Column = ("why", lambda r: reason_text(r) or None)
+COL_TODO: Column = ("what to do", _what_to_do)
+COL_ASSET: Column = ("asset", lambda r: r.asset)
+COL_RULE: Column = ("retention_rule", lambda r: r.retention_rule)
+COL_DUE: Column = ("retention_due", lambda r: due_date(r.retention_due))
+COL_ACTION: Column = ("action", lambda r: r.action)
+COL_SUBJECTS: Column = ("data_subjects", lambda r: r.data_subjects)
+COL_ENTITIES: Column = ("total_entities", total_entities)
+COL_PROTECTION: Column = ("protection", lambda r: r.protection)
+COL_CATEGORIES: Column = ("special_categories", lambda r: join(r.special_categories))
+COL_FLAGS: Column = ("flags", lambda r: join(r.flags))
+COL_MODIFIED: Column = ("modified", lambda r: parse_modified(r.modified))
+
+ACTION_COLUMNS: tuple[Column, ...] = (
+    COL_SEVERITY, COL_WHY, COL_TODO, COL_PATH, COL_ROOT, COL_ASSET, COL_RULE, COL_DUE,
+    COL_ACTION, COL_SUBJECTS, COL_PROTECTION, COL_CATEGORIES, COL_FLAGS,
+)  # fmt: skip
+OVERDUE_COLUMNS: tuple[Column, ...] = (
+    COL_PATH, COL_ROOT, COL_SEVERITY, COL_ASSET, COL_RULE, COL_DUE, COL_ACTION,
+    COL_SUBJECTS, COL_MODIFIED, COL_PROTECTION,
+)  # fmt: skip
+UNPROTECTED_COLUMNS: tuple[Column, ...] = (
+    COL_PATH, COL_ROOT, COL_SEVERITY, COL_WHY, COL_SUBJECTS, COL_CATEGORIES, COL_ASSET,
+    COL_FLAGS,
+)  # fmt: skip
+SPECIAL_COLUMNS: tuple[Column, ...] = (
+    COL_PATH, COL_ROOT, COL_SEVERITY, COL_CATEGORIES, COL_PROTECTION, COL_SUBJECTS,
+    COL_ASSET, COL_FLAGS,
+)  # fmt: skip
+UNREGISTERED_COLUMNS: tuple[Column, ...] = (
+    COL_PATH, COL_ROOT, COL_SEVERITY, COL_SUBJECTS, COL_ENTITIES, COL_PROTECTION, COL_FLAGS,
+)  # fmt: skip
+ASSET_HEADER: tuple[str, ...] = (
+    "asset_id", "name", "owner", "protection_required", "files", "personal_data_files",
+    "overdue", "unprotected", "empty",
+)  # fmt: skip
+ERRORS_HEADER: tuple[str, ...] = ("kind", "root", "path", "error")
+
+
+def _table_sheet(ws: Worksheet, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """A list sheet: bold frozen header, autofilter, severity fills, fitted widths."""
     _write_rows(ws, [header])
     for cell in ws[1]:
         cell.font = _BOLD
-    _write_rows(ws, (_file_row(record, columns) for record in result.files), start=2)
+    _write_rows(ws, rows, start=2)
     # Keep the header visible and let the DPO filter any column.
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(ws.max_row, 1)}"
+    wrapped = {index for index, name in enumerate(header, 1) if name in ("why", "what to do")}
+    severity = header.index("severity") + 1 if "severity" in header else None
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if cell.column in wrapped:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+            elif severity is not None and cell.column == severity:
+                fill = SEVERITY_FILLS.get(str(cell.value))
+                if fill is not None:
+                    cell.fill = fill
     _size_columns(ws)
 
 
-def _walk_errors_sheet(ws: Worksheet, result: ScanResult) -> None:
-    _write_rows(ws, [("root", "path", "error")])
-    for cell in ws[1]:
-        cell.font = _BOLD
-    _write_rows(ws, ((e.root, e.path, e.error) for e in result.scan.walk_errors), start=2)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:C{max(ws.max_row, 1)}"
-    _size_columns(ws)
+def _record_sheet(ws: Worksheet, columns: Sequence[Column], records: Iterable[FileResult]) -> None:
+    _table_sheet(
+        ws,
+        [name for name, _ in columns],
+        ([get(record) for _, get in columns] for record in records),
+    )
+
+
+def _by_urgency(records: Iterable[FileResult]) -> list[FileResult]:
+    """Most severe first (stable), so every list sheet opens on what matters most."""
+    return sorted(records, key=lambda record: -severity_rank(record.severity))
+
+
+def _asset_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None or isinstance(value, int | float | str):
+        return value
+    return str(value)
 
 
 def render_xlsx(result: ScanResult) -> bytes:
-    """Return report.xlsx as bytes: sheets Summary, Files and Walk errors."""
+    """Return report.xlsx as bytes, with the sheets named in :data:`SHEET_NAMES`."""
+    files = result.files
+    personal = [r for r in files if r.has_personal_data]
     workbook = Workbook()
     summary = workbook.active
     summary.title = "Summary"
     _summary_sheet(summary, result)
-    _files_sheet(workbook.create_sheet("Files"), result)
-    _walk_errors_sheet(workbook.create_sheet("Walk errors"), result)
+    _record_sheet(workbook.create_sheet("Action list"), ACTION_COLUMNS, action_list(result))
+    _record_sheet(
+        workbook.create_sheet("Overdue"),
+        OVERDUE_COLUMNS,
+        _by_urgency(r for r in personal if Flag.OVERDUE in r.flags),
+    )
+    _record_sheet(
+        workbook.create_sheet("Unprotected"),
+        UNPROTECTED_COLUMNS,
+        _by_urgency(r for r in personal if is_unprotected_personal_data(r)),
+    )
+    _record_sheet(
+        workbook.create_sheet("Special category"),
+        SPECIAL_COLUMNS,
+        _by_urgency(r for r in personal if r.special_categories),
+    )
+    _record_sheet(
+        workbook.create_sheet("Unregistered"),
+        UNREGISTERED_COLUMNS,
+        _by_urgency(r for r in personal if Flag.UNREGISTERED_PERSONAL_DATA in r.flags),
+    )
+    _table_sheet(
+        workbook.create_sheet("Assets"),
+        ASSET_HEADER,
+        ([_asset_value(asset.get(name)) for name in ASSET_HEADER] for asset in result.scan.assets),
+    )
+    columns = entity_columns(result)
+    _table_sheet(
+        workbook.create_sheet("All files"),
+        files_header(result),
+        (all_files_row(record, columns) for record in files),
+    )
+    errors: list[tuple[str, str, str, str | None]] = [
+        ("file", r.root, r.path, r.error) for r in files if r.status == STATUS_ERROR
+    ]
+    errors += [("folder", e.root, e.path, e.error) for e in result.scan.walk_errors]
+    _table_sheet(workbook.create_sheet("Errors"), ERRORS_HEADER, errors)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

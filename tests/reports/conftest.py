@@ -37,12 +37,19 @@ ERROR_CODE_NAME = "#N/A"
 BIDI_NAME = "invoice\u202etxt.exe"
 CLEAN_NAME = "clean.txt"
 IMG_ERROR = "<img src=x onerror=alert(1)> permission denied"
+# Asset ids come from the school's own register, but are still not trusted.
+HOSTILE_ASSET = "<i>HR</i>"
 # A type a detector might add before ENTITY_TYPES knows it.
 EXTRA_TYPE = "UK_CHI"
 
 
 def build_hostile_result() -> ScanResult:
-    """A scan of 11 files whose names and messages try to break every report."""
+    """A scan of 11 files whose names and messages try to break every report.
+
+    Governance: the hyperlink file is critical (overdue, unregistered, special
+    category unprotected), the script file high, the control-character file
+    low (due soon), so the action list runs hyperlink, script, control.
+    """
     root = "/srv/<share>/staff"
     files = [
         FileResult(
@@ -61,6 +68,14 @@ def build_hostile_result() -> ScanResult:
             status=STATUS_SCANNED,
             extractor="text",
             text_chars=100,
+            data_subjects=2,
+            asset="ADMIN-01",
+            retention_rule="staff-records",
+            retention_trigger="modified",
+            retention_due="2030-01-01",
+            action="dispose",
+            severity="high",
+            severity_reasons=["2 people", "not encrypted"],
         ),
         FileResult(
             path=HYPERLINK_NAME,
@@ -75,8 +90,25 @@ def build_hostile_result() -> ScanResult:
                 Evidence("DATE_OF_BIRTH", "=1+1", 0.6),
             ],
             special_categories=["health"],
-            flags=[Flag.UNPROTECTED_PERSONAL_DATA],
+            flags=[
+                Flag.UNPROTECTED_PERSONAL_DATA,
+                Flag.OVERDUE,
+                Flag.UNREGISTERED_PERSONAL_DATA,
+                Flag.SPECIAL_CATEGORY_UNPROTECTED,
+            ],
             status=STATUS_SCANNED,
+            data_subjects=340,
+            retention_rule="pupil-medical",
+            retention_trigger="modified",
+            retention_due="2020-07-31",
+            action="dispose",
+            severity="critical",
+            severity_reasons=[
+                "special category data (health)",
+                "340 people",
+                "not encrypted",
+                "4 years past its retention date",
+            ],
         ),
         FileResult(
             path=PLUS_NAME,
@@ -107,6 +139,10 @@ def build_hostile_result() -> ScanResult:
             protection=PROTECTION_NONE,
             flags=[Flag.EMPTY_FILE, Flag.NO_TEXT_EXTRACTED],
             status=STATUS_SCANNED,
+            # A rule and a past due date, but no personal data: no flag, no severity.
+            retention_rule="attendance-registers",
+            retention_due="2019-01-01",
+            action="review",
         ),
         FileResult(
             path=CONTROL_NAME,
@@ -117,8 +153,14 @@ def build_hostile_result() -> ScanResult:
             protection=PROTECTION_UNKNOWN,
             entities={"DATE_OF_BIRTH": 1, EXTRA_TYPE: 1},
             evidence=[Evidence("DATE_OF_BIRTH", "**/**/2011", 0.7)],
-            flags=[Flag.NON_UTF8_NAME],
+            flags=[Flag.NON_UTF8_NAME, Flag.DUE_SOON],
             status=STATUS_SCANNED,
+            data_subjects=1,
+            asset=HOSTILE_ASSET,
+            retention_rule="attendance-registers",
+            retention_due="2024-08-01",
+            action="review",
+            severity="low",
         ),
         FileResult(
             path=MINUS_NAME, root=root, size=3, protection=PROTECTION_NONE, status=STATUS_SCANNED
@@ -168,6 +210,43 @@ def build_hostile_result() -> ScanResult:
             WalkError(root=root, path="=cmd|' /C calc'!A0", error="[Errno 2] vanished"),
         ],
         settings={"max_file_bytes": 50_000_000, "detectors": ["uk", "spacy"]},
+        as_of="2024-07-01",
+        rules={"rules_file": "retention_rules.yaml", "rules_sha256": "ab" * 32},
+        assets=[
+            {
+                "asset_id": "ADMIN-01",
+                "name": "Staff <records>",
+                "owner": "=Head teacher",
+                "protection_required": True,
+                "files": 1,
+                "personal_data_files": 1,
+                "overdue": 0,
+                "unprotected": 1,
+                "empty": False,
+            },
+            {
+                "asset_id": HOSTILE_ASSET,
+                "name": "Attendance",
+                "owner": "Office",
+                "protection_required": False,
+                "files": 1,
+                "personal_data_files": 1,
+                "overdue": 0,
+                "unprotected": 0,
+                "empty": False,
+            },
+            {
+                "asset_id": "OLD-SHARE",
+                "name": "Old share",
+                "owner": "",
+                "protection_required": False,
+                "files": 0,
+                "personal_data_files": 0,
+                "overdue": 0,
+                "unprotected": 0,
+                "empty": True,
+            },
+        ],
     )
     return ScanResult(scan=summary, files=files)
 
@@ -214,4 +293,5 @@ def names() -> SimpleNamespace:
         clean=CLEAN_NAME,
         img_error=IMG_ERROR,
         extra_type=EXTRA_TYPE,
+        asset=HOSTILE_ASSET,
     )

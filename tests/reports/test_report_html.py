@@ -22,41 +22,46 @@ CSP = (
 
 
 class PageParser(HTMLParser):
-    """Collects tags, attributes and the findings table's first-column text."""
+    """Collects tags, attributes, and per row of the findings table its path and class.
+
+    The path is the text of the first cell's <summary>; the per-file detail
+    table nested in that cell is not a row of the findings table.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.in_findings = False
-        self.in_body = False
+        self.tables: list[str | None] = []  # ids of the open tables, innermost last
         self.cell_index = -1
-        self.in_cell = False
+        self.in_summary = False
         self.paths: list[str] = []
         self.row_classes: list[str | None] = []
+
+    def _in_findings(self) -> bool:
+        return bool(self.tables) and self.tables[-1] == "findings"
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         self.tags.append((tag, attributes))
-        if tag == "table" and attributes.get("id") == "findings":
-            self.in_findings = True
-        elif self.in_findings and tag == "tbody":
-            self.in_body = True
-        elif self.in_body and tag == "tr":
+        if tag == "table":
+            self.tables.append(attributes.get("id"))
+        elif self._in_findings() and tag == "tr":
             self.cell_index = -1
             self.paths.append("")
             self.row_classes.append(attributes.get("class"))
-        elif self.in_body and tag == "td":
+        elif self._in_findings() and tag == "td":
             self.cell_index += 1
-            self.in_cell = True
+        elif tag == "summary" and self.tables[-1:] == ["findings"] and self.cell_index == 0:
+            self.in_summary = True
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "table":
-            self.in_findings = self.in_body = False
-        elif tag == "td":
-            self.in_cell = False
+        if tag == "table" and self.tables:
+            self.tables.pop()
+        elif tag == "summary":
+            self.in_summary = False
 
     def handle_data(self, data: str) -> None:
-        if self.in_body and self.in_cell and self.cell_index == 0:
+        if self.in_summary:
             self.paths[-1] += data
 
 
@@ -64,6 +69,9 @@ def parse(page: str) -> PageParser:
     parser = PageParser()
     parser.feed(page)
     parser.close()
+    # The first row is the header row.
+    parser.paths = parser.paths[1:]
+    parser.row_classes = parser.row_classes[1:]
     return parser
 
 
@@ -81,7 +89,11 @@ def test_script_name_is_escaped(page: str) -> None:
 
 def test_markup_in_errors_and_walk_errors_is_escaped(page: str) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt; permission denied" in page
-    assert "<img" not in page
+    assert "<img src=x" not in page
+    # The only images are the charts, inline.
+    assert re.findall(r"<img [^>]*>", page) == re.findall(
+        r'<img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="[^"<>]*">', page
+    )
     assert "&lt;b&gt;HR&lt;/b&gt;" in page
     assert "<b>HR" not in page
     assert "/srv/&lt;share&gt;/staff" in page
@@ -108,6 +120,12 @@ def test_quotes_in_names_cannot_break_attributes(page: str) -> None:
                 "data-value",
                 "scope",
                 "colspan",
+                "data-severity",
+                "value",
+                "role",
+                "href",  # in-page links only: see test_no_external_assets
+                "src",  # chart images: data: URIs only, see test_no_external_assets
+                "alt",
             }, name
 
 
@@ -125,11 +143,19 @@ def test_head_has_charset_and_strict_csp(page: str) -> None:
 
 def test_no_external_assets(page: str) -> None:
     tags = parse(page).tags
-    loaders = {"link", "img", "iframe", "object", "embed", "audio", "video", "source", "base"}
+    loaders = {"link", "iframe", "object", "embed", "audio", "video", "source", "base"}
     assert not [tag for tag, _ in tags if tag in loaders]
+    images = [attributes for tag, attributes in tags if tag == "img"]
+    assert len(images) == 6  # severity, flag, rule, asset, year, special category
+    for attributes in images:
+        assert (attributes["src"] or "").startswith("data:image/svg+xml;base64,")
     for tag, attributes in tags:
-        for attribute in ("src", "href", "action", "data", "poster"):
+        for attribute in ("action", "data", "poster", "srcset"):
             assert attribute not in attributes, (tag, attribute)
+        if tag != "img":
+            assert "src" not in attributes, tag
+        if "href" in attributes:
+            assert (attributes["href"] or "").startswith("#"), attributes
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.IGNORECASE)
     assert "@import" not in page
     assert "url(" not in page
@@ -177,9 +203,12 @@ def test_summary_counts(page: str, names: SimpleNamespace) -> None:
     assert f'<td>{names.extra_type}</td><td class="num">1</td>' in text
     # Entity types with no hits are left out of the summary table.
     assert "<td>UK_PASSPORT</td>" not in text
-    assert '<td>unprotected_personal_data</td><td class="num">2</td>' in text
+    assert (
+        '<span class="badge flag">unprotected_personal_data</span></td><td class="num">2</td>'
+        in text
+    )
     assert '<span class="badge none">none</span></td><td class="num">7</td>' in text
-    assert '<td>scanned</td><td class="num">7</td>' in text
+    assert '<td>scanned (text read and checked)</td><td class="num">7</td>' in text
     assert "J*** S****" in page
     assert "943 *** 5919" in page
 

@@ -42,6 +42,7 @@ def test_registry_table_names_formats_and_files() -> None:
         "json": "findings.json",
         "html": "report.html",
         "xlsx": "report.xlsx",
+        "csv": "files.csv",
     }
     for name, writer in REPORT_WRITERS.items():
         assert writer.name == name
@@ -125,7 +126,7 @@ def test_unknown_format_raises_before_anything_is_written(
     assert isinstance(caught.value, ValueError)
     message = str(caught.value)
     assert repr(formats[-1]) in message
-    assert "html, json, xlsx" in message
+    assert "csv, html, json, xlsx" in message
     # Not even the directory: a failed call leaves no trace.
     assert not out_dir.exists()
     assert list(tmp_path.iterdir()) == []
@@ -135,7 +136,7 @@ def test_unknown_format_leaves_existing_dir_untouched(
     hostile_result: ScanResult, tmp_path: Path
 ) -> None:
     with pytest.raises(UnknownReportFormat):
-        write_reports(hostile_result, tmp_path, ["json", "csv"])
+        write_reports(hostile_result, tmp_path, ["json", "pdf"])
     assert list(tmp_path.iterdir()) == []
 
 

@@ -25,7 +25,35 @@ from reports.xlsx_report import (
 )
 from scanner.results import ENTITY_TYPES, ScanResult
 
-FIXED = ["path", "root", "size", "modified", "mime", "protection", "protection_detail", "status"]
+FIXED = [
+    "path",
+    "root",
+    "container",
+    "size",
+    "modified",
+    "mime",
+    "protection",
+    "protection_detail",
+    "status",
+    "severity",
+    "severity_reasons",
+    "asset",
+    "retention_rule",
+    "retention_due",
+    "action",
+    "data_subjects",
+]
+SHEETS = [
+    "Summary",
+    "Action list",
+    "Overdue",
+    "Unprotected",
+    "Special category",
+    "Unregistered",
+    "Assets",
+    "All files",
+    "Errors",
+]
 TAIL = ["total_entities", "special_categories", "flags", "evidence", "error"]
 
 
@@ -53,11 +81,11 @@ def rows_by_path(ws: Worksheet) -> dict[str, dict[str, Any]]:
 
 
 def test_sheets(workbook: Workbook) -> None:
-    assert workbook.sheetnames == ["Summary", "Files", "Walk errors"]
+    assert workbook.sheetnames == SHEETS
 
 
 def test_files_header_layout(workbook: Workbook, names: SimpleNamespace) -> None:
-    ws = workbook["Files"]
+    ws = workbook["All files"]
     assert header(ws) == [*FIXED, *ENTITY_TYPES, names.extra_type, *TAIL]
     assert all(cell.font.bold for cell in ws[1])
     assert ws.freeze_panes == "A2"
@@ -76,7 +104,7 @@ def test_no_formulas_anywhere(workbook: Workbook, xlsx_bytes: bytes) -> None:
     # And in the file itself: no <f> formula element in any sheet.
     with zipfile.ZipFile(io.BytesIO(xlsx_bytes)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == 3
+        assert len(sheets) == len(SHEETS)
         for name in sheets:
             assert not re.search(rb"<f[ >]", archive.read(name)), name
 
@@ -84,7 +112,7 @@ def test_no_formulas_anywhere(workbook: Workbook, xlsx_bytes: bytes) -> None:
 def test_hostile_names_read_back_as_exact_text(
     workbook: Workbook, hostile_result: ScanResult, names: SimpleNamespace
 ) -> None:
-    ws = workbook["Files"]
+    ws = workbook["All files"]
     paths = [cell.value for cell in ws["A"][1:]]
     expected = [f.path for f in hostile_result.files]
     # The one control character openpyxl cannot store becomes "?".
@@ -113,32 +141,34 @@ def test_hostile_names_read_back_as_exact_text(
 def test_formula_like_strings_get_quote_prefix(
     workbook: Workbook, names: SimpleNamespace, attribute: str, prefixed: bool
 ) -> None:
-    ws = workbook["Files"]
+    ws = workbook["All files"]
     (cell,) = [c for c in ws["A"][1:] if c.value == getattr(names, attribute)]
     assert cell.quotePrefix is prefixed
     assert cell.data_type == "s"
 
 
 def test_hostile_evidence_and_walk_errors_are_text(workbook: Workbook) -> None:
-    files = workbook["Files"]
+    files = workbook["All files"]
     evidence = next(c for c in files[1] if c.value == "evidence").column_letter
     (cell,) = [c for c in files[evidence] if c.value and "=1+1" in c.value]
     assert cell.value == "UK_NHS: 943 *** 5919; DATE_OF_BIRTH: =1+1"
-    walk = workbook["Walk errors"]
-    assert [c.value for c in walk[1]] == ["root", "path", "error"]
-    assert walk["B3"].value == "=cmd|' /C calc'!A0"
-    assert walk["B3"].data_type == "s"
-    assert walk["B3"].quotePrefix is True
+    errors = workbook["Errors"]
+    assert [c.value for c in errors[1]] == ["kind", "root", "path", "error"]
+    assert [c.value for c in errors["A"][1:]] == ["file", "folder", "folder"]
+    assert errors["D2"].value == "<img src=x onerror=alert(1)> permission denied"
+    assert errors["C4"].value == "=cmd|' /C calc'!A0"
+    assert errors["C4"].data_type == "s"
+    assert errors["C4"].quotePrefix is True
 
 
 def test_modified_is_a_naive_utc_datetime(workbook: Workbook, names: SimpleNamespace) -> None:
-    rows = rows_by_path(workbook["Files"])
+    rows = rows_by_path(workbook["All files"])
     assert rows[names.script]["modified"] == datetime(2024, 3, 1, 12, 34, 56)
     assert rows[names.hyperlink]["modified"] == datetime(2024, 6, 1, 9, 0, 0)  # from +01:00
     assert rows[names.plus]["modified"] == datetime(2023, 12, 31, 23, 59, 59)  # from "Z"
     assert rows[names.at]["modified"] is None
-    ws = workbook["Files"]
-    dated = [c for c in ws["D"][1:] if c.value is not None]
+    ws = workbook["All files"]
+    dated = [c for c in ws["E"][1:] if c.value is not None]
     assert len(dated) == 6
     for cell in dated:
         assert cell.is_date
@@ -147,7 +177,7 @@ def test_modified_is_a_naive_utc_datetime(workbook: Workbook, names: SimpleNames
 
 
 def test_file_row_values(workbook: Workbook, names: SimpleNamespace) -> None:
-    rows = rows_by_path(workbook["Files"])
+    rows = rows_by_path(workbook["All files"])
     hyperlink = rows[names.hyperlink]
     assert hyperlink["root"] == "/srv/<share>/staff"
     assert hyperlink["size"] == 2048
@@ -158,7 +188,16 @@ def test_file_row_values(workbook: Workbook, names: SimpleNamespace) -> None:
     assert hyperlink["PERSON"] == 0
     assert hyperlink["total_entities"] == 5
     assert hyperlink["special_categories"] == "health"
-    assert hyperlink["flags"] == "unprotected_personal_data"
+    assert hyperlink["flags"] == (
+        "unprotected_personal_data; overdue; unregistered_personal_data; "
+        "special_category_unprotected"
+    )
+    assert hyperlink["severity"] == "critical"
+    assert hyperlink["data_subjects"] == 340
+    assert hyperlink["retention_rule"] == "pupil-medical"
+    assert hyperlink["severity_reasons"] == (
+        "special category data (health), 340 people, not encrypted, 4 years past its retention date"
+    )
     assert hyperlink["error"] is None
 
     script = rows[names.script]
@@ -207,13 +246,13 @@ def test_written_file_is_private(hostile_result: ScanResult, tmp_path: Path) -> 
     target = tmp_path / "report.xlsx"
     write_xlsx(hostile_result, target)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert load_workbook(target).sheetnames == ["Summary", "Files", "Walk errors"]
+    assert load_workbook(target).sheetnames == SHEETS
     assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
 
 
 def test_empty_scan_has_header_only(empty_result: ScanResult) -> None:
     workbook = load_workbook(io.BytesIO(render_xlsx(empty_result)))
-    files = workbook["Files"]
+    files = workbook["All files"]
     assert files.max_row == 1
     assert header(files) == [*FIXED, *ENTITY_TYPES, *TAIL]
     assert (

