@@ -25,7 +25,6 @@ from scanner.results import ENTITY_TYPES, Evidence
 # long texts are analysed in chunks cut at line ends.
 CHUNK_CHARS = 100_000
 
-_DIGIT = re.compile(r"\d")
 
 
 @dataclass(slots=True)

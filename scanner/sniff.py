@@ -170,22 +170,21 @@ def _refine_zip(handle: BinaryIO) -> str | None:
 
 def family_of(mime: str) -> str | None:
     """The name of the first :data:`TYPE_FAMILIES` row that ``mime`` belongs to, if any."""
-    for family in TYPE_FAMILIES:
-        if family.name in _families_of_mime(mime):
-            return family.name
-    return None
+    return next((f.name for f in TYPE_FAMILIES if _in_family(f, mime)), None)
+
+
+def _in_family(family: TypeFamily, mime: str) -> bool:
+    major = mime.split("/", 1)[0]
+    return any(
+        pattern == mime
+        or (pattern.endswith("/*") and pattern[:-2] == major)
+        or (pattern.endswith(".*") and mime.startswith(pattern[:-1]))
+        for pattern in family.mimes
+    )
 
 
 def _families_of_mime(mime: str) -> set[str]:
-    major = mime.split("/", 1)[0]
-    found = set()
-    for family in TYPE_FAMILIES:
-        for pattern in family.mimes:
-            if pattern == mime or (pattern.endswith("/*") and pattern[:-2] == major) or (
-                pattern.endswith(".*") and mime.startswith(pattern[:-1])
-            ):
-                found.add(family.name)
-    return found
+    return {family.name for family in TYPE_FAMILIES if _in_family(family, mime)}
 
 
 def _families_of_extension(ext: str) -> set[str]:
