@@ -19,3 +19,7 @@ class ScanConfig:
     excludes: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     detection: DetectionSettings = field(default_factory=DetectionSettings)
+    # Where per-file work runs: a name in scanner.executors.EXECUTORS.
+    executor: str = "local"
+    # Executor-specific address, e.g. a Dask scheduler "tcp://host:8786".
+    scheduler: str | None = None

@@ -8,16 +8,12 @@ size of the share beyond the result records themselves.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator
 
-from detectors.content import ContentDetector
 from detectors.governance import Governor
 from scanner import __version__
 from scanner.config import ScanConfig
-from scanner.pipeline import scan_file
+from scanner.executors import make_executor
 from scanner.results import (
     STATUS_ERROR,
     STATUS_SCANNED,
@@ -26,66 +22,13 @@ from scanner.results import (
     ScanSummary,
     WalkError,
 )
-from scanner.walk import FileEntry, walk_roots
-
-# Files queued per worker: enough to keep workers busy, few enough to bound memory.
-_IN_FLIGHT_PER_WORKER = 8
+from scanner.walk import walk_roots
 
 ProgressCallback = Callable[[FileResult | WalkError], None]
-
-_worker_state: dict[str, object] = {}
-
-
-def _init_worker(config: ScanConfig) -> None:
-    # Each worker loads the spaCy model once and keeps it for every file it scans.
-    _worker_state["config"] = config
-    _worker_state["detector"] = ContentDetector(config.detection)
-
-
-def _scan_in_worker(entry: FileEntry) -> list[FileResult]:
-    return scan_file(entry, _worker_state["config"], _worker_state["detector"])  # type: ignore[arg-type]
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-
-
-def _scan_serial(
-    items: Iterable[FileEntry | WalkError], config: ScanConfig
-) -> Iterator[FileResult | WalkError]:
-    detector = ContentDetector(config.detection)
-    for item in items:
-        if isinstance(item, WalkError):
-            yield item
-        else:
-            yield from scan_file(item, config, detector)
-
-
-def _scan_parallel(
-    items: Iterable[FileEntry | WalkError], config: ScanConfig
-) -> Iterator[FileResult | WalkError]:
-    # spawn, not fork: forking a process that runs threads (progress display, BLAS)
-    # can deadlock, and spawn behaves the same on Linux, macOS and Windows.
-    context = multiprocessing.get_context("spawn")
-    window: deque[Future[list[FileResult]] | WalkError] = deque()
-    limit = config.workers * _IN_FLIGHT_PER_WORKER
-    with ProcessPoolExecutor(
-        max_workers=config.workers, mp_context=context,
-        initializer=_init_worker, initargs=(config,),
-    ) as pool:
-        for item in items:
-            if isinstance(item, WalkError):
-                window.append(item)
-            else:
-                window.append(pool.submit(_scan_in_worker, item))
-            while len(window) >= limit:
-                yield from _settle(window.popleft())
-        while window:
-            yield from _settle(window.popleft())
-
-
-def _settle(item: Future[list[FileResult]] | WalkError) -> list[FileResult] | list[WalkError]:
-    return [item] if isinstance(item, WalkError) else item.result()
 
 
 def iter_scan(
@@ -93,9 +36,11 @@ def iter_scan(
 ) -> Iterator[FileResult | WalkError]:
     """Yield each file's result (and each crawl error) in crawl order."""
     items = walk_roots(roots, follow_symlinks=config.follow_symlinks, excludes=config.excludes)
-    if config.workers <= 1:
-        return _scan_serial(items, config)
-    return _scan_parallel(items, config)
+    for outcome in make_executor(config).map(items):
+        if isinstance(outcome, WalkError):
+            yield outcome
+        else:
+            yield from outcome
 
 
 def run_scan(

@@ -1,0 +1,31 @@
+"""The per-process side of every executor: one detector per process, built on first use."""
+
+from __future__ import annotations
+
+from detectors.content import ContentDetector
+from detectors.settings import DetectionSettings
+from scanner.config import ScanConfig
+from scanner.pipeline import scan_file
+from scanner.results import FileResult
+from scanner.walk import FileEntry
+
+# The spaCy model takes seconds to load: each process keeps its detector for every file.
+_detectors: dict[DetectionSettings, ContentDetector] = {}
+
+
+def detector_for(settings: DetectionSettings) -> ContentDetector:
+    """This process's detector for ``settings``, built once."""
+    detector = _detectors.get(settings)
+    if detector is None:
+        detector = _detectors[settings] = ContentDetector(settings)
+    return detector
+
+
+def warm_up(config: ScanConfig) -> None:
+    """Build the detector now (a worker initializer), not on the first file."""
+    detector_for(config.detection)
+
+
+def scan_entry(entry: FileEntry, config: ScanConfig) -> list[FileResult]:
+    """Scan one crawled file in this process."""
+    return scan_file(entry, config, detector_for(config.detection))
