@@ -27,6 +27,7 @@ from detectors.settings import DEFAULT_SPACY_MODEL, ModelNotInstalled, ensure_mo
 from reports import REPORT_WRITERS, make_private_dir
 from scanner import __version__
 from scanner.config import MIB, Limits
+from scanner.executors import EXECUTORS
 from scanner.progress import make_progress
 from scanner.settings_file import (
     FileSettings,
@@ -163,6 +164,18 @@ def rules_check(rules_file: Path | None) -> None:
 @click.option("--ocr-seconds", type=click.FloatRange(min=1), default=_DEFAULT_LIMITS.ocr_seconds,
               show_default=True,
               help="OCR time per file; pages left unread are flagged ocr_incomplete.")
+@click.option("--file-timeout", "file_seconds", type=click.FloatRange(min=1),
+              default=_DEFAULT_LIMITS.file_seconds, show_default=True,
+              help="Seconds one file may take; past it the worker is replaced and the file "
+                   "gets an error naming the limit.")
+@click.option("--max-worker-mb", "worker_memory_mb", type=click.IntRange(min=256),
+              default=_DEFAULT_LIMITS.worker_memory_bytes // MIB, show_default=True,
+              help="Memory one worker process may use; a file that needs more gets an error.")
+@click.option("--executor", type=click.Choice(sorted(EXECUTORS)), default="local",
+              show_default=True,
+              help="Where files are scanned: local worker processes, or a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler address for --executor dask, e.g. tcp://host:8786.")
 @click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Retention rules (YAML). [default: the shipped schedule for England]")
 @click.option("--register", "register_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -193,6 +206,10 @@ def scan(
     spacy_model: str,
     ocr: bool | None,
     ocr_seconds: float,
+    file_seconds: float,
+    worker_memory_mb: int,
+    executor: str,
+    scheduler: str | None,
     rules_file: Path | None,
     register_file: Path | None,
     due_soon_days: int | None,
@@ -220,7 +237,9 @@ def scan(
         return ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
 
     options = {"max_file_mb": max_file_mb, "max_text_chars": max_text_chars,
-               "spacy_model": spacy_model, "ocr_seconds": ocr_seconds}
+               "spacy_model": spacy_model, "ocr_seconds": ocr_seconds,
+               "file_seconds": file_seconds, "worker_memory_mb": worker_memory_mb,
+               "executor": executor, "scheduler": scheduler}
     try:
         file = load_settings(config_file) if config_file is not None else FileSettings()
     except SettingsError as exc:

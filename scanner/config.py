@@ -23,3 +23,6 @@ class ScanConfig:
     executor: str = "local"
     # Executor-specific address, e.g. a Dask scheduler "tcp://host:8786".
     scheduler: str | None = None
+    # Per-installation secret for the keyed hashes of names and identifiers that
+    # find-person searches (FileResult.index_terms); None: no index is built.
+    index_key: bytes | None = None

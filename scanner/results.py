@@ -125,6 +125,15 @@ class FileResult:
     action: str | None = None  # dispose | review | archive | permanent
     severity: str | None = None  # low | medium | high | critical; None without personal data
     severity_reasons: list[str] = field(default_factory=list)
+    # SHA-256 of the file's bytes (of the member's, inside a container): copies of one
+    # pupil list share it.  None when the file was not read.
+    sha256: str | None = None
+    # The DPO's review of this file's findings ("false_positive" or "accepted", with a
+    # reason, who and when), carried over while the file is unchanged: see scanner.reviews.
+    review: dict[str, str] | None = None
+    # Keyed hashes (HMAC) of the names and identifiers in the file, for find-person.
+    # Never written to findings.json or reports: only the catalogue stores them.
+    index_terms: list[str] = field(default_factory=list)
 
     @property
     def has_personal_data(self) -> bool:
@@ -136,9 +145,27 @@ class FileResult:
         if flag not in self.flags:
             self.flags.append(flag)
 
+    @property
+    def is_reviewed(self) -> bool:
+        """True when the DPO has marked the findings false_positive or accepted."""
+        return self.review is not None
+
     def to_dict(self) -> dict[str, Any]:
-        """The record as plain JSON-ready data."""
-        return asdict(self)
+        """The record as plain JSON-ready data (without the private index terms)."""
+        record = asdict(self)
+        del record["index_terms"]
+        return record
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> FileResult:
+        """Rebuild a record from :meth:`to_dict` output (fields it does not know are ignored,
+        so older and newer findings both load)."""
+        known = {name: record[name] for name in _FILE_FIELDS if name in record}
+        known["evidence"] = [Evidence(**e) for e in record.get("evidence") or ()]
+        return cls(**known)
+
+
+_FILE_FIELDS = tuple(FileResult.__dataclass_fields__)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,8 @@ the file, the line and the field, and stop the run: nothing falls back silently.
       max_total_mb: 1024
       ocr: false
       ocr_seconds: 60
+      file_seconds: 300
+      worker_memory_mb: 2048
     scan:
       exclude: ["~$*", "Thumbs.db"]
       follow_symlinks: false
@@ -94,7 +96,9 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
     "limits": {
         **{key: (_positive_int, "a whole number above 0")
            for key in ("max_file_mb", "max_text_chars", "max_depth", "max_members",
-                       "max_member_mb", "max_total_mb")},
+                       "max_member_mb", "max_total_mb", "worker_memory_mb")},
+        "file_seconds": (lambda v: isinstance(v, int | float) and not isinstance(v, bool)
+                         and v > 0, "a number of seconds above 0"),
         "ocr": (lambda v: isinstance(v, bool), "true or false"),
         "ocr_seconds": (lambda v: isinstance(v, int | float) and not isinstance(v, bool)
                         and v > 0, "a number of seconds above 0"),
@@ -102,6 +106,8 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
     "scan": {
         "exclude": (_strings, "a list of glob patterns"),
         "follow_symlinks": (lambda v: isinstance(v, bool), "true or false"),
+        "executor": (lambda v: isinstance(v, str) and bool(v), "an executor name (local, dask)"),
+        "scheduler": (lambda v: isinstance(v, str) and bool(v), "an address, tcp://host:8786"),
     },
     "policy": {
         "due_soon_days": (lambda v: _positive_int(v) or v == 0, "a whole number, 0 or more"),
@@ -167,6 +173,9 @@ def load_settings(path: Path) -> FileSettings:
     return settings
 
 
+_LIMITS = Limits()
+
+
 def build_scan_config(
     file: FileSettings,
     *,
@@ -189,6 +198,10 @@ def build_scan_config(
         max_text_chars=pick("max_text_chars", file.limits),
         ocr=bool(pick("ocr", file.limits)),
         ocr_seconds=float(pick("ocr_seconds", file.limits)),
+        file_seconds=float(pick("file_seconds", file.limits) or _LIMITS.file_seconds),
+        worker_memory_bytes=(pick("worker_memory_mb", file.limits) * MIB
+                             if pick("worker_memory_mb", file.limits)
+                             else _LIMITS.worker_memory_bytes),
         **{k: file.limits[k] for k in ("max_depth", "max_members") if k in file.limits},
         **{k.replace("_mb", "_bytes"): file.limits[k] * MIB
            for k in ("max_member_mb", "max_total_mb") if k in file.limits},
@@ -202,6 +215,8 @@ def build_scan_config(
         follow_symlinks=follow_symlinks or bool(file.scan.get("follow_symlinks", False)),
         excludes=tuple(file.scan.get("exclude", ())) + tuple(excludes),
         limits=limits,
+        executor=pick("executor", file.scan) or "local",
+        scheduler=pick("scheduler", file.scan),
         detection=DetectionSettings(spacy_model=pick("spacy_model", file.detection),
                                     **detection),
     )

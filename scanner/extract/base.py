@@ -27,6 +27,11 @@ class Limits:
     # wall-clock seconds it may spend on one file (flag ocr_incomplete when it runs out).
     ocr: bool = False
     ocr_seconds: float = 60.0
+    # Isolation (enforced by the executor): wall-clock seconds one top-level file may take
+    # and the memory one worker process may use; past either the worker is replaced and
+    # the file gets an error naming the limit.
+    file_seconds: float = 300.0
+    worker_memory_bytes: int = 2048 * MIB
 
 
 class LimitExceeded(Exception):
