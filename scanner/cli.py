@@ -1,21 +1,28 @@
 """The ``dpscan`` command line.  Only this module prints and exits.
 
-Exit status: 0 the scan completed (even when some files could not be read),
-2 a usage or configuration error (nothing is scanned or written).
+Exit status: 0 the scan completed (even when some files could not be read), 1 a file not
+reviewed has findings at or above ``--fail-on``, 2 a usage or configuration error (nothing
+is scanned or written), 3 the scan is incomplete (stopped, or a path could not be reached).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import getpass
+import json
 import logging
 import os
+import signal
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from detectors.governance import Governor, Policy
+from detectors.governance import SEVERITIES, Governor, Policy, severity_rank
 from detectors.retention import (
     RetentionSchedule,
     RulesError,
@@ -26,9 +33,10 @@ from detectors.retention import (
 from detectors.settings import DEFAULT_SPACY_MODEL, ModelNotInstalled, ensure_model_installed
 from reports import REPORT_WRITERS, make_private_dir
 from scanner import __version__
-from scanner.config import MIB, Limits
+from scanner.config import MIB, Limits, ScanConfig
 from scanner.executors import EXECUTORS
 from scanner.progress import make_progress
+from scanner.results import FileResult, ScanResult, WalkError
 from scanner.settings_file import (
     FileSettings,
     SettingsError,
@@ -37,9 +45,16 @@ from scanner.settings_file import (
     load_settings,
 )
 
+if TYPE_CHECKING:
+    from scanner.catalogue import Catalogue
+
 log = logging.getLogger("dpscan")
 
+EXIT_OK = 0
+EXIT_FINDINGS = 1
 EXIT_CONFIG_ERROR = 2
+EXIT_INCOMPLETE = 3
+REVIEW_STATUS_CHOICES = ("false_positive", "accepted")
 _DEFAULT_LIMITS = Limits()
 
 
@@ -133,127 +148,166 @@ def rules_check(rules_file: Path | None) -> None:
     click.echo(f"{schedule.source}: {len(schedule.rules)} rules, every example holds.")
 
 
-@main.command()
-@click.argument(
-    "paths", nargs=-1, required=True,
-    type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=str),
-)
-@click.option("--out", "-o", "out", required=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the reports (created owner-only if missing).")
-@click.option("--format", "-f", "formats", default=",".join(REPORT_WRITERS),
-              show_default=True, callback=_parse_formats,
-              help="Comma-separated report formats.")
-@click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
-              help="Worker processes. [default: number of CPU cores]")
-@click.option("--exclude", "excludes", multiple=True, metavar="GLOB",
-              help="Skip files and folders whose name or relative path matches (repeatable).")
-@click.option("--follow-symlinks", is_flag=True,
-              help="Follow symbolic links (each folder is still visited once).")
-@click.option("--max-file-mb", type=click.IntRange(min=1),
-              default=_DEFAULT_LIMITS.max_file_bytes // MIB, show_default=True,
-              help="Files larger than this are listed but not read.")
-@click.option("--max-text-chars", type=click.IntRange(min=1000),
-              default=_DEFAULT_LIMITS.max_text_chars, show_default=True,
-              help="Text analysed per file; the rest is flagged text_truncated.")
-@click.option("--spacy-model", default=DEFAULT_SPACY_MODEL, show_default=True,
-              help="Installed spaCy pipeline used for names.")
-@click.option("--ocr/--no-ocr", default=None,
-              help="Read images and PDFs without a text layer by OCR (Debian package "
-                   "tesseract-ocr). [default: off]")
-@click.option("--ocr-seconds", type=click.FloatRange(min=1), default=_DEFAULT_LIMITS.ocr_seconds,
-              show_default=True,
-              help="OCR time per file; pages left unread are flagged ocr_incomplete.")
-@click.option("--file-timeout", "file_seconds", type=click.FloatRange(min=1),
-              default=_DEFAULT_LIMITS.file_seconds, show_default=True,
-              help="Seconds one file may take; past it the worker is replaced and the file "
-                   "gets an error naming the limit.")
-@click.option("--max-worker-mb", "worker_memory_mb", type=click.IntRange(min=256),
-              default=_DEFAULT_LIMITS.worker_memory_bytes // MIB, show_default=True,
-              help="Memory one worker process may use; a file that needs more gets an error.")
-@click.option("--executor", type=click.Choice(sorted(EXECUTORS)), default="local",
-              show_default=True,
-              help="Where files are scanned: local worker processes, or a Dask cluster.")
-@click.option("--scheduler", metavar="ADDRESS",
-              help="Dask scheduler address for --executor dask, e.g. tcp://host:8786.")
-@click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Retention rules (YAML). [default: the shipped schedule for England]")
-@click.option("--register", "register_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Information Asset Register (.xlsx or .csv).")
-@click.option("--due-soon-days", type=click.IntRange(min=0), default=None,
-              help="Flag files due for disposal within this many days as due_soon. "
-                   "[default: 90]")
-@click.option("--public-location", "public_locations", multiple=True, metavar="GLOB",
-              help="A widely readable folder, e.g. '**/Pupil Shared/**' (repeatable).")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Judge retention as on this date (YYYY-MM-DD), e.g. the end of term. "
-                   "[default: today]")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Settings file (YAML): detection thresholds, limits, excludes. "
-                   "Options given here win over it.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.pass_context
-def scan(
-    ctx: click.Context,
-    paths: tuple[str, ...],
-    out: Path,
-    formats: tuple[str, ...],
-    workers: int | None,
-    excludes: tuple[str, ...],
-    follow_symlinks: bool,
-    max_file_mb: int,
-    max_text_chars: int,
-    spacy_model: str,
-    ocr: bool | None,
-    ocr_seconds: float,
-    file_seconds: float,
-    worker_memory_mb: int,
-    executor: str,
-    scheduler: str | None,
-    rules_file: Path | None,
-    register_file: Path | None,
-    due_soon_days: int | None,
-    public_locations: tuple[str, ...],
-    as_of: dt.datetime | None,
-    config_file: Path | None,
-    quiet: bool,
-) -> None:
-    """Scan PATHS (folders, mounted shares, USB sticks or single files) into reports in --out.
+def _governance_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options that judge files (retention, register, policy): for scans and reports."""
+    for option in reversed([
+        click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Retention rules (YAML). [default: the shipped schedule for England]"),
+        click.option("--register", "register_file",
+                     type=click.Path(dir_okay=False, path_type=Path),
+                     help="Information Asset Register (.xlsx or .csv)."),
+        click.option("--due-soon-days", type=click.IntRange(min=0), default=None,
+                     help="Flag files due for disposal within this many days as due_soon. "
+                          "[default: 90]"),
+        click.option("--public-location", "public_locations", multiple=True, metavar="GLOB",
+                     help="A widely readable folder, e.g. '**/Pupil Shared/**' (repeatable)."),
+        click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+                     default=None,
+                     help="Judge retention as on this date (YYYY-MM-DD), e.g. the end of "
+                          "term. [default: today]"),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Settings file (YAML): detection thresholds, limits, excludes. "
+                          "Options given here win over it."),
+        click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+                     envvar="DPSCAN_DB",
+                     help="Catalogue database. [default: catalogue.sqlite in the user's data "
+                          "folder; env DPSCAN_DB]"),
+        click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+                     help="Exit with status 1 when a file not reviewed has findings of this "
+                          "severity or above."),
+        click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
+        click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Also write log lines to this file (created owner-only)."),
+    ]):
+        command = option(command)
+    return command
 
-    \b
-    Writes, as chosen with --format:
-      findings.json  every file with its type, protection, entity counts and flags
-      report.html    a self-contained report for the DPO
-      report.xlsx    the same as an Excel workbook
-    """
-    # Imported here so that --help does not wait for presidio and spaCy to load.
-    from reports import write_reports
-    from scanner.runner import run_scan
 
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+def _scan_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options that decide how files are read and scanned."""
+    for option in reversed([
+        click.option("--format", "-f", "formats", default=",".join(REPORT_WRITERS),
+                     show_default=True, callback=_parse_formats,
+                     help="Comma-separated report formats."),
+        click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
+                     help="Worker processes. [default: number of CPU cores]"),
+        click.option("--exclude", "excludes", multiple=True, metavar="GLOB",
+                     help="Skip files and folders whose name or relative path matches "
+                          "(repeatable)."),
+        click.option("--follow-symlinks", is_flag=True,
+                     help="Follow symbolic links (each folder is still visited once)."),
+        click.option("--max-file-mb", type=click.IntRange(min=1),
+                     default=_DEFAULT_LIMITS.max_file_bytes // MIB, show_default=True,
+                     help="Files larger than this are listed but not read."),
+        click.option("--max-text-chars", type=click.IntRange(min=1000),
+                     default=_DEFAULT_LIMITS.max_text_chars, show_default=True,
+                     help="Text analysed per file; the rest is flagged text_truncated."),
+        click.option("--spacy-model", default=DEFAULT_SPACY_MODEL, show_default=True,
+                     help="Installed spaCy pipeline used for names."),
+        click.option("--ocr/--no-ocr", default=None,
+                     help="Read images and PDFs without a text layer by OCR (Debian package "
+                          "tesseract-ocr). [default: off]"),
+        click.option("--ocr-seconds", type=click.FloatRange(min=1),
+                     default=_DEFAULT_LIMITS.ocr_seconds, show_default=True,
+                     help="OCR time per file; pages left unread are flagged ocr_incomplete."),
+        click.option("--file-timeout", "file_seconds", type=click.FloatRange(min=1),
+                     default=_DEFAULT_LIMITS.file_seconds, show_default=True,
+                     help="Seconds one file may take; past it the worker is replaced and the "
+                          "file gets an error naming the limit."),
+        click.option("--max-worker-mb", "worker_memory_mb", type=click.IntRange(min=256),
+                     default=_DEFAULT_LIMITS.worker_memory_bytes // MIB, show_default=True,
+                     help="Memory one worker process may use; a file that needs more gets "
+                          "an error."),
+        click.option("--executor", type=click.Choice(sorted(EXECUTORS)), default="local",
+                     show_default=True,
+                     help="Where files are scanned: local worker processes, or a Dask "
+                          "cluster."),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler address for --executor dask, e.g. tcp://host:8786."),
+        click.option("--show-evidence", is_flag=True,
+                     help="Put detected values in the reports UNMASKED (the reports say so "
+                          "at the top). Default: masked."),
+        click.option("--no-db", is_flag=True,
+                     help="Keep no catalogue: read every file, remember nothing."),
+        click.option("--full", is_flag=True,
+                     help="Re-read every file, even those unchanged since the last scan."),
+        click.option("--resume", is_flag=True,
+                     help="Continue the last scan of the same paths that was stopped."),
+        click.option("--json", "json_progress", is_flag=True,
+                     help="Print one JSON line per file and a final summary line on "
+                          "standard output, for other tools."),
+    ]):
+        command = option(command)
+    return command
+
+
+@dataclass(slots=True)
+class _Run:
+    """A prepared scan: everything checked before the first file is read."""
+
+    config: ScanConfig
+    governor: Governor
+    catalogue: Catalogue | None
+    options: dict[str, Any]
+
+
+def _setup_logging(quiet: bool, log_file: Path | None) -> None:
+    level = logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s",
+                        stream=sys.stderr, force=True)
+    if log_file is not None:
+        try:
+            os.close(os.open(log_file, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600))
+            handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write log file {log_file}: {exc.strerror}") from exc
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        handler.setLevel(logging.INFO)
+        logging.getLogger().addHandler(handler)
+        logging.getLogger().setLevel(logging.INFO)
+
+
+def _load_file_settings(config_file: Path | None) -> FileSettings:
+    try:
+        return load_settings(config_file) if config_file is not None else FileSettings()
+    except SettingsError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _open_catalogue(db_path: Path | None) -> Catalogue:
+    from scanner.catalogue import Catalogue, CatalogueError
+
+    try:
+        return Catalogue.open(db_path)
+    except CatalogueError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _prepare_run(ctx: click.Context, options: dict[str, Any], *,
+                 removable_media: bool = False) -> _Run:
+    """Validate settings, rules, register, model and catalogue; build the scan's config."""
+    _setup_logging(options["quiet"], options["log_file"])
 
     def given(name: str) -> bool:
         return ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
 
-    options = {"max_file_mb": max_file_mb, "max_text_chars": max_text_chars,
-               "spacy_model": spacy_model, "ocr_seconds": ocr_seconds,
-               "file_seconds": file_seconds, "worker_memory_mb": worker_memory_mb,
-               "executor": executor, "scheduler": scheduler}
-    try:
-        file = load_settings(config_file) if config_file is not None else FileSettings()
-    except SettingsError as exc:
-        raise ConfigError(str(exc)) from exc
+    file = _load_file_settings(options["config_file"])
+    tunable = {k: options[k] for k in ("max_file_mb", "max_text_chars", "spacy_model",
+                                       "ocr_seconds", "file_seconds", "worker_memory_mb",
+                                       "executor", "scheduler")}
     config = build_scan_config(
         file,
-        options={k: v for k, v in options.items() if given(k)}
-        | ({"ocr": ocr} if ocr is not None else {}),
-        defaults=options | {"ocr": False},
-        workers=workers or os.cpu_count() or 1,
-        excludes=excludes,
-        follow_symlinks=follow_symlinks,
+        options={k: v for k, v in tunable.items() if given(k)}
+        | ({"ocr": options["ocr"]} if options["ocr"] is not None else {}),
+        defaults=tunable | {"ocr": False},
+        workers=options["workers"] or os.cpu_count() or 1,
+        excludes=options["excludes"],
+        follow_symlinks=options["follow_symlinks"],
     )
-    spacy_model = config.detection.spacy_model
+    if options["show_evidence"]:
+        config = replace(config, show_evidence=True)
+    if config.executor == "dask" and not config.scheduler:
+        log.info("no --scheduler given: Dask runs a local cluster")
     if config.limits.ocr:
         from scanner.extract.ocr import OcrUnavailable, require_tesseract
 
@@ -264,29 +318,328 @@ def scan(
         # One OpenMP thread per Tesseract: the workers already use every core.
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
-        ensure_model_installed(spacy_model)
+        ensure_model_installed(config.detection.spacy_model)
     except ModelNotInstalled as exc:
         raise ConfigError(str(exc)) from exc
-    governor = _load_governor(rules_file, register_file,
-                              build_policy(file, due_soon_days=due_soon_days,
-                                           public_locations=public_locations),
-                              today=as_of.date() if as_of else None)
-    out = _prepare_out_dir(out)
-    roots = [os.path.abspath(p) for p in paths]
-    started = time.monotonic()
+    governor = _load_governor(
+        options["rules_file"], options["register_file"],
+        build_policy(file, due_soon_days=options["due_soon_days"],
+                     public_locations=options["public_locations"],
+                     removable_media=removable_media),
+        today=options["as_of"].date() if options["as_of"] else None)
+    catalogue = None
+    if not options["no_db"]:
+        catalogue = _open_catalogue(options["db_path"])
+        config = replace(config, index_key=_index_key(catalogue))
+    return _Run(config, governor, catalogue, options)
+
+
+def _index_key(catalogue: Catalogue) -> bytes | None:
+    """The per-installation secret for find-person's keyed hashes, kept beside the
+    catalogue (None when find-person's index is not available)."""
     try:
-        with make_progress(quiet=quiet) as progress:
-            result = run_scan(roots, config, progress=progress, governor=governor)
+        from scanner.secret import load_or_create_key
+    except ImportError:
+        return None
+    return load_or_create_key(catalogue.path.parent)
+
+
+def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
+    """Scan, write the reports, print the summary; Ctrl-C and SIGTERM stop cleanly."""
+    from reports import write_reports
+    from scanner.runner import run_scan
+
+    options = run.options
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        with make_progress(quiet=options["quiet"] or options["json_progress"]) as progress:
+            callback = _json_progress(progress) if options["json_progress"] else progress
+            result = run_scan(roots, run.config, progress=callback, governor=run.governor,
+                              catalogue=run.catalogue, full=options["full"],
+                              resume=options["resume"])
     except ModelNotInstalled as exc:
         raise ConfigError(str(exc)) from exc
-    written = write_reports(result, out, formats)
-    if not quiet:
-        summary = result.scan
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if run.catalogue is not None:
+            run.catalogue.close()
+    result.scan.settings["show_evidence"] = bool(options["show_evidence"])
+    written = write_reports(result, out, options["formats"])
+    summary = result.scan
+    if options["json_progress"]:
+        click.echo(json.dumps({"event": "done", "complete": summary.complete,
+                               "files_seen": summary.files_seen,
+                               "files_reused": summary.files_reused,
+                               "files_with_personal_data": summary.files_with_personal_data,
+                               "errors": summary.errors, "scan_id": summary.scan_id,
+                               "reports": [str(p) for p in written]}))
+    if not options["quiet"]:
+        state = "" if summary.complete else " (INCOMPLETE: stopped before the end)"
+        reused = (f", {summary.files_reused} unchanged and not re-read"
+                  if summary.files_reused else "")
         click.echo(
-            f"Scanned {summary.files_seen} files in {time.monotonic() - started:.1f}s: "
+            f"Scanned {summary.files_seen} files in {time.monotonic() - started:.1f}s{state}: "
             f"{summary.files_with_personal_data} with personal data, "
-            f"{summary.errors} errors.",
+            f"{summary.errors} errors{reused}.",
             err=True,
         )
         for path in written:
             click.echo(f"  {path}", err=True)
+    log.info("scan %s finished: %d files, %d with personal data, %d errors, complete=%s",
+             summary.scan_id, summary.files_seen, summary.files_with_personal_data,
+             summary.errors, summary.complete)
+    return result
+
+
+def _raise_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _json_progress(inner: Callable[[Any], None]) -> Callable[[FileResult | WalkError], None]:
+    def emit(item: FileResult | WalkError) -> None:
+        inner(item)
+        if isinstance(item, WalkError):
+            line = {"event": "walk_error", "root": item.root, "path": item.path,
+                    "error": item.error}
+        else:
+            line = {"event": "file", "root": item.root, "path": item.path,
+                    "status": item.status, "severity": item.severity, "flags": item.flags,
+                    "entities": item.entities, "error": item.error}
+        click.echo(json.dumps(line, ensure_ascii=False))
+    return emit
+
+
+def exit_status(result: ScanResult, fail_on: str | None) -> int:
+    """0 done; 3 the scan is incomplete; 1 a file not reviewed reaches ``fail_on``."""
+    if not result.scan.complete:
+        return EXIT_INCOMPLETE
+    if fail_on is not None:
+        threshold = severity_rank(fail_on)
+        if any(severity_rank(f.severity) >= threshold and not f.is_reviewed
+               for f in result.files):
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@main.command()
+@click.argument(
+    "paths", nargs=-1, required=True,
+    type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=str),
+)
+@click.option("--out", "-o", "out", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the reports (created owner-only if missing).")
+@_scan_options
+@_governance_options
+@click.pass_context
+def scan(ctx: click.Context, paths: tuple[str, ...], out: Path, **options: Any) -> None:
+    """Scan PATHS (folders, mounted shares, USB sticks or single files) into reports in --out.
+
+    \b
+    Writes, as chosen with --format:
+      findings.json  every file with its type, protection, entity counts and flags
+      report.html    a self-contained report for the DPO
+      report.xlsx    the same as an Excel workbook
+      files.csv      every file as one CSV row
+
+    Files unchanged since the last scan (same size, time and file id) are not read again:
+    their results come from the catalogue (--db); --full reads everything.
+    """
+    run = _prepare_run(ctx, options)
+    out = _prepare_out_dir(out)
+    result = _execute(run, [os.path.abspath(p) for p in paths], out)
+    ctx.exit(exit_status(result, options["fail_on"]))
+
+
+@main.command()
+@click.option("--out", "-o", "out", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the reports (created owner-only if missing).")
+@click.option("--format", "-f", "formats", default=",".join(REPORT_WRITERS),
+              show_default=True, callback=_parse_formats, help="Comma-separated report formats.")
+@click.option("--root", "roots", multiple=True, metavar="PATH",
+              help="Only files under this scanned path (repeatable). [default: all]")
+@_governance_options
+@click.pass_context
+def report(ctx: click.Context, out: Path, formats: tuple[str, ...], roots: tuple[str, ...],
+           **options: Any) -> None:
+    """Write the reports again from the catalogue, without scanning.
+
+    Retention, the register and the policy are applied afresh (as of today, or --as-of),
+    with the DPO's reviews; the changes shown are those of the last scan.
+    """
+    from reports import write_reports
+    from scanner.runner import report_from_catalogue
+
+    _setup_logging(options["quiet"], options["log_file"])
+    file = _load_file_settings(options["config_file"])
+    governor = _load_governor(
+        options["rules_file"], options["register_file"],
+        build_policy(file, due_soon_days=options["due_soon_days"],
+                     public_locations=options["public_locations"]),
+        today=options["as_of"].date() if options["as_of"] else None)
+    db_path = options["db_path"]
+    if db_path is not None and not Path(db_path).exists():
+        raise ConfigError(f"no catalogue at {db_path}: run dpscan scan --db {db_path} first")
+    with _open_catalogue(db_path) as catalogue:
+        result = report_from_catalogue(catalogue, governor,
+                                       roots=[os.path.abspath(r) for r in roots] or None)
+    if result is None:
+        raise ConfigError("the catalogue holds no scan yet: run dpscan scan first")
+    out = _prepare_out_dir(out)
+    written = write_reports(result, out, formats)
+    if not options["quiet"]:
+        click.echo(f"{result.scan.files_seen} files from scan {result.scan.scan_id} "
+                   f"(started {result.scan.started}).", err=True)
+        for path in written:
+            click.echo(f"  {path}", err=True)
+    ctx.exit(exit_status(result, options["fail_on"]))
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("--status", type=click.Choice(REVIEW_STATUS_CHOICES),
+              help="false_positive: nothing personal after all; accepted: the DPO accepts "
+                   "the risk (e.g. a locked-down HR folder).")
+@click.option("--reason", help="Why, in a few words (kept with the review).")
+@click.option("--reviewer", default=None, help="Who decided. [default: the login name]")
+@click.option("--clear", is_flag=True, help="Remove the review of PATH.")
+@click.option("--list", "list_reviews", is_flag=True, help="List every review.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="DPSCAN_DB", help="Catalogue database. [default: as for scan]")
+def review(path: str | None, status: str | None, reason: str | None, reviewer: str | None,
+           clear: bool, list_reviews: bool, db_path: Path | None) -> None:
+    """Mark the findings in PATH as a false positive or accepted, with a reason.
+
+    PATH is a scanned file's full path as in the report (an archive member as
+    /share/trip.zip!list.xlsx).  The review is kept in the catalogue and shown in every
+    later report while the file is unchanged; once it changes it is open again.
+    """
+    with _open_catalogue(db_path) as catalogue:
+        if list_reviews:
+            for (root, rel), item in catalogue.reviews().items():
+                click.echo(f"{item.status}\t{item.reviewed}\t{item.reviewer}\t"
+                           f"{os.path.join(root, rel)}\t{item.reason}")
+            return
+        if path is None:
+            raise click.UsageError("give the PATH of a scanned file (or --list)")
+        records = catalogue.find_records(_absolute_member_path(path))
+        if not records:
+            raise ConfigError(f"{path} is not in the catalogue: scan it first")
+        record = records[0]
+        if clear:
+            removed = catalogue.clear_review(record.root, record.path)
+            click.echo("review removed" if removed else "no review to remove")
+            return
+        if status is None or not reason:
+            raise click.UsageError("give --status and --reason (or --clear)")
+        saved = catalogue.set_review(record, status, reason, reviewer or _login_name())
+        click.echo(f"{saved.status}: {os.path.join(record.root, record.path)} ({saved.reason})")
+
+
+def _absolute_member_path(path: str) -> str:
+    outer, bang, inner = path.partition("!")
+    return os.path.abspath(outer) + bang + inner
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@main.command()
+@click.argument("mountpoints", nargs=-1,
+                type=click.Path(exists=True, file_okay=False, dir_okay=True, path_type=str))
+@click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the reports. [default: usb-<name>-<time> in the user's data "
+                   "folder]")
+@_scan_options
+@_governance_options
+@click.pass_context
+def usb(ctx: click.Context, mountpoints: tuple[str, ...], out: Path | None,
+        **options: Any) -> None:
+    """Scan a returned USB stick and give a verdict in a minute.
+
+    Without MOUNTPOINT, finds mounted removable media by itself.  Every file with personal
+    data on a stick that reads without a password gets the removable_media flag: the
+    policy requires personal data on removable media to be encrypted.
+    """
+    from scanner.usb import find_removable_mounts, media_encryption, usb_verdict
+
+    if not mountpoints:
+        found = find_removable_mounts()
+        if not found:
+            raise ConfigError("no mounted removable media found: give the MOUNTPOINT")
+        mountpoints = tuple(m.mountpoint for m in found)
+    run = _prepare_run(ctx, options, removable_media=True)
+    for mountpoint in mountpoints:
+        encryption = media_encryption(mountpoint)
+        if encryption.encrypted:
+            run.governor.policy = replace(run.governor.policy, removable_media=False)
+        target = out or _default_usb_out(mountpoint)
+        target = _prepare_out_dir(target if len(mountpoints) == 1
+                                  else target / _safe_name(mountpoint))
+        result = _execute(run, [os.path.abspath(mountpoint)], target)
+        click.echo(usb_verdict(mountpoint, result, encryption))
+        if run.catalogue is not None and mountpoint != mountpoints[-1]:
+            run = _prepare_run(ctx, options, removable_media=True)
+        status = exit_status(result, options["fail_on"])
+        if status:
+            ctx.exit(status)
+
+
+def _safe_name(path: str) -> str:
+    name = os.path.basename(os.path.normpath(path)) or "media"
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:40]
+
+
+def _default_usb_out(mountpoint: str) -> Path:
+    import platformdirs
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return (platformdirs.user_data_path("dpscan", appauthor=False) / "reports"
+            / f"usb-{_safe_name(mountpoint)}-{stamp}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, dir_okay=True, path_type=str))
+@click.option("--usb", "watch_usb", is_flag=True,
+              help="Also scan removable media as soon as they are mounted.")
+@click.option("--settle-seconds", type=click.FloatRange(min=0.1), default=5.0,
+              show_default=True,
+              help="Wait this long after the last change to a file before reading it.")
+@click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Also rewrite the reports here after each batch of changes.")
+@_scan_options
+@_governance_options
+@click.pass_context
+def watch(ctx: click.Context, paths: tuple[str, ...], watch_usb: bool,
+          settle_seconds: float, out: Path | None, **options: Any) -> None:
+    """Watch PATHS and scan files as they are created or changed, into the catalogue.
+
+    Bursts of changes are coalesced: a file is read once it has been quiet for
+    --settle-seconds.  Each file with personal data is logged with its severity.  Stop
+    with Ctrl-C.
+    """
+    from scanner.watch import watch_paths
+
+    options = options | {"workers": 1}
+    run = _prepare_run(ctx, options)
+    if run.catalogue is None:
+        raise ConfigError("watch keeps its results in the catalogue: do not use --no-db")
+    if out is not None:
+        out = _prepare_out_dir(out)
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        watch_paths([os.path.abspath(p) for p in paths], run.config, run.catalogue,
+                    run.governor, settle_seconds=settle_seconds, watch_usb=watch_usb,
+                    out=out, formats=options["formats"])
+    except KeyboardInterrupt:
+        log.info("watch stopped")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        run.catalogue.close()

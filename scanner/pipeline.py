@@ -10,6 +10,7 @@ on its record; nothing it raises escapes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import tempfile
 import time
@@ -99,6 +100,8 @@ def scan_file(
         try:
             with open_readonly(entry.abspath) as handle:
                 size = os.fstat(handle.fileno()).st_size
+                if size <= config.limits.max_file_bytes:
+                    result.sha256 = _sha256(handle)
                 members = _scan_handle(handle, size, result, config, detector, 0, budget)
         except NotARegularFile:
             result.add_flag(Flag.SPECIAL_FILE)
@@ -259,8 +262,10 @@ def _read_member(
     cap = min(config.limits.max_member_bytes, budget.total_bytes)
     with member.open() as source, tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as spool:
         copied = 0
+        digest = hashlib.sha256()
         while chunk := source.read(1024 * 1024):
             copied += len(chunk)
+            digest.update(chunk)
             if copied > cap:
                 budget.total_bytes -= copied - len(chunk)
                 which = ("max_member_bytes" if cap == config.limits.max_member_bytes
@@ -269,8 +274,17 @@ def _read_member(
                 raise LimitExceeded(f"not read: expands past the {which} limit ({value} bytes)")
             spool.write(chunk)
         budget.total_bytes -= copied
+        result.sha256 = digest.hexdigest()
         spool.seek(0)
         return _scan_handle(spool, copied, result, config, detector, depth, budget)
+
+
+def _sha256(handle: BinaryIO) -> str:
+    """The SHA-256 of the whole file (copies of one pupil list are found by it); the
+    handle is left at the start.  The page cache makes the extractor's read cheap after."""
+    digest = hashlib.file_digest(handle, "sha256")
+    handle.seek(0)
+    return digest.hexdigest()
 
 
 def _limit(container: FileResult, result: FileResult, message: str) -> None:

@@ -63,6 +63,10 @@ class Flag:
     PUBLIC_LOCATION = "public_location"
     NO_TEXT_LAYER = "no_text_layer"
     SPECIAL_FILE = "special_file"
+    # Isolation (scanner.executors): the file's worker was stopped and replaced.
+    TIMEOUT = "timeout"
+    MEMORY_LIMIT = "memory_limit"
+    WORKER_CRASHED = "worker_crashed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +135,10 @@ class FileResult:
     # The DPO's review of this file's findings ("false_positive" or "accepted", with a
     # reason, who and when), carried over while the file is unchanged: see scanner.reviews.
     review: dict[str, str] | None = None
-    # Keyed hashes (HMAC) of the names and identifiers in the file, for find-person.
+    # Keyed hashes (HMAC) of the names and identifiers in the file, for find-person, each
+    # "<kind>:<hash>" with its number of mentions.
     # Never written to findings.json or reports: only the catalogue stores them.
-    index_terms: list[str] = field(default_factory=list)
+    index_terms: dict[str, int] = field(default_factory=dict)
 
     @property
     def has_personal_data(self) -> bool:
@@ -198,6 +203,17 @@ class ScanSummary:
     # The date retention was judged on, and the provenance of the rules and register.
     as_of: str | None = None
     rules: dict[str, Any] = field(default_factory=dict)
+    # Catalogue (issue 7): the scan's id, whether it reached the end (False: stopped, or a
+    # root could not be reached; exit status 3), files whose stored results were reused
+    # unread, files found deleted since the last complete scan, and files whose findings
+    # are new, changed or resolved since then ({"root", "path", "change"}).
+    scan_id: int | None = None
+    complete: bool = True
+    files_reused: int = 0
+    files_deleted: int = 0
+    changes: list[dict[str, str]] = field(default_factory=list)
+    # Identical files (same SHA-256, 1 byte or more): {"sha256", "files": [{"root", "path"}]}.
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain JSON-ready data."""

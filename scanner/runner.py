@@ -8,12 +8,16 @@ size of the share beyond the result records themselves.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 
 from detectors.governance import Governor
 from scanner import __version__
+from scanner.catalogue import Catalogue, ScanRun
 from scanner.config import ScanConfig
-from scanner.executors import make_executor
+from scanner.executors import Reused, make_executor
 from scanner.results import (
     STATUS_ERROR,
     STATUS_SCANNED,
@@ -22,7 +26,7 @@ from scanner.results import (
     ScanSummary,
     WalkError,
 )
-from scanner.walk import walk_roots
+from scanner.walk import FileEntry, walk_roots
 
 ProgressCallback = Callable[[FileResult | WalkError], None]
 
@@ -32,15 +36,43 @@ def _now() -> str:
 
 
 def iter_scan(
-    roots: list[str], config: ScanConfig
+    roots: list[str], config: ScanConfig, run: ScanRun | None = None
 ) -> Iterator[FileResult | WalkError]:
-    """Yield each file's result (and each crawl error) in crawl order."""
+    """Yield each file's result (and each crawl error) in crawl order.
+
+    With a catalogue ``run``, unchanged files are not read: their stored results are
+    yielded instead, and every file's results are recorded in the catalogue.
+    """
     items = walk_roots(roots, follow_symlinks=config.follow_symlinks, excludes=config.excludes)
-    for outcome in make_executor(config).map(items):
+    if run is None:
+        for outcome in make_executor(config).map(items):
+            if isinstance(outcome, WalkError):
+                yield outcome
+            else:
+                yield from outcome
+        return
+    # The executor yields outcomes in input order: entries wait here to be paired with them.
+    waiting: deque[FileEntry | Reused] = deque()
+
+    def work() -> Iterator[FileEntry | WalkError | Reused]:
+        for item in items:
+            if isinstance(item, FileEntry):
+                cached = run.cached(item)
+                if cached is not None:
+                    item = Reused(item, cached)
+                waiting.append(item)
+            yield item
+
+    for outcome in make_executor(config).map(work()):
         if isinstance(outcome, WalkError):
             yield outcome
+            continue
+        item = waiting.popleft()
+        if isinstance(item, Reused):
+            run.record(item.entry, outcome, reused=True)
         else:
-            yield from outcome
+            run.record(item, outcome, reused=False)
+        yield from outcome
 
 
 def run_scan(
@@ -48,11 +80,18 @@ def run_scan(
     config: ScanConfig,
     progress: ProgressCallback | None = None,
     governor: Governor | None = None,
+    catalogue: Catalogue | None = None,
+    *,
+    full: bool = False,
+    resume: bool = False,
 ) -> ScanResult:
     """Scan ``roots`` and return the whole :class:`ScanResult`.
 
     ``governor`` (retention, asset register, policy) is applied to each result here, in
-    the main process: it reads only results, so it never costs a worker's time.
+    the main process: it reads only results, so it never costs a worker's time.  With a
+    ``catalogue``, unchanged files are reused (all re-read with ``full``), results and
+    changes are recorded, the DPO's reviews are applied, and a stopped scan (Ctrl-C,
+    SIGTERM) is recorded as interrupted so that ``resume`` continues it.
     """
     summary = ScanSummary(
         tool="dpscan",
@@ -62,30 +101,108 @@ def run_scan(
         roots=list(roots),
         settings={
             "workers": config.workers,
+            "executor": config.executor,
             "follow_symlinks": config.follow_symlinks,
             "excludes": list(config.excludes),
             "max_file_bytes": config.limits.max_file_bytes,
             "max_text_chars": config.limits.max_text_chars,
+            "file_seconds": config.limits.file_seconds,
+            "worker_memory_bytes": config.limits.worker_memory_bytes,
             "spacy_model": config.detection.spacy_model,
         },
     )
+    run = catalogue.begin_scan(roots, config, resume=resume, full=full) if catalogue else None
+    reviews = catalogue.reviews() if catalogue else {}
     files: list[FileResult] = []
-    for item in iter_scan(roots, config):
-        if isinstance(item, WalkError):
-            summary.walk_errors.append(item)
-        else:
-            if governor is not None:
-                governor.govern(item)
-            files.append(item)
-        if progress is not None:
-            progress(item)
+    try:
+        for item in iter_scan(roots, config, run):
+            if isinstance(item, WalkError):
+                summary.walk_errors.append(item)
+            else:
+                if governor is not None:
+                    governor.govern(item)
+                review = reviews.get((item.root, item.path))
+                if review is not None and review.holds_for(item):
+                    item.review = review.as_record()
+                files.append(item)
+            if progress is not None:
+                progress(item)
+    except KeyboardInterrupt:
+        summary.complete = False
+    unreachable = [e.root for e in summary.walk_errors if e.path == ""]
+    if unreachable:
+        summary.complete = False
+    _count(summary, files, governor)
+    summary.finished = _now()
+    if run is not None:
+        summary.scan_id = run.id
+        summary.files_reused = run.reused
+        # Deleted files are only known when every folder was walked to the end.
+        folder_roots = [r for r in roots if os.path.isdir(r)]
+        unlisted = [(e.root, e.path) for e in summary.walk_errors]
+        changes = run.finish(complete=summary.complete, summary=summary.to_dict(),
+                             folder_roots=folder_roots, unlisted=unlisted)
+        summary.files_deleted = run.deleted_since()
+        summary.changes = [asdict(c) for c in changes]
+    return ScanResult(scan=summary, files=files)
+
+
+def report_from_catalogue(
+    catalogue: Catalogue, governor: Governor | None, roots: list[str] | None = None
+) -> ScanResult | None:
+    """The latest results in ``catalogue`` as a :class:`ScanResult`, judged afresh by
+    ``governor`` with the DPO's reviews, without reading any scanned file.  The summary
+    (roots, settings, crawl errors, changes) is the last scan's; None when there is none."""
+    latest = catalogue.latest_scan()
+    if latest is None:
+        return None
+    stored = latest["summary"] or {}
+    summary = ScanSummary(
+        tool="dpscan", version=__version__, started=latest["started"],
+        finished=latest["finished"], roots=roots or stored.get("roots") or latest["roots"],
+        settings=dict(stored.get("settings") or {}),
+        walk_errors=[WalkError(**e) for e in stored.get("walk_errors") or ()],
+    )
+    summary.scan_id = latest["id"]
+    summary.complete = latest["status"] == "complete"
+    summary.files_reused = int(stored.get("files_reused") or 0)
+    summary.files_deleted = int(stored.get("files_deleted") or 0)
+    summary.changes = [asdict(c) for c in catalogue.changes(latest["id"])]
+    summary.settings["regenerated"] = _now()
+    reviews = catalogue.reviews()
+    files = []
+    for item in catalogue.latest_results(roots):
+        if governor is not None:
+            governor.govern(item)
+        review = reviews.get((item.root, item.path))
+        if review is not None and review.holds_for(item):
+            item.review = review.as_record()
+        files.append(item)
+    _count(summary, files, governor)
+    return ScanResult(scan=summary, files=files)
+
+
+def _count(summary: ScanSummary, files: list[FileResult], governor: Governor | None) -> None:
     summary.files_seen = len(files)
     summary.files_scanned = sum(1 for f in files if f.status == STATUS_SCANNED)
     summary.errors = sum(1 for f in files if f.status == STATUS_ERROR) + len(summary.walk_errors)
     summary.files_with_personal_data = sum(1 for f in files if f.has_personal_data)
+    summary.duplicates = find_duplicates(files)
     if governor is not None:
         summary.as_of = governor.today.isoformat()
         summary.rules = governor.provenance()
         summary.assets = governor.asset_summary(files)
-    summary.finished = _now()
-    return ScanResult(scan=summary, files=files)
+
+
+def find_duplicates(files: list[FileResult]) -> list[dict[str, object]]:
+    """Groups of records with identical content (same SHA-256, non-empty), largest first."""
+    groups: dict[str, list[FileResult]] = {}
+    for result in files:
+        if result.sha256 and result.size:
+            groups.setdefault(result.sha256, []).append(result)
+    found = [
+        {"sha256": sha, "files": [{"root": r.root, "path": r.path} for r in group]}
+        for sha, group in groups.items() if len(group) > 1
+    ]
+    found.sort(key=lambda g: len(g["files"]), reverse=True)  # type: ignore[arg-type]
+    return found

@@ -1,0 +1,230 @@
+"""Watch mode: scan files as they are created or changed, between scheduled scans.
+
+watchdog reports file system events; a burst of events for one file (an editor saving in
+several writes, a copy in progress) is coalesced and the file is read once it has been
+quiet for ``settle_seconds``.  Results go to the catalogue like a scan's, so the next
+report and find-person see them.  With ``watch_usb`` newly mounted removable media are
+scanned as a USB stick would be by ``dpscan usb``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import stat
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from detectors.governance import Governor
+from scanner.catalogue import Catalogue, ScanRun
+from scanner.config import ScanConfig
+from scanner.executors.worker import scan_entry
+from scanner.walk import FileEntry, printable_path
+
+log = logging.getLogger("dpscan")
+
+# How often the loop looks for settled files (and, with --usb, new mounts).
+_TICK_SECONDS = 0.5
+_USB_POLL_SECONDS = 5.0
+
+
+class ChangeQueue:
+    """Paths with pending changes, each with the time of its last event (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._changed: dict[str, float] = {}
+        self._deleted: set[str] = set()
+
+    def changed(self, path: str) -> None:
+        """Note an event on ``path`` now (a new event restarts its quiet period)."""
+        with self._lock:
+            self._changed[path] = time.monotonic()
+            self._deleted.discard(path)
+
+    def deleted(self, path: str) -> None:
+        """Note that ``path`` is gone."""
+        with self._lock:
+            self._changed.pop(path, None)
+            self._deleted.add(path)
+
+    def settled(self, quiet_for: float) -> tuple[list[str], list[str]]:
+        """Take the paths quiet for ``quiet_for`` seconds, and the deleted ones."""
+        now = time.monotonic()
+        with self._lock:
+            ready = sorted(p for p, at in self._changed.items() if now - at >= quiet_for)
+            for path in ready:
+                del self._changed[path]
+            deleted = sorted(self._deleted)
+            self._deleted.clear()
+        return ready, deleted
+
+
+def _handler(queue: ChangeQueue) -> object:
+    from watchdog.events import FileSystemEventHandler
+
+    class Handler(FileSystemEventHandler):
+        def on_created(self, event: object) -> None:
+            if not event.is_directory:  # type: ignore[attr-defined]
+                queue.changed(os.fsdecode(event.src_path))  # type: ignore[attr-defined]
+
+        on_modified = on_created
+        on_closed = on_created
+
+        def on_moved(self, event: object) -> None:
+            if not event.is_directory:  # type: ignore[attr-defined]
+                queue.deleted(os.fsdecode(event.src_path))  # type: ignore[attr-defined]
+                queue.changed(os.fsdecode(event.dest_path))  # type: ignore[attr-defined]
+
+        def on_deleted(self, event: object) -> None:
+            if not event.is_directory:  # type: ignore[attr-defined]
+                queue.deleted(os.fsdecode(event.src_path))  # type: ignore[attr-defined]
+
+    return Handler()
+
+
+def entry_for(root: str, path: str) -> FileEntry | None:
+    """The crawl entry of ``path`` under ``root`` (None when it is gone or not a file)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    relpath, non_utf8 = printable_path(os.path.relpath(path, root).replace(os.sep, "/"))
+    return FileEntry(root=printable_path(root)[0], abspath=path, relpath=relpath,
+                     size=st.st_size, mtime_ns=st.st_mtime_ns, inode=st.st_ino,
+                     device=st.st_dev, mode=st.st_mode, non_utf8_name=non_utf8)
+
+
+def _root_of(path: str, roots: Sequence[str]) -> str | None:
+    for root in sorted(roots, key=len, reverse=True):
+        if path == root or path.startswith(root.rstrip(os.sep) + os.sep):
+            return root
+    return None
+
+
+def process_settled(ready: Sequence[str], deleted: Sequence[str], roots: Sequence[str],
+                    config: ScanConfig, run: ScanRun, governor: Governor | None) -> int:
+    """Scan the settled files and forget the deleted ones; returns files scanned."""
+    scanned = 0
+    for path in deleted:
+        root = _root_of(path, roots)
+        if root is not None:
+            relpath = printable_path(os.path.relpath(path, root).replace(os.sep, "/"))[0]
+            if run.forget(printable_path(root)[0], relpath):
+                log.info("deleted: %s", path)
+    for path in ready:
+        root = _root_of(path, roots)
+        entry = entry_for(root, path) if root is not None else None
+        if entry is None:
+            continue
+        if run.cached(entry) is not None:
+            continue  # touched but unchanged
+        results = scan_entry(entry, config)
+        run.record(entry, results, reused=False)
+        scanned += 1
+        top = results[0]
+        if governor is not None:
+            governor.govern(top)
+        if top.has_personal_data:
+            log.warning("personal data: %s (severity %s; %s)", path, top.severity,
+                        ", ".join(top.flags) or "no flags")
+        else:
+            log.info("scanned: %s (no personal data)", path)
+    run.flush()
+    return scanned
+
+
+def watch_paths(
+    roots: Sequence[str],
+    config: ScanConfig,
+    catalogue: Catalogue,
+    governor: Governor | None,
+    *,
+    settle_seconds: float = 5.0,
+    watch_usb: bool = False,
+    out: Path | None = None,
+    formats: Sequence[str] = ("json", "html", "xlsx"),
+    stop: Callable[[], bool] = lambda: False,
+) -> None:
+    """Watch ``roots`` until ``stop()`` is true (or Ctrl-C), scanning settled files."""
+    from watchdog.observers import Observer
+
+    queue = ChangeQueue()
+    observer = Observer()
+    handler = _handler(queue)
+    for root in roots:
+        observer.schedule(handler, root, recursive=True)  # type: ignore[arg-type]
+    run = catalogue.begin_scan(list(roots), config)
+    observer.start()
+    log.info("watching %s (scan %s)", ", ".join(roots), run.id)
+    known_usb = {m.mountpoint for m in _removable()} if watch_usb else set()
+    last_usb = time.monotonic()
+    try:
+        while not stop():
+            time.sleep(_TICK_SECONDS)
+            ready, deleted = queue.settled(settle_seconds)
+            if ready or deleted:
+                if process_settled(ready, deleted, roots, config, run, governor) and out:
+                    _write_reports(catalogue, governor, out, formats)
+            if watch_usb and time.monotonic() - last_usb >= _USB_POLL_SECONDS:
+                last_usb = time.monotonic()
+                known_usb = _scan_new_media(known_usb, config, catalogue, governor)
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
+        run.finish(complete=False, summary={"roots": list(roots), "watch": True},
+                   status="watch")
+
+
+def _removable() -> list:
+    from scanner.usb import find_removable_mounts
+
+    return find_removable_mounts()
+
+
+def _scan_new_media(known: set[str], config: ScanConfig, catalogue: Catalogue,
+                    governor: Governor | None) -> set[str]:
+    from reports import make_private_dir, write_reports
+    from scanner.runner import run_scan
+    from scanner.usb import media_encryption, usb_verdict
+
+    mounts = {m.mountpoint for m in _removable()}
+    for mountpoint in sorted(mounts - known):
+        encryption = media_encryption(mountpoint)
+        usb_governor = governor
+        if governor is not None:
+            usb_governor = Governor(governor.schedule, governor.register,
+                                    dataclasses.replace(governor.policy,
+                                                        removable_media=not encryption.encrypted),
+                                    today=governor.today)
+        log.info("removable media mounted at %s: scanning", mountpoint)
+        result = run_scan([mountpoint], dataclasses.replace(config, workers=1),
+                          governor=usb_governor, catalogue=catalogue)
+        import platformdirs
+
+        out = (platformdirs.user_data_path("dpscan", appauthor=False) / "reports"
+               / f"usb-{time.strftime('%Y%m%d-%H%M%S')}")
+        make_private_dir(out)
+        write_reports(result, out, ("json", "html", "xlsx"))
+        for line in usb_verdict(mountpoint, result, encryption).splitlines():
+            log.warning("%s", line)
+        log.warning("  reports: %s", out)
+    return mounts
+
+
+def _write_reports(catalogue: Catalogue, governor: Governor | None, out: Path,
+                   formats: Sequence[str]) -> None:
+    from reports import write_reports
+    from scanner.runner import report_from_catalogue
+
+    result = report_from_catalogue(catalogue, governor)
+    if result is not None:
+        write_reports(result, out, formats)
+
+
+__all__ = ["ChangeQueue", "entry_for", "process_settled", "watch_paths"]
