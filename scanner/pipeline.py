@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from detectors.content import ContentDetector
+from detectors.person_index import index_terms
 from detectors.policy import apply_policy_flags
 from detectors.protection import check_protection, decrypt_office
 from scanner.config import ScanConfig
@@ -184,6 +185,8 @@ def _scan_handle(
     result.text_chars = len(extracted.text)
     result.recipients_exposed = extracted.recipients_exposed
     findings = detector.detect(extracted.text, extracted.tables)
+    if config.index_key is not None:
+        result.index_terms = index_terms(extracted.text, extracted.tables, config.index_key)
     result.entities = findings.entities
     result.evidence = findings.evidence
     result.data_subjects = findings.data_subjects
