@@ -33,6 +33,17 @@ class ScannedShare(NamedTuple):
     result: Any  # click.testing.Result
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_data_home(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Keep every test's catalogue and secret out of the real user's data folder: the
+    default catalogue (platformdirs) lives under XDG_DATA_HOME, set here per session."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg_data")))
+    mp.delenv("DPSCAN_DB", raising=False)
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def school_share(tmp_path_factory: pytest.TempPathFactory) -> ShareManifest:
     """The synthetic share, built once; ``manifest.root`` is where it lives."""
