@@ -69,6 +69,18 @@ FLAG_ADVICE: dict[str, str] = {
         "Only the first part of the text was checked (a scan limit): treat the counts as a "
         "minimum and check the rest of the file by hand."
     ),
+    Flag.TIMEOUT: (
+        "Reading this file took longer than the scan's per-file time limit, so it was not "
+        "checked: open it by hand, or scan it alone with a higher --file-timeout."
+    ),
+    Flag.MEMORY_LIMIT: (
+        "Reading this file needed more memory than the scan's per-worker limit, so it was "
+        "not checked: open it by hand, or scan it alone with a higher --max-worker-mb."
+    ),
+    Flag.WORKER_CRASHED: (
+        "The process reading this file stopped abruptly (a fault in a file parser), so it "
+        "was not checked: open it by hand, and report the file type to whoever runs dpscan."
+    ),
     Flag.UNREADABLE: (
         "The file could not be read (damaged or an unknown format): open it by hand, and "
         "delete it securely if nobody needs it."

@@ -1,49 +1,212 @@
-"""Worker processes on this machine (the default with more than one worker)."""
+"""Worker processes on this machine (the default with more than one worker).
+
+Each top-level file is scanned in a worker under two limits, and one file's trouble
+never stops the scan:
+
+- **time** (``limits.file_seconds``, ``--file-timeout``): counted from when a worker
+  takes the file; past it pebble kills the worker and starts a new one.
+- **memory** (``limits.worker_memory_bytes``, ``--max-worker-mb``): each worker sets
+  ``RLIMIT_DATA`` (heap and private mappings) to the limit once its models are loaded,
+  so an allocation past it fails, and a watchdog thread ends the worker when its resident
+  size passes the limit by another route.
+
+A worker that dies for any other reason (a segfault in a parser, ``os._exit``, the
+kernel's OOM killer) is replaced too.  Each such file gets one record with status
+``error``, an error naming the limit or the crash, and the flag ``timeout``,
+``memory_limit`` or ``worker_crashed``.  Results stay in crawl order and at most
+``workers * IN_FLIGHT_PER_WORKER`` files are in flight.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import resource
+import signal
+import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError, Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+
+import psutil
+from pebble import ProcessExpired, ProcessPool
 
 from scanner.config import ScanConfig
 from scanner.executors import Outcome, Reused, WorkItem
-from scanner.executors.worker import scan_entry, warm_up
-from scanner.results import FileResult, WalkError
+from scanner.executors.serial import memory_message, stopped_record, timeout_message
+from scanner.results import FileResult, Flag, WalkError
+from scanner.walk import FileEntry
 
 # Files queued per worker: enough to keep workers busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 8
+# The exit status of a worker that its memory watchdog ended (EX_SOFTWARE is 70; 86 is
+# unused by Python and the C libraries we load, so it cannot be mistaken for theirs).
+EXIT_MEMORY = 86
+# How often the watchdog looks at the worker's resident size.
+WATCHDOG_SECONDS = 0.2
+
+Task = Callable[[FileEntry, ScanConfig], list[FileResult]]
+WarmUp = Callable[[ScanConfig], None]
+
+
+# ---------------------------------------------------------------- in the worker process
+
+
+# The real work, imported when first called: the pipeline pulls in presidio and spaCy,
+# which a worker loads in warm_up anyway, but the parent and test workers need not.
+def scan_entry(entry: FileEntry, config: ScanConfig) -> list[FileResult]:
+    """:func:`scanner.executors.worker.scan_entry`."""
+    from scanner.executors.worker import scan_entry as scan
+
+    return scan(entry, config)
+
+
+def warm_up(config: ScanConfig) -> None:
+    """:func:`scanner.executors.worker.warm_up`."""
+    from scanner.executors.worker import warm_up as warm
+
+    warm(config)
+
+
+# Why this worker could not start (the spaCy model is missing ...): every task re-raises
+# it, so the scan stops with the real error instead of respawning workers forever.
+_start_error: BaseException | None = None
+
+
+def _start_worker(config: ScanConfig, warm: WarmUp) -> None:
+    """Pool initializer: load the models, then bound this process's memory."""
+    global _start_error
+    try:
+        warm(config)
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent with the first task
+        _start_error = exc
+        return
+    limit = config.limits.worker_memory_bytes
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard == resource.RLIM_INFINITY or hard > limit:
+            resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (ValueError, OSError):  # a platform without RLIMIT_DATA: the watchdog remains
+        pass
+    threading.Thread(target=_watchdog, args=(limit,), name="dpscan-memory-watchdog",
+                     daemon=True).start()
+
+
+def _watchdog(limit: int) -> None:
+    process = psutil.Process()
+    stop = threading.Event()
+    while not stop.wait(WATCHDOG_SECONDS):
+        if process.memory_info().rss > limit:
+            os._exit(EXIT_MEMORY)  # no cleanup: the parent replaces this worker
+
+
+def _run(task: Task, entry: FileEntry, config: ScanConfig) -> list[FileResult]:
+    """One file in this worker; a MemoryError anywhere becomes the memory-limit error."""
+    if _start_error is not None:
+        raise _start_error
+    try:
+        records = task(entry, config)
+    except MemoryError:
+        return [stopped_record(entry, memory_message(config), Flag.MEMORY_LIMIT)]
+    except Exception as exc:  # noqa: BLE001 - a bug met on one file is that file's error
+        from scanner.pipeline import describe_error
+
+        return [stopped_record(entry, f"not read: {describe_error(exc)}", Flag.UNREADABLE)]
+    for record in records:
+        # The pipeline records any exception as the file's error; an allocation refused
+        # by RLIMIT_DATA is the memory limit, so say so.
+        if record.error and record.error.startswith("MemoryError"):
+            record.error = memory_message(config)
+            record.add_flag(Flag.MEMORY_LIMIT)
+    return records
+
+
+# ---------------------------------------------------------------- in the scan's process
 
 
 class LocalExecutor:
-    """A pool of spawned processes, each loading the models once."""
+    """A pool of spawned processes, each loading the models once.
 
-    def __init__(self, config: ScanConfig) -> None:
+    ``task`` and ``warm_up`` are what each worker runs (module-level functions, since
+    spawned workers import them by name); tests replace them.
+    """
+
+    def __init__(self, config: ScanConfig, task: Task = scan_entry,
+                 warm_up: WarmUp = warm_up) -> None:
         self.config = config
+        self.task = task
+        self.warm_up = warm_up
+
+    def _pool(self) -> ProcessPool:
+        # spawn, not fork: forking a process that runs threads (progress display, BLAS,
+        # pebble's own) can deadlock, and spawn behaves the same on Linux and macOS.
+        return ProcessPool(
+            max_workers=self.config.workers,
+            initializer=_start_worker,
+            initargs=(self.config, self.warm_up),
+            context=multiprocessing.get_context("spawn"),
+        )
 
     def map(self, items: Iterable[WorkItem]) -> Iterator[Outcome]:
-        # spawn, not fork: forking a process that runs threads (progress display, BLAS)
-        # can deadlock, and spawn behaves the same on Linux, macOS and Windows.
-        context = multiprocessing.get_context("spawn")
-        window: deque[Future[list[FileResult]] | Outcome] = deque()
+        window: deque[tuple[FileEntry, Future[list[FileResult]]] | Outcome] = deque()
         limit = self.config.workers * IN_FLIGHT_PER_WORKER
-        with ProcessPoolExecutor(
-            max_workers=self.config.workers, mp_context=context,
-            initializer=warm_up, initargs=(self.config,),
-        ) as pool:
+        timeout = self.config.limits.file_seconds or None
+        pool = self._pool()
+        finished = False
+        try:
             for item in items:
                 if isinstance(item, WalkError):
                     window.append(item)
                 elif isinstance(item, Reused):
                     window.append(item.results)
                 else:
-                    window.append(pool.submit(scan_entry, item, self.config))
+                    if not pool.active:  # broken by a fault pebble could not pin on a file
+                        pool.stop()
+                        pool = self._pool()
+                    window.append((item, pool.schedule(
+                        _run, args=(self.task, item, self.config), timeout=timeout)))
                 while len(window) >= limit:
-                    yield _settle(window.popleft())
+                    yield self._settle(window.popleft())
             while window:
-                yield _settle(window.popleft())
+                yield self._settle(window.popleft())
+            pool.close()
+            finished = True
+        finally:
+            # An early stop (an error, the caller closing the generator) kills the
+            # workers; after a normal end close() lets them finish.
+            if not finished:
+                pool.stop()
+            pool.join()
+
+    def _settle(self, item: tuple[FileEntry, Future[list[FileResult]]] | Outcome) -> Outcome:
+        if not isinstance(item, tuple):
+            return item
+        entry, future = item
+        config = self.config
+        try:
+            return future.result()
+        except FutureTimeout:
+            return [stopped_record(entry, timeout_message(config), Flag.TIMEOUT)]
+        except ProcessExpired as exc:
+            if exc.exitcode == EXIT_MEMORY:
+                return [stopped_record(entry, memory_message(config), Flag.MEMORY_LIMIT)]
+            return [stopped_record(entry, crash_message(exc.exitcode), Flag.WORKER_CRASHED)]
+        except (BrokenProcessPool, CancelledError) as exc:
+            message = f"not read: the worker pool failed ({exc or 'no detail'})"
+            return [stopped_record(entry, message, Flag.WORKER_CRASHED)]
 
 
-def _settle(item: Future[list[FileResult]] | Outcome) -> Outcome:
-    return item.result() if isinstance(item, Future) else item
+def crash_message(exitcode: int | None) -> str:
+    """The error of a file whose worker died: how it died, by signal name when it was one."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = f"killed by signal {signal.Signals(-exitcode).name}"
+        except ValueError:
+            how = f"killed by signal {-exitcode}"
+        if exitcode == -signal.SIGKILL:
+            how += ", perhaps by the system for want of memory"
+    else:
+        how = f"exited with status {exitcode}"
+    return f"not read: the worker process scanning it stopped ({how})"
