@@ -8,6 +8,7 @@ with the free-text cells of those tables, goes through presidio
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -55,13 +56,19 @@ class ContentDetector:
         self.personal = PersonalDataDetector(self.settings)
         self.tables = TableReader(ner_sample=self._ner_spans)
         self.special = SpecialCategoryDetector()
+        # Characters sent to NER for the file being detected, per thread (a Dask worker
+        # may run several files at once on one detector).
+        self._ner = threading.local()
 
     def _ner_spans(self, text: str) -> list[tuple[str, int, int]]:
-        return [(r.entity_type, r.start, r.end) for r, _ in self.personal.analyze(text)]
+        analysis = self.personal.analyze_text(text)
+        self._ner.chars = getattr(self._ner, "chars", 0) + analysis.ner_chars
+        return [(r.entity_type, r.start, r.end) for r, _ in analysis.found]
 
     def detect(self, text: str, tables: Sequence[TableData] = ()) -> ContentFindings:
         """Analyse a file's text and the tables found in it."""
         findings = ContentFindings()
+        self._ner.chars = 0
         found: list[tuple[str, str, float]] = []
         handled: list[tuple[int, int]] = []
         free_text: list[str] = []
@@ -94,8 +101,9 @@ class ContentDetector:
         prose = prose_outside(text, handled) if handled else text
         if free_text:
             prose = prose + "\n" + "\n".join(free_text)
-        prose_found = [(r.entity_type, v, r.score) for r, v in self.personal.analyze(prose)]
-        findings.ner_chars = len(prose) if prose.strip() else 0
+        analysis = self.personal.analyze_text(prose)
+        prose_found = [(r.entity_type, v, r.score) for r, v in analysis.found]
+        findings.ner_chars = self._ner.chars + analysis.ner_chars
         if pattern_text:
             found.extend((r.entity_type, v, r.score) for r, v in
                          self.personal.analyze("\n".join(pattern_text), names=False))

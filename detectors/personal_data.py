@@ -1,8 +1,21 @@
-"""Find personal data in text with presidio-analyzer, fully offline.
+"""Find personal data in text with presidio-analyzer, fully offline, in two tiers.
 
 :class:`PersonalDataDetector` is built once per process (loading the spaCy model
 takes seconds) and then applied to each file's text.  It returns counts per
 entity type and a few masked examples; the raw values never leave this module.
+
+Two tiers, because spaCy's NER costs fifty times what the patterns do:
+
+1. **Patterns** over all the text: every recognizer but NER (checksummed identifiers,
+   emails, phones, postcodes, dates of birth, titled and register names), with context
+   words read from spaCy's tokenizer alone (lower-cased words stand in for lemmas:
+   presidio matches context words as substrings, so "numbers" still says "number").
+2. **NER** (spaCy's ``ner`` pipe only, the rest of the pipeline switched off) where it
+   adds something: the whole text when it is short (:attr:`DetectionSettings.ner_full_chars`,
+   which holds almost every letter, note and form), otherwise windows around the first
+   tier's hits and around words that come with names ("Dear", "pupil", "Mrs" ...), at
+   most :attr:`DetectionSettings.ner_max_chars` per text.  How much text went through
+   NER is returned with the findings (``FileResult.ner_chars``).
 """
 
 from __future__ import annotations
@@ -12,8 +25,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpEngineProvider
+from presidio_analyzer import (
+    AnalyzerEngine,
+    EntityRecognizer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
+from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider, SpacyNlpEngine
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+from spacy.language import Language
 
 from detectors.masking import mask_value
 from detectors.names import recase_for_ner, split_person_span
@@ -24,7 +44,24 @@ from scanner.results import ENTITY_TYPES, Evidence
 # spaCy refuses texts over nlp.max_length and its memory grows with the text:
 # long texts are analysed in chunks cut at line ends.
 CHUNK_CHARS = 100_000
+# Characters of context taken on each side of a first-tier hit or a name cue for NER
+# (then widened to whole lines): a name sits next to its email, phone or DOB.
+NER_WINDOW_CHARS = 300
+# Words that come with names in school documents: letters, minutes, reports, forms.
+_NAME_CUES = re.compile(
+    r"\b(?:Dear|Mr|Mrs|Miss|Ms|Mx|Dr|[Nn]ame[sd]?|[Pp]upils?|[Cc]hild(?:ren)?|[Ss]tudents?|"
+    r"[Ss]on|[Dd]aughter|[Pp]arents?|[Cc]arers?|[Ss]igned|[Rr]egards|[Ss]incerely|"
+    r"[Pp]resent|[Aa]pologies|[Aa]ttendees|[Ff]rom|[Tt]o|[Cc]c)\b"
+)
 
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Every accepted finding in one text, and how many of its characters went through NER."""
+
+    found: list[tuple[RecognizerResult, str]] = field(default_factory=list)
+    ner_chars: int = 0
 
 
 @dataclass(slots=True)
@@ -97,6 +134,82 @@ def _refine(
 logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
 
 
+def ner_only(nlp: Language) -> None:
+    """Switch off every pipe of ``nlp`` that spaCy's ``ner`` does not need.
+
+    presidio reads entities from spaCy; dpscan reads context words from the tokenizer
+    (see :func:`token_artifacts`), so tagger, parser, attribute ruler and lemmatizer do
+    nothing for it.  A model whose ``ner`` listens to a shared ``tok2vec`` or transformer
+    keeps that pipe on (``en_core_web_sm``'s ``ner`` has its own, so it runs alone).
+    """
+    keep = {"ner", "entity_ruler", "span_ruler"}
+    config = nlp.config.get("components", {})
+    for name in list(keep):
+        tok2vec = config.get(name, {}).get("model", {}).get("tok2vec", {})
+        if "Listener" in str(tok2vec.get("@architectures", "")):
+            upstream = tok2vec.get("upstream", "*")
+            keep.update(nlp.pipe_names if upstream == "*" else [upstream])
+    for name in nlp.pipe_names:
+        if name not in keep:
+            nlp.disable_pipe(name)
+
+
+def token_artifacts(engine: SpacyNlpEngine, nlp: Language, text: str) -> NlpArtifacts:
+    """presidio's NLP artifacts from spaCy's tokenizer alone: tokens, and lower-cased
+    words for lemmas (context words are matched as substrings), no entities."""
+    doc = nlp.make_doc(text)
+    return NlpArtifacts(
+        entities=[], tokens=doc, tokens_indices=[t.idx for t in doc],
+        lemmas=[t.lower_ for t in doc], nlp_engine=engine, language="en",
+    )
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def ner_regions(
+    text: str, hits: list[tuple[int, int]], full_chars: int, max_chars: int,
+    window: int = NER_WINDOW_CHARS,
+) -> list[tuple[int, int]]:
+    """The (start, end) ranges of ``text`` that go through NER, in order.
+
+    All of a text of up to ``full_chars``; otherwise whole lines within ``window``
+    characters of a first-tier hit (``hits``) or of a name cue, at most ``max_chars``
+    in all (the earliest first).
+    """
+    if not text.strip():
+        return []
+    if len(text) <= full_chars:
+        return [(0, len(text))]
+    anchors = hits + [(m.start(), m.end()) for m in _NAME_CUES.finditer(text)]
+    spans = []
+    for start, end in _merge([(max(0, s - window), min(len(text), e + window))
+                              for s, e in anchors]):
+        # Whole lines: spaCy reads a name better with its line, and recasing is per line.
+        start = text.rfind("\n", max(0, start - window), start) + 1
+        cut = text.find("\n", end, end + window)
+        spans.append((start, cut + 1 if cut >= 0 else min(len(text), end + window)))
+    regions, used = [], 0
+    for start, end in _merge(spans):
+        if used + (end - start) > max_chars:
+            end = start + max(0, max_chars - used)
+            cut = text.rfind("\n", start, end)
+            end = cut + 1 if cut > start else end
+        if end > start:
+            regions.append((start, end))
+            used += end - start
+        if used >= max_chars:
+            break
+    return regions
+
+
 class PersonalDataDetector:
     """presidio's AnalyzerEngine with dpscan's UK recognizer set and the spaCy model."""
 
@@ -111,15 +224,14 @@ class PersonalDataDetector:
             }
         )
         nlp_engine = provider.create_engine()
-        for nlp in getattr(nlp_engine, "nlp", {}).values():
-            # presidio reads entities, tokens and lemmas; the dependency parser feeds none
-            # of them and costs about a quarter of the pipeline's time.
-            if "parser" in nlp.pipe_names:
-                nlp.disable_pipe("parser")
+        self._engine = nlp_engine
+        self._nlp: Language = nlp_engine.nlp["en"]
+        ner_only(self._nlp)
         registry = RecognizerRegistry(supported_languages=["en"])
         registry.add_nlp_recognizer(nlp_engine)
         for recognizer in build_recognizers():
             registry.add_recognizer(recognizer)
+        self._spacy = next(r for r in registry.recognizers if isinstance(r, SpacyRecognizer))
         self.entities = [e for e in ENTITY_TYPES]
         self._min_threshold = min(
             [self.settings.default_threshold, *(t for _, t in self.settings.thresholds)]
@@ -140,28 +252,43 @@ class PersonalDataDetector:
 
         ``names=False`` leaves PERSON out (a table whose columns hold no names).
         """
+        return self.analyze_text(text, names=names).found
+
+    def analyze_text(self, text: str, *, names: bool = True) -> Analysis:
+        """:meth:`analyze`, with the number of characters that went through NER."""
         entities = self.entities if names else [e for e in self.entities if e != "PERSON"]
-        found: list[tuple[RecognizerResult, str]] = []
+        results: list[RecognizerResult] = []
         for offset, chunk in split_text(text):
             if not chunk.strip():
                 continue
-            # spaCy reads a recased copy; patterns and context read the original.
-            artifacts = self.analyzer.nlp_engine.process_text(recase_for_ner(chunk), "en")
-            results = self.analyzer.analyze(
-                text=chunk,
-                language="en",
-                entities=entities,
+            # Tier 1: every recognizer but NER over all the text.
+            for result in self.analyzer.analyze(
+                text=chunk, language="en", entities=entities,
                 score_threshold=self._min_threshold,
-                nlp_artifacts=artifacts,
-            )
-            accepted = [
-                r for r in results if r.score >= self.settings.threshold(r.entity_type)
-            ]
-            for result, value in _refine(chunk, accepted):
+                nlp_artifacts=token_artifacts(self._engine, self._nlp, chunk),
+            ):
                 result.start += offset
                 result.end += offset
-                found.append((result, value))
-        return found
+                results.append(result)
+        ner_chars = 0
+        if names:
+            # Tier 2: NER where names are likely; spaCy reads a recased copy.
+            hits = [(r.start, r.end) for r in results]
+            for start, end in ner_regions(text, hits, self.settings.ner_full_chars,
+                                          self.settings.ner_max_chars):
+                for offset, chunk in split_text(text[start:end]):
+                    if not chunk.strip():
+                        continue
+                    ner_chars += len(chunk)
+                    doc = self._nlp(recase_for_ner(chunk))
+                    artifacts = self._engine._doc_to_nlp_artifact(doc, "en")
+                    for result in self._spacy.analyze(chunk, ["PERSON"], artifacts):
+                        result.start += start + offset
+                        result.end += start + offset
+                        results.append(result)
+            results = EntityRecognizer.remove_duplicates(results)
+        accepted = [r for r in results if r.score >= self.settings.threshold(r.entity_type)]
+        return Analysis(found=_refine(text, accepted), ner_chars=ner_chars)
 
     def detect(self, text: str) -> Detection:
         """Counts per entity type and masked evidence for ``text``."""

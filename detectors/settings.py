@@ -16,7 +16,11 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "UK_DRIVING_LICENCE": 0.4,
 }
 DEFAULT_THRESHOLD = 0.5
-
+# Two-tier detection (detectors.personal_data): a text up to NER_FULL_CHARS goes through
+# spaCy NER whole; a longer one only around pattern hits and name cues, at most
+# NER_MAX_CHARS of it.  Identifier patterns always read all the text.
+NER_FULL_CHARS = 20_000
+NER_MAX_CHARS = 100_000
 
 
 class ModelNotInstalled(RuntimeError):
@@ -44,6 +48,9 @@ class DetectionSettings:
     thresholds: tuple[tuple[str, float], ...] = tuple(sorted(DEFAULT_THRESHOLDS.items()))
     default_threshold: float = DEFAULT_THRESHOLD
     evidence_per_type: int = 3
+    # Text of one file that goes through NER whole, and at most through NER in windows.
+    ner_full_chars: int = NER_FULL_CHARS
+    ner_max_chars: int = NER_MAX_CHARS
 
     def threshold(self, entity_type: str) -> float:
         """The minimum score for ``entity_type``."""

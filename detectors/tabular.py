@@ -227,6 +227,19 @@ class TableReader:
         # ner_sample(text) -> [(entity_type, start, end)]; finds names in columns with
         # no telling heading.  Optional so tables can be read without spaCy.
         self.ner_sample = ner_sample
+        # Headings repeat across files and cells are tried as headings row after row:
+        # each distinct text is classified once.
+        self._kinds: dict[str, tuple[str, str] | None] = {}
+
+    def classify(self, heading: str) -> tuple[str, str] | None:
+        """:meth:`ColumnVocabulary.classify`, memoised per heading."""
+        try:
+            return self._kinds[heading]
+        except KeyError:
+            if len(self._kinds) > 50_000:
+                self._kinds.clear()
+            kind = self._kinds[heading] = self.vocabulary.classify(heading)
+            return kind
 
     @cached_property
     def _recognizers(self) -> dict[str, EntityRecognizer]:
@@ -264,7 +277,7 @@ class TableReader:
         The headings are the row (among the first few) whose cells name the most known
         columns, so a title row above them ("YEAR 3 - CLASS LIST 2021-22") is skipped.
         """
-        if len(rows) < 2 or max(len(r) for r in rows) < 2 or _is_key_value(rows, self.vocabulary):
+        if len(rows) < 2 or max(len(r) for r in rows) < 2 or _is_key_value(rows, self.classify):
             return TableDetection(handled=False)
         header_at = self._header_row(rows)
         header, body = list(rows[header_at]), rows[header_at + 1:]
@@ -276,7 +289,7 @@ class TableReader:
         kinds: dict[int, tuple[str, str]] = {}
         for index, heading in enumerate(header):
             values = _column(body, index)
-            kind = self.vocabulary.classify(heading) if heading else None
+            kind = self.classify(heading) if heading else None
             if kind is not None and kind[0] == "entity" and not self._fits(kind[1], heading,
                                                                             values):
                 kind = None  # the heading says one thing, the values another: trust values
@@ -353,7 +366,7 @@ class TableReader:
         """Index of the headings row: the one naming most known columns, else the first."""
         best, best_score = 0, 0
         for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-            score = sum(1 for cell in row if cell.strip() and self.vocabulary.classify(cell))
+            score = sum(1 for cell in row if cell.strip() and self.classify(cell))
             if score > best_score:
                 best, best_score = index, score
         return best
@@ -450,7 +463,9 @@ def _has_free_text(body: Sequence[Sequence[str]], width: int) -> bool:
     return any(_is_free_text(_column(body, i)) for i in range(width))
 
 
-def _is_key_value(rows: Sequence[Sequence[str]], vocabulary: ColumnVocabulary) -> bool:
+def _is_key_value(
+    rows: Sequence[Sequence[str]], classify: Callable[[str], tuple[str, str] | None]
+) -> bool:
     """True for a form laid out as a two-column table: "Name | Amelia", "DOB | 02/03/2015".
 
     Its labels run down the first column, so reading the first row as headings would be
@@ -458,7 +473,7 @@ def _is_key_value(rows: Sequence[Sequence[str]], vocabulary: ColumnVocabulary) -
     """
     if max(len(r) for r in rows) > 2:
         return False
-    labels = sum(1 for row in rows if row and vocabulary.classify(row[0]) is not None)
+    labels = sum(1 for row in rows if row and classify(row[0]) is not None)
     return labels >= 2
 
 

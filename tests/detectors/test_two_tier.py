@@ -1,0 +1,84 @@
+"""Two-tier detection: patterns over all the text, spaCy NER only where it adds something."""
+
+from __future__ import annotations
+
+import pytest
+
+from detectors.content import ContentDetector
+from detectors.personal_data import PersonalDataDetector, ner_regions
+from detectors.settings import DetectionSettings
+
+FILLER = "The school fair raised money for the library and the garden.\n"
+
+
+@pytest.fixture(scope="module")
+def small_budget() -> PersonalDataDetector:
+    return PersonalDataDetector(DetectionSettings(ner_full_chars=2_000, ner_max_chars=3_000))
+
+
+def test_only_ner_runs_in_spacy(detector: PersonalDataDetector) -> None:
+    # en_core_web_sm's ner has its own tok2vec: tagger, parser, lemmatizer are not needed.
+    assert detector._nlp.pipe_names == ["ner"]
+
+
+def test_short_text_goes_through_ner_whole() -> None:
+    text = FILLER * 10
+    assert ner_regions(text, [], full_chars=2_000, max_chars=3_000) == [(0, len(text))]
+    assert ner_regions("  \n ", [], full_chars=2_000, max_chars=3_000) == []
+
+
+def test_long_text_goes_through_ner_around_hits_only() -> None:
+    text = FILLER * 200
+    hit = text.index("\n", 6_000) + 1
+    regions = ner_regions(text, [(hit, hit + 10)], full_chars=2_000, max_chars=3_000)
+    assert len(regions) == 1
+    start, end = regions[0]
+    assert start <= hit < hit + 10 <= end and end - start < 1_000
+    assert text[start - 1] == "\n" and text[end - 1] == "\n"  # whole lines
+
+
+def test_name_cues_open_windows_and_the_budget_caps_them() -> None:
+    text = (FILLER * 20 + "Dear Parent,\n") * 40
+    regions = ner_regions(text, [], full_chars=2_000, max_chars=3_000)
+    assert len(regions) > 1
+    assert sum(end - start for start, end in regions) <= 3_000
+    assert regions == sorted(regions)
+
+
+def test_name_beside_an_identifier_deep_in_a_long_text_is_found(
+    small_budget: PersonalDataDetector,
+) -> None:
+    text = (FILLER * 150 + "Contact Oliver Bennett on oliver.bennett@example.com today.\n"
+            + FILLER * 150)
+    analysis = small_budget.analyze_text(text)
+    found = {(r.entity_type, value) for r, value in analysis.found}
+    assert ("PERSON", "Oliver Bennett") in found
+    assert ("EMAIL_ADDRESS", "oliver.bennett@example.com") in found
+    assert 0 < analysis.ner_chars < len(text) // 10
+
+
+def test_identifiers_are_found_beyond_the_ner_budget(small_budget: PersonalDataDetector) -> None:
+    lines = [f"Reference {i}: NHS number 999 000 0018\n" for i in range(300)]
+    analysis = small_budget.analyze_text(FILLER * 100 + "".join(lines))
+    assert sum(r.entity_type == "UK_NHS" for r, _ in analysis.found) == 300
+    assert analysis.ner_chars <= 3_000
+
+
+def test_context_words_still_raise_scores_without_lemmas(detector: PersonalDataDetector) -> None:
+    # Passport and phone need context words; tier 1 reads them from the tokenizer alone.
+    found = {r.entity_type for r, _ in detector.analyze("Passport numbers: 682409759")}
+    assert "UK_PASSPORT" in found
+    assert "UK_PASSPORT" not in {r.entity_type for r, _ in detector.analyze("Order 682409759")}
+
+
+def test_names_false_runs_no_ner(detector: PersonalDataDetector) -> None:
+    analysis = detector.analyze_text("Amelia Jones, 0113 496 0555", names=False)
+    assert analysis.ner_chars == 0
+    assert {r.entity_type for r, _ in analysis.found} == {"PHONE_NUMBER"}
+
+
+def test_file_records_the_text_sent_to_ner() -> None:
+    content = ContentDetector()
+    prose = "Dear Mrs Patel,\nAmelia has settled well into Year 3.\n"
+    assert content.detect(prose).ner_chars == len(prose)
+    assert content.detect("").ner_chars == 0
