@@ -56,6 +56,7 @@ def _local(config: ScanConfig) -> Executor:
 EXECUTORS: dict[str, Callable[[ScanConfig], Executor]] = {
     "serial": _serial,
     "local": _local,
+    "dask": lambda c: __import__("scanner.executors.dask_executor", fromlist=["*"]).DaskExecutor(c),
 }
 
 
