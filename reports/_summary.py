@@ -72,7 +72,13 @@ class Totals:
     entity_files: dict[str, int]  # how many files hold each entity type
     flag_counts: dict[str, int]
     files_with_findings: int
-    unprotected_personal_data: int
+    unprotected_personal_data: int  # every such file, reviewed or not
+    # The DPO's view: files that still need action (severity, not reviewed), files the DPO
+    # reviewed, and the unprotected and overdue counts without the reviewed files.
+    needs_action: int = 0
+    reviewed: int = 0
+    open_unprotected: int = 0
+    open_overdue: int = 0
 
 
 def compute_totals(result: ScanResult) -> Totals:
@@ -84,6 +90,7 @@ def compute_totals(result: ScanResult) -> Totals:
     flag_counts: Counter[str] = Counter()
     findings = 0
     unprotected = 0
+    needs_action = reviewed = open_unprotected = open_overdue = 0
     for record in result.files:
         by_protection[record.protection] += 1
         by_status[record.status] += 1
@@ -94,6 +101,12 @@ def compute_totals(result: ScanResult) -> Totals:
         flag_counts.update(set(record.flags))
         findings += has_findings(record)
         unprotected += is_unprotected_personal_data(record)
+        if record.is_reviewed:
+            reviewed += 1
+            continue
+        needs_action += severity_rank(record.severity) >= 0
+        open_unprotected += is_unprotected_personal_data(record)
+        open_overdue += record.has_personal_data and Flag.OVERDUE in record.flags
     columns = entity_columns(result)
     return Totals(
         by_protection=dict(by_protection.most_common()),
@@ -103,6 +116,10 @@ def compute_totals(result: ScanResult) -> Totals:
         flag_counts=dict(flag_counts.most_common()),
         files_with_findings=findings,
         unprotected_personal_data=unprotected,
+        needs_action=needs_action,
+        reviewed=reviewed,
+        open_unprotected=open_unprotected,
+        open_overdue=open_overdue,
     )
 
 
@@ -141,13 +158,18 @@ def reason_text(record: FileResult) -> str:
 
 
 def action_list(result: ScanResult) -> list[FileResult]:
-    """Files with a severity, most urgent first.
+    """Files with a severity that the DPO has not reviewed, most urgent first.
 
     Critical before high before medium before low; within a level, more
-    people first, then more entities; ties keep walk order.
+    people first, then more entities; ties keep walk order.  Reviewed files
+    (false positive or accepted) are not open: see :func:`reviewed_files`.
     """
     return sorted(
-        (record for record in result.files if severity_rank(record.severity) >= 0),
+        (
+            record
+            for record in result.files
+            if severity_rank(record.severity) >= 0 and not record.is_reviewed
+        ),
         key=lambda r: (-severity_rank(r.severity), -r.data_subjects, -total_entities(r)),
     )
 
@@ -198,7 +220,8 @@ UNKNOWN_YEAR = "unknown"
 
 
 def personal_data_counts(result: ScanResult) -> PersonalDataCounts:
-    """Count the files holding personal data by flag, severity, rule, asset, year, category."""
+    """Count the open files holding personal data by flag, severity, rule, asset, year,
+    category; files the DPO reviewed (false positive or accepted) are left out."""
     by_flag: Counter[str] = Counter()
     by_severity: Counter[str] = Counter()
     by_rule: Counter[str] = Counter()
@@ -206,7 +229,7 @@ def personal_data_counts(result: ScanResult) -> PersonalDataCounts:
     by_year: Counter[str] = Counter()
     by_category: Counter[str] = Counter()
     for record in result.files:
-        if not record.has_personal_data:
+        if not record.has_personal_data or record.is_reviewed:
             continue
         by_flag.update(set(record.flags))
         if record.severity:
@@ -273,6 +296,8 @@ class Coverage:
     not_read: int
     folders_not_read: int
     reasons: dict[str, int]  # coverage flag -> files, only those seen
+    reused: int = 0  # unchanged since the last scan: stored results used, not re-read
+    deleted: int = 0  # gone since the last complete scan
 
 
 def coverage(result: ScanResult) -> Coverage:
@@ -289,4 +314,149 @@ def coverage(result: ScanResult) -> Coverage:
         not_read=status[STATUS_NOT_READ],
         folders_not_read=len(result.scan.walk_errors),
         reasons={flag: reasons[flag] for flag in COVERAGE_FLAGS if reasons[flag]},
+        reused=result.scan.files_reused,
+        deleted=result.scan.files_deleted,
     )
+
+
+# --- The DPO's reviews, changes since the last scan, copies, completeness ------------------
+
+# Review statuses (set by ``dpscan review``; public values).
+REVIEW_FALSE_POSITIVE = "false_positive"
+REVIEW_ACCEPTED = "accepted"
+
+
+def review_status(record: FileResult) -> str | None:
+    """The review status ("false_positive", "accepted"), or None for an open file."""
+    if record.review is None:
+        return None
+    return str(record.review.get("status") or "reviewed")
+
+
+def reviewed_files(result: ScanResult) -> list[FileResult]:
+    """Files the DPO reviewed: most severe first (what the scan said), then by path."""
+    return sorted(
+        (record for record in result.files if record.is_reviewed),
+        key=lambda r: (-severity_rank(r.severity), r.root, r.path),
+    )
+
+
+def records_by_key(result: ScanResult) -> dict[tuple[str, str], FileResult]:
+    """Every record by (root, path): how changes and copies find the file they name."""
+    return {(record.root, record.path): record for record in result.files}
+
+
+# Kinds of change since the previous complete scan, in the order they are shown.
+CHANGE_KINDS: tuple[str, ...] = ("new", "changed", "resolved")
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRow:
+    """One file whose findings are new, changed or resolved since the last scan."""
+
+    change: str
+    root: str
+    path: str
+    record: FileResult | None  # None when the file is gone (resolved by deletion)
+
+
+def change_rows(result: ScanResult) -> list[ChangeRow]:
+    """The scan's changes: new first, then changed, then resolved; most severe first."""
+    records = records_by_key(result)
+    rows = [
+        ChangeRow(
+            change=str(item.get("change", "")),
+            root=str(item.get("root", "")),
+            path=str(item.get("path", "")),
+            record=records.get((str(item.get("root", "")), str(item.get("path", "")))),
+        )
+        for item in result.scan.changes
+    ]
+
+    def key(row: ChangeRow) -> tuple[int, int, str, str]:
+        kind = CHANGE_KINDS.index(row.change) if row.change in CHANGE_KINDS else len(CHANGE_KINDS)
+        severity = severity_rank(row.record.severity) if row.record else -1
+        return (kind, -severity, row.root, row.path)
+
+    return sorted(rows, key=key)
+
+
+def change_counts(result: ScanResult) -> dict[str, int]:
+    """How many files are new, changed and resolved (every kind present, zeros included)."""
+    counts = Counter(str(item.get("change", "")) for item in result.scan.changes)
+    known = {kind: counts.pop(kind, 0) for kind in CHANGE_KINDS}
+    return {**known, **dict(sorted(counts.items()))}
+
+
+@dataclass(frozen=True, slots=True)
+class CopyGroup:
+    """Identical files (same SHA-256): where every copy is, and what the scan found in it."""
+
+    number: int  # 1-based, in display order
+    sha256: str
+    files: list[tuple[str, str, FileResult | None]]  # (root, path, record)
+
+    @property
+    def copies(self) -> int:
+        return len(self.files)
+
+    @property
+    def personal_data(self) -> bool:
+        return any(record and record.has_personal_data for _, _, record in self.files)
+
+    @property
+    def severity(self) -> str | None:
+        """The most severe of the copies' severities."""
+        levels = [record.severity for _, _, record in self.files if record and record.severity]
+        return max(levels, key=severity_rank) if levels else None
+
+
+def copy_groups(result: ScanResult) -> list[CopyGroup]:
+    """Groups of identical files: those holding personal data first (most severe, then most
+    copies); groups of other files after them, most copies first."""
+    records = records_by_key(result)
+    groups = []
+    for group in result.scan.duplicates:
+        files = [
+            (str(item.get("root", "")), str(item.get("path", "")))
+            for item in group.get("files") or ()
+        ]
+        groups.append(
+            CopyGroup(
+                number=0,
+                sha256=str(group.get("sha256", "")),
+                files=[(root, path, records.get((root, path))) for root, path in files],
+            )
+        )
+    groups.sort(key=lambda g: (not g.personal_data, -severity_rank(g.severity), -g.copies))
+    return [
+        CopyGroup(number=index, sha256=g.sha256, files=g.files) for index, g in enumerate(groups, 1)
+    ]
+
+
+def incomplete_reason(result: ScanResult) -> str | None:
+    """Why the scan is incomplete, in words; None when it is complete."""
+    if result.scan.complete:
+        return None
+    unreachable = [error for error in result.scan.walk_errors if error.path == ""]
+    if unreachable:
+        roots = "; ".join(f"{error.root} ({error.error})" for error in unreachable)
+        why = f"a root could not be reached: {roots}"
+    else:
+        why = "it was stopped before it reached the end"
+    return (
+        f"This scan is incomplete: {why}. Files it did not reach are missing from this "
+        "report and no file was marked deleted; run the scan again (dpscan scan --resume) "
+        "to finish it."
+    )
+
+
+UNMASKED_EVIDENCE_WARNING = (
+    "Evidence shown unmasked: this report contains detected values in full. "
+    "Keep it as securely as the data itself."
+)
+
+
+def shows_evidence(result: ScanResult) -> bool:
+    """True when the scan was run with --show-evidence (evidence is unmasked)."""
+    return bool(result.scan.settings.get("show_evidence"))

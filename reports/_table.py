@@ -10,7 +10,13 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from reports._summary import entity_columns, evidence_lines, parse_date, total_entities
+from reports._summary import (
+    entity_columns,
+    evidence_lines,
+    parse_date,
+    review_status,
+    total_entities,
+)
 from scanner.results import FileResult, ScanResult
 
 ALL_FILES_FIXED: tuple[str, ...] = (
@@ -24,6 +30,7 @@ ALL_FILES_FIXED: tuple[str, ...] = (
     "protection_detail",
     "status",
     "severity",
+    "review",  # the DPO's review: false_positive, accepted, or empty while open
     "severity_reasons",
     "asset",
     "retention_rule",
@@ -87,6 +94,7 @@ def all_files_row(record: FileResult, columns: Sequence[str]) -> list[Any]:
         record.protection_detail,
         record.status,
         record.severity,
+        review_status(record),
         join(record.severity_reasons, ", "),
         record.asset,
         record.retention_rule,

@@ -23,17 +23,25 @@ from reports._summary import (
     NO_ASSET,
     NO_RULE,
     SEVERITIES,
+    UNMASKED_EVIDENCE_WARNING,
     Totals,
     action_list,
+    change_counts,
+    change_rows,
     compute_totals,
+    copy_groups,
     coverage,
     evidence_lines,
     files_by_priority,
+    incomplete_reason,
     is_unprotected_personal_data,
     personal_data_counts,
     reason_text,
+    review_status,
+    reviewed_files,
     rule_rows,
     severity_rank,
+    shows_evidence,
     total_entities,
 )
 from reports.advice import FLAG_ADVICE, advice_for, flags_by_urgency
@@ -66,6 +74,9 @@ def visible(value: object) -> str:
 
 # The action list shows this many files at most; the files table has them all.
 ACTION_LIST_LIMIT = 200
+# Changes and groups of copies shown at most; the spreadsheet lists them all.
+CHANGES_LIMIT = 500
+COPY_GROUPS_LIMIT = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +87,23 @@ class FileRow:
     total: int
     entities: list[tuple[str, int]]  # most frequent first
     evidence: list[str]
-    danger: bool  # personal data in a file with no protection
+    danger: bool  # personal data in a file with no protection, not reviewed
+    review: str | None  # the DPO's review status; None while the file is open
     reasons: str  # severity reasons in words
     advice: list[tuple[str, str]]  # (flag, what to do), most urgent first
     severity_rank: int  # 3 critical ... 0 low, -1 none: the sort key of the severity column
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    """One row of the changes table: the change, and the file as this scan found it."""
+
+    change: str
+    root: str
+    path: str
+    record: FileResult | None  # None when the file is gone
+    severity_rank: int
+    total: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +129,8 @@ def _file_row(record: FileResult) -> FileRow:
         total=total_entities(record),
         entities=sorted(record.entities.items(), key=lambda item: (-item[1], item[0])),
         evidence=evidence_lines(record),
-        danger=is_unprotected_personal_data(record),
+        danger=is_unprotected_personal_data(record) and not record.is_reviewed,
+        review=review_status(record),
         reasons=reason_text(record),
         advice=[(flag, advice_for(flag)) for flag in flags_by_urgency(record.flags)],
         severity_rank=severity_rank(record.severity),
@@ -163,6 +188,18 @@ def render_html(result: ScanResult) -> str:
     """Return report.html for ``result`` as a string."""
     totals: Totals = compute_totals(result)
     actions = action_list(result)
+    changes = [
+        ChangeView(
+            change=row.change,
+            root=row.root,
+            path=row.path,
+            record=row.record,
+            severity_rank=severity_rank(row.record.severity) if row.record else -1,
+            total=total_entities(row.record) if row.record else 0,
+        )
+        for row in change_rows(result)
+    ]
+    copies = copy_groups(result)
     template = _environment().get_template(TEMPLATE_NAME)
     return template.render(
         scan=result.scan,
@@ -175,8 +212,16 @@ def render_html(result: ScanResult) -> str:
         coverage=coverage(result),
         rules=rule_rows(result),
         guide=flag_guide(totals),
-        show_evidence=bool(result.scan.settings.get("show_evidence")),
+        show_evidence=shows_evidence(result),
+        unmasked_warning=UNMASKED_EVIDENCE_WARNING,
+        incomplete=incomplete_reason(result),
         files_total=len(result.files),
+        reviewed=[_file_row(record) for record in reviewed_files(result)],
+        changes=changes[:CHANGES_LIMIT],
+        changes_total=len(changes),
+        change_counts=change_counts(result),
+        copies=copies[:COPY_GROUPS_LIMIT],
+        copies_total=len(copies),
     )
 
 

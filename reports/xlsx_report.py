@@ -6,9 +6,11 @@ a file in a shared drive can name it ``=HYPERLINK(...)``.  Such strings are
 stored as text cells with Excel's "quote prefix" so neither Excel nor
 LibreOffice ever evaluates them, not even after a user edits the cell.
 
-Sheets: Summary (with a severity chart), Action list, Overdue, Unprotected,
-Special category, Unregistered, Assets, All files, Errors.  Every list sheet
-has a frozen, filterable header row; dates are real date cells.
+Sheets: Summary (with a severity chart), Action list, Changes, Overdue,
+Unprotected, Special category, Unregistered, Reviewed, Duplicates, Assets,
+All files, Errors.  Every list sheet has a frozen, filterable header row;
+dates are real date cells.  Files the DPO reviewed are not in the Action
+list; the other list sheets keep them, marked in their "review" column.
 """
 
 from __future__ import annotations
@@ -28,13 +30,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports._output import write_private_bytes
 from reports._summary import (
+    UNMASKED_EVIDENCE_WARNING,
     action_list,
+    change_counts,
+    change_rows,
     compute_totals,
+    copy_groups,
     entity_columns,
+    incomplete_reason,
     is_unprotected_personal_data,
     personal_data_counts,
     reason_text,
+    review_status,
+    reviewed_files,
     severity_rank,
+    shows_evidence,
     total_entities,
 )
 from reports._table import (
@@ -62,10 +72,13 @@ DATE_FORMAT = "yyyy-mm-dd"
 SHEET_NAMES: tuple[str, ...] = (
     "Summary",
     "Action list",
+    "Changes",
     "Overdue",
     "Unprotected",
     "Special category",
     "Unregistered",
+    "Reviewed",
+    "Duplicates",
     "Assets",
     "All files",
     "Errors",
@@ -83,6 +96,11 @@ _MIN_WIDTH = 8
 _MAX_WIDTH = 60
 _BOLD = Font(bold=True)
 _HEADING = Font(bold=True, size=12)
+_WARNING = Font(bold=True, size=12, color="B42318")
+_WARNING_FILL = PatternFill("solid", fgColor="FDECEA")
+_WARNING_COLUMNS = 10  # a warning line is merged across columns A to J
+# Characters of a SHA-256 shown to tell groups of copies apart (the full value is in JSON).
+SHA256_PREFIX = 16
 
 
 def files_header(result: ScanResult) -> list[str]:
@@ -161,32 +179,69 @@ def _heading(ws: Worksheet, row: int, text: str) -> int:
     return row + 1
 
 
+def summary_warnings(result: ScanResult) -> list[str]:
+    """Lines the Summary sheet opens with: an incomplete scan, unmasked evidence."""
+    warnings = []
+    incomplete = incomplete_reason(result)
+    if incomplete:
+        warnings.append(incomplete)
+    if shows_evidence(result):
+        warnings.append(UNMASKED_EVIDENCE_WARNING)
+    return warnings
+
+
 def _summary_sheet(ws: Worksheet, result: ScanResult) -> None:
     scan = result.scan
     totals = compute_totals(result)
-    row = _heading(ws, 1, "Scan")
+    row = 1
+    for warning in summary_warnings(result):
+        # Merged across the columns beside it and wrapped: a long line stays readable
+        # without widening column A for the whole sheet.
+        cell = put(ws, row, 1, warning)
+        cell.fill = _WARNING_FILL
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=_WARNING_COLUMNS)
+        ws.row_dimensions[row].height = 48
+        row += 1
+    warning_rows = row - 1
+    row = _heading(ws, row + 1 if warning_rows else row, "Scan")
+    changes = change_counts(result)
     rows: list[tuple[str, Any]] = [
         ("tool", scan.tool),
         ("version", scan.version),
         ("started", scan.started),
         ("finished", scan.finished),
+        ("complete", "yes" if scan.complete else "no"),
         ("roots", join(scan.roots, "\n")),
         ("files seen", scan.files_seen),
         ("files scanned", scan.files_scanned),
         ("errors", scan.errors),
         ("files with personal data", scan.files_with_personal_data),
+        ("files that need action", totals.needs_action),
+        ("files reviewed (false positive or accepted)", totals.reviewed),
         ("files with findings", totals.files_with_findings),
         ("unprotected files with personal data", totals.unprotected_personal_data),
+        ("unprotected files with personal data, not reviewed", totals.open_unprotected),
         ("walk errors", len(scan.walk_errors)),
         ("files past their retention date", totals.flag_counts.get(Flag.OVERDUE, 0)),
+        ("files past their retention date, not reviewed", totals.open_overdue),
+        ("groups of identical files", len(scan.duplicates)),
         ("retention judged on", scan.as_of),
         *((str(key), str(value)) for key, value in scan.rules.items()),
     ]
+    if scan.scan_id is not None:
+        rows += [
+            ("catalogue scan", scan.scan_id),
+            ("files unchanged since the last scan and not re-read", scan.files_reused),
+            ("files deleted since the last scan", scan.files_deleted),
+            *((f"files {kind} since the last scan", count) for kind, count in changes.items()),
+        ]
     row = _write_rows(ws, rows, row)
     for cell in ws["A"]:
-        cell.font = _BOLD
+        cell.font = _WARNING if cell.row <= warning_rows else _BOLD
+    chart_row = row - len(rows)
 
-    row = _heading(ws, row + 1, "Files with personal data by severity")
+    row = _heading(ws, row + 1, "Open files with personal data by severity")
     first = row
     by_severity = personal_data_counts(result).by_severity
     row = _write_rows(ws, by_severity.items(), row)
@@ -194,7 +249,7 @@ def _summary_sheet(ws: Worksheet, result: ScanResult) -> None:
         fill = SEVERITY_FILLS.get(str(cell_row[0].value))
         if fill is not None:
             cell_row[0].fill = fill
-    _severity_chart(ws, first, row - 1)
+    _severity_chart(ws, first, row - 1, anchor=f"E{chart_row}")
 
     sections: list[tuple[str, dict[str, int]]] = [
         ("Files by protection", totals.by_protection),
@@ -237,20 +292,25 @@ def _summary_sheet(ws: Worksheet, result: ScanResult) -> None:
     for cell in ws["B"] + ws["C"]:
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     _size_columns(ws)
+    if warning_rows:
+        # Fit column A to the rows below the (merged, wrapped) warnings, not to them.
+        widths = [len(str(c.value)) for c in ws["A"][warning_rows:] if c.value is not None]
+        width = min(max(max(widths, default=0) + 2, _MIN_WIDTH), _MAX_WIDTH)
+        ws.column_dimensions["A"].width = width
 
 
-def _severity_chart(ws: Worksheet, first: int, last: int) -> None:
+def _severity_chart(ws: Worksheet, first: int, last: int, anchor: str = "E2") -> None:
     """A bar chart of the severity rows ``first``..``last`` (labels in A, counts in B)."""
     chart = BarChart()
     chart.type = "bar"  # horizontal bars: critical on top reads like the action list
-    chart.title = "Files with personal data by severity"
+    chart.title = "Open files with personal data by severity"
     chart.legend = None
     chart.y_axis.title = "files"
     chart.x_axis.scaling.orientation = "maxMin"
     chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=last), titles_from_data=False)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     chart.height, chart.width = 6.5, 13
-    ws.add_chart(chart, "E2")
+    ws.add_chart(chart, anchor)
 
 
 # A column of a list sheet: its header and how to get its value from a file record.
@@ -276,25 +336,51 @@ COL_PROTECTION: Column = ("protection", lambda r: r.protection)
 COL_CATEGORIES: Column = ("special_categories", lambda r: join(r.special_categories))
 COL_FLAGS: Column = ("flags", lambda r: join(r.flags))
 COL_MODIFIED: Column = ("modified", lambda r: parse_modified(r.modified))
+COL_REVIEW: Column = ("review", review_status)
 
 ACTION_COLUMNS: tuple[Column, ...] = (
     COL_SEVERITY, COL_WHY, COL_TODO, COL_PATH, COL_ROOT, COL_ASSET, COL_RULE, COL_DUE,
     COL_ACTION, COL_SUBJECTS, COL_PROTECTION, COL_CATEGORIES, COL_FLAGS,
 )  # fmt: skip
 OVERDUE_COLUMNS: tuple[Column, ...] = (
-    COL_PATH, COL_ROOT, COL_SEVERITY, COL_ASSET, COL_RULE, COL_DUE, COL_ACTION,
+    COL_PATH, COL_ROOT, COL_SEVERITY, COL_REVIEW, COL_ASSET, COL_RULE, COL_DUE, COL_ACTION,
     COL_SUBJECTS, COL_MODIFIED, COL_PROTECTION,
 )  # fmt: skip
 UNPROTECTED_COLUMNS: tuple[Column, ...] = (
-    COL_PATH, COL_ROOT, COL_SEVERITY, COL_WHY, COL_SUBJECTS, COL_CATEGORIES, COL_ASSET,
-    COL_FLAGS,
-)  # fmt: skip
-SPECIAL_COLUMNS: tuple[Column, ...] = (
-    COL_PATH, COL_ROOT, COL_SEVERITY, COL_CATEGORIES, COL_PROTECTION, COL_SUBJECTS,
+    COL_PATH, COL_ROOT, COL_SEVERITY, COL_REVIEW, COL_WHY, COL_SUBJECTS, COL_CATEGORIES,
     COL_ASSET, COL_FLAGS,
 )  # fmt: skip
+SPECIAL_COLUMNS: tuple[Column, ...] = (
+    COL_PATH, COL_ROOT, COL_SEVERITY, COL_REVIEW, COL_CATEGORIES, COL_PROTECTION,
+    COL_SUBJECTS, COL_ASSET, COL_FLAGS,
+)  # fmt: skip
 UNREGISTERED_COLUMNS: tuple[Column, ...] = (
-    COL_PATH, COL_ROOT, COL_SEVERITY, COL_SUBJECTS, COL_ENTITIES, COL_PROTECTION, COL_FLAGS,
+    COL_PATH, COL_ROOT, COL_SEVERITY, COL_REVIEW, COL_SUBJECTS, COL_ENTITIES, COL_PROTECTION,
+    COL_FLAGS,
+)  # fmt: skip
+
+
+def _review_field(name: str) -> Callable[[FileResult], Any]:
+    def get(record: FileResult) -> Any:
+        return (record.review or {}).get(name)
+
+    return get
+
+
+REVIEWED_COLUMNS: tuple[Column, ...] = (
+    ("status", review_status),
+    ("reason", _review_field("reason")),
+    ("reviewer", _review_field("reviewer")),
+    ("reviewed", lambda r: parse_modified(_review_field("reviewed")(r))),
+    COL_PATH, COL_ROOT, COL_SEVERITY, COL_WHY, COL_SUBJECTS, COL_ENTITIES, COL_PROTECTION,
+    COL_CATEGORIES, COL_FLAGS,
+)  # fmt: skip
+CHANGES_HEADER: tuple[str, ...] = (
+    "change", "path", "root", "severity", "review", "data_subjects", "total_entities",
+    "protection", "flags",
+)  # fmt: skip
+DUPLICATES_HEADER: tuple[str, ...] = (
+    "group", "copies", "sha256", "path", "root", "personal_data", "severity", "review",
 )  # fmt: skip
 ASSET_HEADER: tuple[str, ...] = (
     "asset_id", "name", "owner", "protection_required", "files", "personal_data_files",
@@ -334,8 +420,40 @@ def _record_sheet(ws: Worksheet, columns: Sequence[Column], records: Iterable[Fi
 
 
 def _by_urgency(records: Iterable[FileResult]) -> list[FileResult]:
-    """Most severe first (stable), so every list sheet opens on what matters most."""
-    return sorted(records, key=lambda record: -severity_rank(record.severity))
+    """Open files most severe first, then reviewed ones (stable), so every list sheet opens
+    on what matters most."""
+    return sorted(records, key=lambda r: (r.is_reviewed, -severity_rank(r.severity)))
+
+
+def _change_rows(result: ScanResult) -> Iterable[list[Any]]:
+    for change in change_rows(result):
+        record = change.record
+        yield [
+            change.change,
+            change.path,
+            change.root,
+            record.severity if record else None,
+            review_status(record) if record else None,
+            record.data_subjects if record else None,
+            total_entities(record) if record else None,
+            record.protection if record else None,
+            join(record.flags) if record else "file no longer found",
+        ]
+
+
+def _duplicate_rows(result: ScanResult) -> Iterable[list[Any]]:
+    for group in copy_groups(result):
+        for root, path, record in group.files:
+            yield [
+                group.number,
+                group.copies,
+                group.sha256[:SHA256_PREFIX],
+                path,
+                root,
+                ("yes" if record.has_personal_data else "no") if record else None,
+                record.severity if record else None,
+                review_status(record) if record else None,
+            ]
 
 
 def _asset_value(value: Any) -> Any:
@@ -355,6 +473,7 @@ def render_xlsx(result: ScanResult) -> bytes:
     summary.title = "Summary"
     _summary_sheet(summary, result)
     _record_sheet(workbook.create_sheet("Action list"), ACTION_COLUMNS, action_list(result))
+    _table_sheet(workbook.create_sheet("Changes"), CHANGES_HEADER, _change_rows(result))
     _record_sheet(
         workbook.create_sheet("Overdue"),
         OVERDUE_COLUMNS,
@@ -375,6 +494,8 @@ def render_xlsx(result: ScanResult) -> bytes:
         UNREGISTERED_COLUMNS,
         _by_urgency(r for r in personal if Flag.UNREGISTERED_PERSONAL_DATA in r.flags),
     )
+    _record_sheet(workbook.create_sheet("Reviewed"), REVIEWED_COLUMNS, reviewed_files(result))
+    _table_sheet(workbook.create_sheet("Duplicates"), DUPLICATES_HEADER, _duplicate_rows(result))
     _table_sheet(
         workbook.create_sheet("Assets"),
         ASSET_HEADER,

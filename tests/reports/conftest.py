@@ -294,4 +294,75 @@ def names() -> SimpleNamespace:
         img_error=IMG_ERROR,
         extra_type=EXTRA_TYPE,
         asset=HOSTILE_ASSET,
+        review_reason=REVIEW_REASON,
+        reviewer=REVIEWER,
+        gone=GONE_NAME,
+        copy=COPY_NAME,
     )
+
+
+# --- A scan recorded in the catalogue: reviews, changes, copies ------------------------------
+
+REVIEW_REASON = "<b>kept</b> on purpose =SUM(1)"
+REVIEWER = "=dpo@school"
+GONE_NAME = "gone <script>x</script>.csv"
+COPY_NAME = "copies/=HYPERLINK(copy).csv"
+
+
+def build_catalogued_result() -> ScanResult:
+    """The hostile scan as a catalogued rescan would report it.
+
+    The DPO accepted the script file (high) and marked the control-character file
+    (low) a false positive, so only the hyperlink file (critical) is still open.
+    Changes: the hyperlink file is new, the script file changed, a deleted file
+    and the newline file (no personal data now) resolved.  Copies: the hyperlink
+    file has a copy elsewhere (not in this scan's records); clean.txt has two.
+    """
+    result = build_hostile_result()
+    by_path = {record.path: record for record in result.files}
+    by_path[SCRIPT_NAME].review = {
+        "status": "accepted",
+        "reason": REVIEW_REASON,
+        "reviewer": REVIEWER,
+        "reviewed": "2024-07-02T10:00:00+00:00",
+    }
+    by_path[CONTROL_NAME].review = {
+        "status": "false_positive",
+        "reason": "dates of school events, not births",
+        "reviewer": "dpo",
+        "reviewed": "2024-07-03T09:30:00+00:00",
+    }
+    root = result.scan.roots[0]
+    result.scan.scan_id = 7
+    result.scan.files_reused = 5
+    result.scan.files_deleted = 1
+    result.scan.changes = [
+        {"root": root, "path": GONE_NAME, "change": "resolved"},
+        {"root": root, "path": SCRIPT_NAME, "change": "changed"},
+        {"root": root, "path": NEWLINE_NAME, "change": "resolved"},
+        {"root": root, "path": HYPERLINK_NAME, "change": "new"},
+    ]
+    result.scan.duplicates = [
+        {
+            "sha256": "c" * 64,
+            "files": [
+                {"root": root, "path": CLEAN_NAME},
+                {"root": root, "path": "old/" + CLEAN_NAME},
+                {"root": "/media/stick", "path": CLEAN_NAME},
+            ],
+        },
+        {
+            "sha256": "a" * 64,
+            "files": [
+                {"root": root, "path": HYPERLINK_NAME},
+                {"root": "/media/<stick>", "path": COPY_NAME},
+            ],
+        },
+    ]
+    return result
+
+
+@pytest.fixture
+def catalogued_result() -> ScanResult:
+    """A fresh catalogued ScanResult (reviews, changes, copies) for each test."""
+    return build_catalogued_result()

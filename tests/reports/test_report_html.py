@@ -121,6 +121,8 @@ def test_quotes_in_names_cannot_break_attributes(page: str) -> None:
                 "scope",
                 "colspan",
                 "data-severity",
+                "data-review",
+                "data-change",
                 "value",
                 "role",
                 "href",  # in-page links only: see test_no_external_assets
