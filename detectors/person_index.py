@@ -72,12 +72,14 @@ if TYPE_CHECKING:
 # Hex characters of each keyed hash kept (64 bits: no collisions among a school's values).
 HASH_HEX = 16
 # Distinct terms kept per file.  A 20,000-row pupil list makes about 120,000; ordinary
-# documents a few hundred.
-MAX_TERMS = 100_000
+# documents a few hundred.  (About 80 bytes each in the catalogue.)
+MAX_TERMS = 200_000
 # Words (and numbers) between a name and a DOB or identifier for them to count as "next to".
 NEAR_WORDS = 12
 # Characters before a date, on its line, where a date-of-birth cue may stand.
 CUE_CHARS = 40
+# Table cells up to this long are analysed once per distinct value.
+_CACHED_CELL_CHARS = 200
 # Name tokens of one name cell paired with the other name cells of its row.
 ROW_CELL_TOKENS = 3
 
@@ -87,7 +89,7 @@ NEAR, DATED = "near", "dated"
 # Identifiers that count as "next to" a name (near / dated).
 ANCHOR_KINDS = (DOB, UPN, ULN, NHS)
 # When a file has more than MAX_TERMS, terms are kept in this order of kinds.
-KIND_PRIORITY = (UPN, ULN, NHS, EMAIL, NEAR, DATED, DOB, PAIR, INITIAL, POSTCODE, PHONPAIR,
+KIND_PRIORITY = (UPN, ULN, NHS, NEAR, PAIR, EMAIL, DOB, DATED, INITIAL, POSTCODE, PHONPAIR,
                  NAME, PHON, DATE)
 _PRIORITY = {kind: rank for rank, kind in enumerate(KIND_PRIORITY)}
 
@@ -117,17 +119,17 @@ _POSTCODE = (
     r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY]?\s?[0-9][ABD-HJLNP-UW-Z]{2}"
     r"|[A-PR-UWYZ][A-HK-Y][0-9]{2}\s?[0-9][ABD-HJLNP-UW-Z]{2}"
 )
-# One pass over the text: the first alternative that fits at a position wins.
-_TOKEN = re.compile(
-    r"(?P<email>[\w.+'-]+@[\w-]+(?:\.[\w-]+)+)"
-    rf"|\b(?P<date>{_DATE})\b"
-    r"|\b(?P<upn>[A-Z]\d{11}[0-9A-Z])\b"
-    r"|\b(?P<num>\d{3}[ -]?\d{3}[ -]?\d{4})\b"
-    rf"|\b(?P<postcode>{_POSTCODE})\b"
-    r"|(?P<word>[^\W\d_]+(?:['’\-][^\W\d_]+)*)"
-    r"|(?P<other>\d+)",
-    re.IGNORECASE,
+# Identifiers are found by one small pattern each (one big alternation is several times
+# slower in Python's re), then merged with the words by position.
+_ID_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("email", re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("date", re.compile(rf"\b(?:{_DATE})\b", re.IGNORECASE)),
+    ("upn", re.compile(r"\b[A-Za-z]\d{11}[0-9A-Za-z]\b")),
+    ("num", re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")),
+    ("postcode", re.compile(rf"\b(?:{_POSTCODE})\b")),
 )
+_ID_HINT = re.compile(r"[\d@]")
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+")
 _DATE_ONLY = re.compile(rf"\s*(?:{_DATE})\s*", re.IGNORECASE)
 _CUE = re.compile(
     r"(?<![a-z])(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|birthday)"
@@ -266,9 +268,27 @@ def hash_term(key: bytes, kind: str, value: str) -> str:
 class _Segment:
     """What one stretch of text (prose, or one table cell) held."""
 
+    terms: list[tuple[str, str]] = field(default_factory=list)  # (kind, value), repeats kept
     pairs: list[tuple[int, int, str]] = field(default_factory=list)  # (run first, last, pair)
     anchors: list[tuple[int, str, str]] = field(default_factory=list)  # (position, kind, value)
     names: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, value: str) -> None:
+        self.terms.append((kind, value))
+
+    def name(self, token: str) -> None:
+        self.terms.append((NAME, token))
+        code = phonetic(token)
+        if code:
+            self.terms.append((PHON, code))
+
+    def pair(self, a: str, b: str) -> str:
+        value = pair_value(a, b)
+        self.terms.append((PAIR, value))
+        pa, pb = phonetic(a), phonetic(b)
+        if pa and pb:
+            self.terms.append((PHONPAIR, pair_value(pa, pb)))
+        return value
 
 
 class _Collector:
@@ -277,14 +297,8 @@ class _Collector:
     def __init__(self) -> None:
         self.counts: Counter[tuple[str, str]] = Counter()
 
-    def add(self, kind: str, value: str) -> None:
-        self.counts[(kind, value)] += 1
-
-    def name(self, token: str) -> None:
-        self.counts[(NAME, token)] += 1
-        code = phonetic(token)
-        if code:
-            self.counts[(PHON, code)] += 1
+    def take(self, segment: _Segment) -> None:
+        self.counts.update(segment.terms)
 
     def pair(self, a: str, b: str) -> str:
         value = pair_value(a, b)
@@ -315,8 +329,9 @@ class _Collector:
         ordered = sorted(anchors)
         positions = [a[0] for a in ordered]
         runs = sorted({(first, last) for first, last, _ in pairs})
+        run_at = {run: index for index, run in enumerate(runs)}
         for first, last, pair in pairs:
-            at_run = runs.index((first, last))
+            at_run = run_at[(first, last)]
             next_first = runs[at_run + 1][0] if at_run + 1 < len(runs) else first + 10**9
             prev_last = runs[at_run - 1][1] if at_run > 0 else -(10**9)
             after = ordered[bisect.bisect_right(positions, last):
@@ -337,9 +352,41 @@ class _Collector:
             self.counts[(DATED, f"{pair}|{kind}")] += 1
 
 
-def _scan_text(text: str, out: _Collector, *, name_cell: bool = False,
-               dob_column: bool = False) -> _Segment:
-    """Terms of one stretch of text; returns its pairs and anchors for the caller's rows.
+def _tokens(text: str) -> list[tuple[int, int, str, re.Match[str]]]:
+    """Identifiers and words of ``text`` in order, as (start, end, kind, match); a word
+    inside an identifier ("March" in a date, the parts of an email) is not a word."""
+    found: list[tuple[int, int, str, re.Match[str]]] = []
+    if _ID_HINT.search(text):  # every identifier has a digit or an @
+        for group, pattern in _ID_PATTERNS:
+            found.extend((m.start(), m.end(), group, m) for m in pattern.finditer(text))
+    found.sort(key=lambda t: (t[0], -t[1]))
+    ids: list[tuple[int, int, str, re.Match[str]]] = []
+    for item in found:
+        if not ids or item[0] >= ids[-1][1]:
+            ids.append(item)
+    tokens: list[tuple[int, int, str, re.Match[str]]] = []
+    at = 0
+    for match in _WORD.finditer(text):
+        start = match.start()
+        while at < len(ids) and ids[at][1] <= start:
+            tokens.append(ids[at])
+            at += 1
+        if at < len(ids) and ids[at][0] < match.end():
+            continue  # inside an identifier
+        tokens.append((start, match.end(), "word" if not match.group()[0].isdigit()
+                       else "other", match))
+    tokens.extend(ids[at:])
+    return tokens
+
+
+@lru_cache(maxsize=65536)
+def _cell(text: str, name_cell: bool, dob_column: bool) -> _Segment:
+    """:func:`_analyse` of one table cell, remembered: columns repeat their values."""
+    return _analyse(text, name_cell=name_cell, dob_column=dob_column)
+
+
+def _analyse(text: str, *, name_cell: bool = False, dob_column: bool = False) -> _Segment:
+    """Terms of one stretch of text, with its pairs and anchors for the caller's rows.
 
     ``name_cell``: the text is a cell of a name column, so lower-case words count as names
     and the whole cell is one name run.  ``dob_column``: every date is a date of birth.
@@ -354,14 +401,13 @@ def _scan_text(text: str, out: _Collector, *, name_cell: bool = False,
     def flush() -> None:
         nonlocal run_words, run_comma
         if run:
-            _name_run(run, out, segment)
+            _name_run(run, segment)
             run.clear()
         run_words, run_comma = 0, False
 
-    today = dt.date.today()
-    for match in _TOKEN.finditer(text):
+    out = segment
+    for start, _end, group, match in _tokens(text):
         position += 1
-        group = match.lastgroup
         if group == "word":
             word = match.group()
             is_initial = len(word) == 1 and word.isupper()
@@ -375,7 +421,7 @@ def _scan_text(text: str, out: _Collector, *, name_cell: bool = False,
                 flush()
                 continue
             if run and not name_cell:
-                gap = text[last_end:match.start()]
+                gap = text[last_end:start]
                 joined = (_JOIN_AFTER_INITIAL if run[-1][2] else _JOIN).fullmatch(gap)
                 if joined is None or ("," in gap and (run_words > 1 or run_comma)):
                     flush()
@@ -392,12 +438,12 @@ def _scan_text(text: str, out: _Collector, *, name_cell: bool = False,
             out.add(EMAIL, value.lower().strip(".'"))
         elif group == "date":
             date = parse_date(match)
-            if date is None or not dt.date(1900, 1, 1) <= date <= today:
+            if date is None or not 1900 <= date.year <= 2100:
                 continue
             iso = date.isoformat()
             out.add(DATE, iso)
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            before = text[max(line_start, match.start() - CUE_CHARS):match.start()]
+            line_start = text.rfind("\n", 0, start) + 1
+            before = text[max(line_start, start - CUE_CHARS):start]
             if dob_column or _CUE.search(before):
                 out.add(DOB, iso)
                 segment.anchors.append((position, DOB, iso))
@@ -420,18 +466,18 @@ def _scan_text(text: str, out: _Collector, *, name_cell: bool = False,
     return segment
 
 
-def _name_run(run: Sequence[tuple[int, str, bool]], out: _Collector, segment: _Segment) -> None:
+def _name_run(run: Sequence[tuple[int, str, bool]], segment: _Segment) -> None:
     """Terms of one run of name words: each name, pairs up to two apart, initials."""
     first, last = run[0][0], run[-1][0]
     for index, (_, token, is_initial) in enumerate(run):
         if is_initial:
             for neighbour in (index - 1, index + 1):
                 if 0 <= neighbour < len(run) and not run[neighbour][2]:
-                    out.add(INITIAL, f"{token} {run[neighbour][1]}")
+                    segment.add(INITIAL, f"{token} {run[neighbour][1]}")
             continue
         if len(token) < 2:
             continue
-        out.name(token)
+        segment.name(token)
         segment.names.append(token)
         for back in (1, 2):
             if index - back < 0:
@@ -439,7 +485,7 @@ def _name_run(run: Sequence[tuple[int, str, bool]], out: _Collector, segment: _S
             _, other, other_initial = run[index - back]
             if other_initial or len(other) < 2 or other == token:
                 continue
-            segment.pairs.append((first, last, out.pair(other, token)))
+            segment.pairs.append((first, last, segment.pair(other, token)))
 
 
 @lru_cache(maxsize=1)
@@ -492,7 +538,9 @@ def _scan_table(table: TableData, out: _Collector) -> None:
                 continue
             role = roles.get(col)
             is_name = role == NAME or (header_at is None and _looks_like_name_cell(cell))
-            segment = _scan_text(cell, out, name_cell=is_name, dob_column=role == DOB)
+            segment = (_cell(cell, is_name, role == DOB) if len(cell) <= _CACHED_CELL_CHARS
+                       else _analyse(cell, name_cell=is_name, dob_column=role == DOB))
+            out.take(segment)
             anchors.extend(segment.anchors)
             pairs.extend(segment.pairs)
             if is_name and segment.names:
@@ -535,7 +583,8 @@ def index_terms(text: str, tables: Sequence[TableData], key: bytes) -> dict[str,
 
 def _prose(text: str, out: _Collector) -> None:
     if text.strip():
-        segment = _scan_text(text, out)
+        segment = _analyse(text)
+        out.take(segment)
         out.near(segment.pairs, segment.anchors, NEAR_WORDS)
 
 
@@ -564,8 +613,9 @@ class PersonQuery:
               uln: str | None = None, nhs: str | None = None, email: str | None = None,
               postcode: str | None = None) -> PersonQuery:
         """A query from typed values, normalised and checked; raises :class:`QueryError`."""
-        if not parse_name(name)[1]:
-            raise QueryError(f"no surname in {name!r}: give a forename and a surname")
+        forenames, surnames = parse_name(name)
+        if not forenames or not surnames:
+            raise QueryError(f"{name!r} is not a forename and a surname")
         if isinstance(dob, str):
             dob = parse_dob(dob)
         if upn is not None:
@@ -715,10 +765,12 @@ def query_terms(query: PersonQuery, key: bytes) -> dict[str, TermSpec]:
 # Points per kind of evidence (first occurrence; repeats of a name add REPEAT_POINTS each).
 POINTS: dict[str, int] = {
     "upn": 100, "uln": 100, "nhs": 100, "near": 80, "email": 60, "name": 30, "nickname": 24,
-    "middle": 20, "sounds_like": 15, "initial": 10, "dob": 8, "postcode": 10, "date": 2,
-    "surname": 3,
+    "middle": 20, "sounds_like": 15, "fuzzy_name": 15, "initial": 10, "dob": 8,
+    "postcode": 10, "date": 2, "surname": 3,
 }
 REPEAT_POINTS = 2
+# The pseudo-term a rescan counts misspelt mentions under (never in an index).
+FUZZY_TERM = "fuzzy:rescan"
 MAX_REPEATS = 4
 # Points taken off a file where the name stands next to another DOB or identifier.
 CONFLICT_POINTS = 60
@@ -764,6 +816,8 @@ def score_terms(query_spec: Mapping[str, TermSpec], counts: Mapping[str, int],
             by[{"exact": "name", "nickname": "nickname", "middle": "middle"}[spec.variant]] += n
         elif spec.kind == PHONPAIR:
             by["sounds_like"] += n
+        elif spec.kind == "fuzzy":
+            by["fuzzy_name"] += n
         elif spec.kind == NAME:
             by["surname"] += n
         elif spec.kind == NEAR:
@@ -784,11 +838,13 @@ def score_terms(query_spec: Mapping[str, TermSpec], counts: Mapping[str, int],
             reasons.append(_times(f"{_ANCHOR_LABEL[anchor]} next to name", near_kinds[anchor]))
     # Identifier next to a name variant, but not the request's value: another person's.
     conflicts = [a for a in ANCHOR_KINDS if a in dated_kinds and not near_kinds[a]]
-    name_kind = next((k for k in ("name", "nickname", "middle", "sounds_like") if by[k]), None)
+    name_kind = next((k for k in ("name", "nickname", "middle", "sounds_like", "fuzzy_name")
+                      if by[k]), None)
     if name_kind is None and by["initial"]:
         name_kind = "initial"
     labels = {"name": "full name", "nickname": "nickname and surname",
               "middle": "middle name and surname", "sounds_like": "a name that sounds alike",
+              "fuzzy_name": "the name misspelt (read again)",
               "initial": "initial and surname"}
     if name_kind:
         n = by[name_kind]
@@ -843,8 +899,8 @@ def rank(query: PersonQuery, candidates: Iterable[tuple[FileResult, Mapping[str,
         if confidence is not None:
             found.append(PersonMatch(record, score, confidence, matches, reasons))
     order = {STRONG: 0, LIKELY: 1, POSSIBLE: 2, OTHER_PERSON: 3}
-    found.sort(key=lambda m: (order[m.confidence] == 3, -m.score, order[m.confidence],
-                              m.file.root, m.file.path))
+    # Tiers first: the DOB next to the name beats the name alone, however often repeated.
+    found.sort(key=lambda m: (order[m.confidence], -m.score, m.file.root, m.file.path))
     return found
 
 
@@ -860,6 +916,7 @@ __all__ = [
     "NEAR_WORDS",
     "PersonMatch",
     "PersonQuery",
+    "FUZZY_TERM",
     "QueryError",
     "TermSpec",
     "hash_term",

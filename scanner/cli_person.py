@@ -1,0 +1,84 @@
+"""``dpscan find-person``: every catalogued file about one person (subject access and
+erasure requests).  Registered on the main group in :mod:`scanner.cli`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+EXIT_CONFIG_ERROR = 2
+
+
+class PersonSearchError(click.ClickException):
+    """A request or catalogue problem: nothing is searched (exit status 2)."""
+
+    exit_code = EXIT_CONFIG_ERROR
+
+
+@click.command("find-person")
+@click.option("--name", required=True, metavar="NAME",
+              help='The person\'s name: "Amelia Jones", "JONES Amelia" or "Jones, Amelia".')
+@click.option("--dob", metavar="DATE", help="Date of birth (2014-03-02 or 02/03/2014).")
+@click.option("--upn", metavar="UPN", help="Unique Pupil Number (check letter verified).")
+@click.option("--uln", metavar="ULN", help="Unique Learner Number (check digit verified).")
+@click.option("--nhs", metavar="NUMBER", help="NHS number (check digit verified).")
+@click.option("--email", metavar="ADDRESS", help="An email address of the person.")
+@click.option("--postcode", metavar="POSTCODE", help="The person's home postcode.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="DPSCAN_DB",
+              help="Catalogue database. [default: catalogue.sqlite in the user's data "
+                   "folder; env DPSCAN_DB]")
+@click.option("--rescan", is_flag=True,
+              help="Read every candidate file again to confirm, and to find misspelt "
+                   "mentions the index cannot.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for person.json, person.html and person.xlsx (created "
+                   "owner-only).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def find_person(name: str, dob: str | None, upn: str | None, uln: str | None,
+                nhs: str | None, email: str | None, postcode: str | None,
+                db_path: Path | None, rescan: bool, out: Path, quiet: bool) -> None:
+    """Find every catalogued file about one person, ranked by the evidence.
+
+    Searches the catalogue's index of keyed hashes (names, dates of birth, identifiers)
+    built by `dpscan scan`, without reading the share; --rescan reads the candidates again.
+    Files that share only the surname (siblings) are left out; files where the name
+    stands next to another DOB or UPN are set aside as probably someone else.
+    """
+    from detectors.person_index import PersonQuery, QueryError
+    from reports.person_report import write_person_reports
+    from scanner.catalogue import Catalogue, CatalogueError, default_db_path
+    from scanner.person_search import find_person as search
+    from scanner.secret import KeyFileError, load_key
+
+    try:
+        query = PersonQuery.build(name, dob=dob, upn=upn, uln=uln, nhs=nhs, email=email,
+                                  postcode=postcode)
+    except QueryError as exc:
+        raise PersonSearchError(str(exc)) from exc
+    db = Path(db_path) if db_path is not None else default_db_path()
+    if not db.exists():
+        raise PersonSearchError(f"no catalogue at {db}: run dpscan scan first")
+    try:
+        key = load_key(db.parent)
+        catalogue = Catalogue.open(db)
+    except (KeyFileError, CatalogueError) as exc:
+        raise PersonSearchError(str(exc)) from exc
+    try:
+        result = search(query, catalogue.files_with_terms, key, rescan=rescan)
+    finally:
+        catalogue.close()
+    try:
+        written = write_person_reports(result, out)
+    except OSError as exc:
+        raise PersonSearchError(f"cannot write the reports to {out}: {exc}") from exc
+    if not quiet:
+        click.echo(f"{len(result.matches)} files about the person, {len(result.set_aside)} "
+                   f"set aside (same name, other DOB or identifier), {result.weak} sharing "
+                   f"only the surname, a date or the postcode; {result.seconds} s.", err=True)
+        for path in written:
+            click.echo(f"  {path}", err=True)
+
+
+__all__ = ["PersonSearchError", "find_person"]
