@@ -191,7 +191,8 @@ def test_rank_separates_person_sibling_and_namesake() -> None:
     assert ranked["upn.txt"].confidence == STRONG and "UPN" in ranked["upn.txt"].reasons
     assert ranked["dob.txt"].confidence == STRONG
     assert "DOB next to name" in ranked["dob.txt"].reasons
-    assert ranked["name.txt"].confidence == POSSIBLE and "full name x2" in ranked["name.txt"].reasons
+    assert ranked["name.txt"].confidence == POSSIBLE
+    assert "full name x2" in ranked["name.txt"].reasons
     assert ranked["namesake.txt"].confidence == OTHER_PERSON
     assert ranked["typo.txt"].confidence == pi.LIKELY
     assert "sibling.txt" not in ranked and "other.txt" not in ranked
