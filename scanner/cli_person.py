@@ -29,6 +29,9 @@ class PersonSearchError(click.ClickException):
               envvar="DPSCAN_DB",
               help="Catalogue database. [default: catalogue.sqlite in the user's data "
                    "folder; env DPSCAN_DB]")
+@click.option("--rules", "rules_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Retention schedule for the retention status of each file. [default: "
+                   "the shipped retention_rules.yaml]")
 @click.option("--rescan", is_flag=True,
               help="Read every candidate file again to confirm, and to find misspelt "
                    "mentions the index cannot.")
@@ -38,7 +41,8 @@ class PersonSearchError(click.ClickException):
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def find_person(name: str, dob: str | None, upn: str | None, uln: str | None,
                 nhs: str | None, email: str | None, postcode: str | None,
-                db_path: Path | None, rescan: bool, out: Path, quiet: bool) -> None:
+                db_path: Path | None, rules_file: Path | None, rescan: bool, out: Path,
+                quiet: bool) -> None:
     """Find every catalogued file about one person, ranked by the evidence.
 
     Searches the catalogue's index of keyed hashes (names, dates of birth, identifiers)
@@ -46,7 +50,9 @@ def find_person(name: str, dob: str | None, upn: str | None, uln: str | None,
     Files that share only the surname (siblings) are left out; files where the name
     stands next to another DOB or UPN are set aside as probably someone else.
     """
+    from detectors.governance import Governor
     from detectors.person_index import PersonQuery, QueryError
+    from detectors.retention import RulesError, default_rules_path, load_schedule
     from reports.person_report import write_person_reports
     from scanner.catalogue import Catalogue, CatalogueError, default_db_path
     from scanner.person_search import find_person as search
@@ -57,6 +63,12 @@ def find_person(name: str, dob: str | None, upn: str | None, uln: str | None,
                                   postcode=postcode)
     except QueryError as exc:
         raise PersonSearchError(str(exc)) from exc
+    try:
+        schedule = load_schedule(rules_file or default_rules_path())
+    except RulesError as exc:
+        raise PersonSearchError(str(exc)) from exc
+    except OSError as exc:
+        raise PersonSearchError(f"cannot read rules file {rules_file}: {exc.strerror}") from exc
     db = Path(db_path) if db_path is not None else default_db_path()
     if not db.exists():
         raise PersonSearchError(f"no catalogue at {db}: run dpscan scan first")
@@ -66,7 +78,8 @@ def find_person(name: str, dob: str | None, upn: str | None, uln: str | None,
     except (KeyFileError, CatalogueError) as exc:
         raise PersonSearchError(str(exc)) from exc
     try:
-        result = search(query, catalogue.files_with_terms, key, rescan=rescan)
+        result = search(query, catalogue.files_with_terms, key, rescan=rescan,
+                        govern=Governor(schedule).govern)
     finally:
         catalogue.close()
     try:

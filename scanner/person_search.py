@@ -65,13 +65,16 @@ class PersonSearchResult:
 
 
 def find_person(query: PersonQuery, lookup: Lookup, key: bytes, *, rescan: bool = False,
-                limits: Limits | None = None) -> PersonSearchResult:
+                limits: Limits | None = None,
+                govern: Callable[[FileResult], None] | None = None) -> PersonSearchResult:
     """Search the catalogue behind ``lookup`` for ``query``'s person.
 
     With ``rescan`` every candidate file is read again: its counts come from the file as it
     is now (``confirmed`` True when the evidence is still there, False when it is not), a
     name within :data:`FUZZY_CUTOFF` of the query's adds the kind ``fuzzy_name``, and files
     that cannot be read keep their index evidence and are listed in ``rescan_errors``.
+    ``govern`` (e.g. :meth:`detectors.governance.Governor.govern`) sets each listed file's
+    retention status as of today.
     """
     started = time.perf_counter()
     spec = query_terms(query, key)
@@ -100,6 +103,9 @@ def find_person(query: PersonQuery, lookup: Lookup, key: bytes, *, rescan: bool 
             match.confirmed = confirmed.get((match.file.root, match.file.path))
     else:
         ranked = rank(query, candidates, key, spec=spec)
+    if govern is not None:
+        for match in ranked:
+            govern(match.file)
     about = [m for m in ranked if m.confidence != OTHER_PERSON]
     aside = [m for m in ranked if m.confidence == OTHER_PERSON]
     return PersonSearchResult(
@@ -187,6 +193,7 @@ def _extract(handle: BinaryIO, name: str, size: int, chain: list[str],
     extractor = extractor_for(sniffed.mime)
     if extractor is None:
         raise RescanError(f"no text extractor for {sniffed.mime}")
+    handle.seek(0)
     extracted = extractor.extract(handle, limits)
     if not chain:
         return extracted
