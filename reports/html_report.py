@@ -138,12 +138,13 @@ def _file_row(record: FileResult) -> FileRow:
 
 
 def dashboard_charts(result: ScanResult) -> list[Chart]:
-    """The dashboard's charts of files with personal data; charts with no data are left out."""
+    """The dashboard's charts of open files with personal data (reviewed files are left out);
+    charts with no data are left out too."""
     counts = personal_data_counts(result)
     if not any(record.has_personal_data for record in result.files):
         return []
     specs: list[tuple[str, dict[str, int], bool]] = [
-        ("Files with personal data by severity", counts.by_severity, True),
+        ("Open files with personal data by severity", counts.by_severity, True),
         ("… by flag", counts.by_flag, False),
         ("… by retention rule", counts.by_rule, False),
         ("… by information asset", counts.by_asset, False),

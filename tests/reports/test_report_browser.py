@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from reports.html_report import write_html
-from scanner.results import ScanResult
+from scanner.results import ScanResult, WalkError
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,11 +44,10 @@ def browser() -> Iterator[Any]:
             browser.close()
 
 
-@pytest.fixture
-def opened(browser: Any, hostile_result: ScanResult, tmp_path: Path) -> Iterator[Any]:
-    """report.html of the hostile scan, open in a fresh page; collects errors and dialogs."""
+def open_report(browser: Any, result: ScanResult, tmp_path: Path) -> Any:
+    """report.html of ``result``, open in a fresh page; collects errors and dialogs."""
     target = tmp_path / "report.html"
-    write_html(hostile_result, target)
+    write_html(result, target)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.console_errors = []  # type: ignore[attr-defined]
     page.page_errors = []  # type: ignore[attr-defined]
@@ -68,6 +67,29 @@ def opened(browser: Any, hostile_result: ScanResult, tmp_path: Path) -> Iterator
     page.on("request", lambda r: page.requests.append(r.url))
     page.goto(target.as_uri())
     page.wait_for_load_state("load")
+    return page
+
+
+@pytest.fixture
+def opened(browser: Any, hostile_result: ScanResult, tmp_path: Path) -> Iterator[Any]:
+    """report.html of the hostile scan, open in a fresh page."""
+    page = open_report(browser, hostile_result, tmp_path)
+    try:
+        yield page
+    finally:
+        page.close()
+
+
+@pytest.fixture
+def catalogued(browser: Any, catalogued_result: ScanResult, tmp_path: Path) -> Iterator[Any]:
+    """report.html of a catalogued rescan (reviews, changes, copies) that did not finish:
+    a root could not be reached, and evidence was asked for unmasked."""
+    catalogued_result.scan.complete = False
+    catalogued_result.scan.walk_errors.append(
+        WalkError(root="/mnt/<gone>", path="", error="[Errno 2] No such file or directory")
+    )
+    catalogued_result.scan.settings["show_evidence"] = True
+    page = open_report(browser, catalogued_result, tmp_path)
     try:
         yield page
     finally:
@@ -128,3 +150,92 @@ def test_screenshot(opened: Any, tmp_path: Path, request: pytest.FixtureRequest)
     if keep:
         shutil.copy(shot, Path(keep) / "report.png")
     assert opened.page_errors == []
+
+
+# --- a catalogued rescan: reviewed, changes, copies, incomplete ------------------------------
+
+
+def rows_text(page: Any, selector: str) -> list[str]:
+    return page.locator(selector).all_inner_texts()
+
+
+def test_catalogued_report_loads_without_errors(catalogued: Any) -> None:
+    assert catalogued.console_errors == []
+    assert catalogued.page_errors == []
+    assert catalogued.dialogs == []
+    assert all(url.startswith(("file://", "data:")) for url in catalogued.requests)
+    assert catalogued.locator("script").count() == 1
+
+
+def test_incomplete_and_unmasked_banners_come_first(catalogued: Any) -> None:
+    banners = catalogued.locator("header .banner")
+    assert banners.count() == 2
+    first = banners.first.inner_text()
+    assert first.startswith("This scan is incomplete: a root could not be reached: /mnt/<gone>")
+    assert banners.nth(1).inner_text().startswith("Evidence shown unmasked")
+    assert banners.first.is_visible()
+    top = catalogued.locator("h1").bounding_box()["y"]
+    assert banners.first.bounding_box()["y"] < top
+
+
+def test_reviewed_section_renders(catalogued: Any, names: Any) -> None:
+    rows = catalogued.locator("#reviewed-table > tbody > tr")
+    assert rows.count() == 2
+    cells = rows.first.locator("td").all_inner_texts()
+    assert cells[0].splitlines()[0] == names.script
+    assert cells[1:4] == ["accepted", names.review_reason, names.reviewer]
+    assert catalogued.locator("#reviewed-table b").count() == 0  # the reason stays text
+    assert rows_text(catalogued, "#action-list > tbody > tr > td.path") == [
+        names.hyperlink + "\n/srv/<share>/staff"
+    ]
+    assert catalogued.locator("#needs-action .value").inner_text() == "1"
+    assert catalogued.locator("#reviewed-count .value").inner_text() == "2"
+
+
+def test_review_filter(catalogued: Any, names: Any) -> None:
+    catalogued.locator("#review-filter").select_option("reviewed")
+    assert paths(catalogued) == [names.script, "ctrl\\x01char.txt"]
+    assert catalogued.locator("#shown").inner_text() == "2 of 6 files"
+    catalogued.locator("#review-filter").select_option("open")
+    assert names.script not in paths(catalogued)
+    assert len(paths(catalogued)) == 4
+    catalogued.locator("#review-filter").select_option("")
+    assert len(paths(catalogued)) == 6
+    assert catalogued.page_errors == []
+
+
+def test_changes_section_renders_and_sorts(catalogued: Any, names: Any) -> None:
+    kinds = "#changes-table > tbody > tr > td:first-child"
+    assert rows_text(catalogued, kinds) == ["new", "changed", "resolved", "resolved"]
+    files = rows_text(catalogued, "#changes-table > tbody > tr > td.path")
+    assert files[2].splitlines()[0] == names.gone  # a hostile name, as text
+    assert catalogued.locator("#change-counts").inner_text().split() == [
+        "new", "1", "changed", "1", "resolved", "2",
+    ]  # fmt: skip
+    catalogued.locator("#changes-table th", has_text="severity now").click()
+    assert rows_text(catalogued, kinds)[0] == "resolved"  # ascending: no severity first
+    catalogued.locator("#changes-table th", has_text="severity now").click()
+    assert rows_text(catalogued, kinds)[0] == "new"  # the critical file
+    assert catalogued.page_errors == []
+
+
+def test_copies_section_renders(catalogued: Any, names: Any) -> None:
+    groups = catalogued.locator("#copies-table > tbody > tr")
+    assert groups.count() == 2
+    first = groups.first.locator("ul.copies li").all_inner_texts()
+    assert first == [
+        names.hyperlink + " in /srv/<share>/staff",
+        names.copy + " in /media/<stick>",
+    ]
+
+
+def test_catalogued_screenshot(
+    catalogued: Any, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    shot = tmp_path / "report-catalogued.png"
+    catalogued.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    keep = request.config.getoption("basetemp", None)
+    if keep:
+        shutil.copy(shot, Path(keep) / "report-catalogued.png")
+    assert catalogued.page_errors == []
