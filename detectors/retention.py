@@ -78,8 +78,11 @@ class _Pattern:
     text: str
     regex: re.Pattern[str]
     is_glob: bool
+    # The longest run of a glob that any matching path must contain (lower case), so
+    # most patterns are ruled out by a substring test before the regex runs.
+    literal: str = ""
 
-    def specificity(self, relpath: str) -> int | None:
+    def specificity(self, relpath: str, lowered: str | None = None) -> int | None:
         """How specific this pattern is about ``relpath``, or None when it does not match.
 
         A glob scores its literal characters (``**`` and ``*`` pin nothing down, so they
@@ -87,6 +90,8 @@ class _Pattern:
         matched, as its source text is mostly syntax.
         """
         if self.is_glob:
+            if self.literal and self.literal not in (lowered or relpath.lower()):
+                return None
             return _glob_literal_length(self.text) if self.regex.fullmatch(relpath) else None
         found = self.regex.search(relpath)
         return len(found.group(0)) if found else None
@@ -146,6 +151,44 @@ class RetentionSchedule:
     def get(self, rule_id: str) -> RetentionRule | None:
         """The rule with id ``rule_id``, or None."""
         return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+    def rules_for_path(self, lowered: str) -> list[tuple[int, RetentionRule]]:
+        """(position, rule) of the rules that may match the lower-cased path: every rule
+        without a path condition, and those with a pattern whose required text occurs in
+        it (one Aho-Corasick pass, not a regex per pattern: a rescan judges 100,000 files)."""
+        index = _PATH_INDEX.get(id(self))
+        if index is None or index[0] is not self:
+            index = _PATH_INDEX[id(self)] = (self, _build_path_index(self.rules))
+        _, (automaton, always) = index
+        found = set(always)
+        if automaton is not None:
+            for _end, positions in automaton.iter(lowered):
+                found.update(positions)
+        return [(position, self.rules[position]) for position in sorted(found)]
+
+
+# id(schedule) -> (schedule, (automaton of required texts -> rule positions, positions of
+# rules that must always be tried)).  The schedule is kept to make a reused id harmless.
+_PATH_INDEX: dict[int, tuple[RetentionSchedule, tuple[Any, frozenset[int]]]] = {}
+
+
+def _build_path_index(rules: Sequence[RetentionRule]) -> tuple[Any, frozenset[int]]:
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    always: set[int] = set()
+    for position, rule in enumerate(rules):
+        if not rule.has_path_condition or any(
+                not (p.is_glob and p.literal) for p in rule._patterns):
+            always.add(position)
+            continue
+        for pattern in rule._patterns:
+            positions = automaton.get(pattern.literal, frozenset())
+            automaton.add_word(pattern.literal, positions | {position})
+    if len(automaton) == 0:
+        return None, frozenset(always)
+    automaton.make_automaton()
+    return automaton, frozenset(always)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +263,14 @@ def _translate_segment(part: str) -> str:
             out.append(re.escape(char))
         i += 1
     return "".join(out)
+
+
+def _glob_required_text(glob: str) -> str:
+    """The longest literal run of ``glob`` (lower case; "" when none is safe to require):
+    a path the glob matches contains it.  Slashes at its ends are dropped, as ``**/`` may
+    match no folder at all; non-ASCII runs are skipped, as regex case folding differs."""
+    runs = (run.strip("/").lower() for run in re.split(r"\*+|\?|\[[^\]]*\]", glob))
+    return max((run for run in runs if run.isascii()), key=len, default="")
 
 
 def _glob_literal_length(glob: str) -> int:
@@ -603,7 +654,8 @@ def _read_match(
             except (ValueError, re.error) as exc:
                 reader.error(item, where, f"match.paths glob {glob!r} {exc}")
                 continue
-            patterns.append(_Pattern(glob, regex, is_glob=True))
+            patterns.append(_Pattern(glob, regex, is_glob=True,
+                                     literal=_glob_required_text(glob)))
             paths.append(glob)
     if "path_regex" in fields:
         regex_node = fields["path_regex"][1]
@@ -686,11 +738,14 @@ def _rank(
     relpath: str,
     entities: Mapping[str, int],
     categories: frozenset[str],
+    lowered: str | None = None,
 ) -> tuple[int, int, int, int] | None:
     """The sort key of ``rule`` for this file (higher wins), or None if it does not apply."""
     specificity = 0
     if rule.has_path_condition:
-        scores = [s for p in rule._patterns if (s := p.specificity(relpath)) is not None]
+        lowered = lowered or relpath.lower()
+        scores = [s for p in rule._patterns
+                  if (s := p.specificity(relpath, lowered)) is not None]
         if not scores:
             return None
         specificity = max(scores)
@@ -730,9 +785,10 @@ def match_rule(
     """
     path = relpath.lstrip("/")
     categories = frozenset(special_categories)
+    lowered = path.lower()
     best: tuple[tuple[int, int, int, int], RetentionRule] | None = None
-    for index, rule in enumerate(schedule.rules):
-        key = _rank(rule, index, path, entities, categories)
+    for index, rule in schedule.rules_for_path(lowered):
+        key = _rank(rule, index, path, entities, categories, lowered)
         if key is not None and (best is None or key > best[0]):
             best = (key, rule)
     return best[1] if best else None
