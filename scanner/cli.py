@@ -643,3 +643,13 @@ def watch(ctx: click.Context, paths: tuple[str, ...], watch_usb: bool,
     finally:
         signal.signal(signal.SIGTERM, previous)
         run.catalogue.close()
+
+
+def _register_commands() -> None:
+    # Commands kept in modules of their own: one line each here.
+    from scanner.cli_person import find_person
+
+    main.add_command(find_person)
+
+
+_register_commands()
