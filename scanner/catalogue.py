@@ -356,12 +356,14 @@ class Catalogue:
                 f"SELECT record_id, term, count FROM terms WHERE term IN "
                 f"({','.join('?' * len(chunk))})", chunk):
                 hits.setdefault(record_id, {})[term] = count
-        for record_id, found in hits.items():
-            row = self.db.execute(
-                "SELECT r.record FROM records r JOIN files f ON f.id = r.file_id "
-                "WHERE r.id = ? AND f.deleted_scan IS NULL", (record_id,)).fetchone()
-            if row is not None:
-                yield FileResult.from_dict(json.loads(row[0])), found
+        ids = list(hits)
+        for start in range(0, len(ids), 500):
+            chunk_ids = ids[start:start + 500]
+            for record_id, record in self.db.execute(
+                "SELECT r.id, r.record FROM records r JOIN files f ON f.id = r.file_id "
+                f"WHERE r.id IN ({','.join('?' * len(chunk_ids))}) "
+                "AND f.deleted_scan IS NULL", chunk_ids):
+                yield FileResult.from_dict(json.loads(record)), hits[record_id]
 
     def duplicate_groups(self, min_size: int = 1) -> list[list[tuple[str, str]]]:
         """Groups of (root, path) whose content is identical (same SHA-256), largest first;
