@@ -98,6 +98,8 @@ _BOLD = Font(bold=True)
 _HEADING = Font(bold=True, size=12)
 _WARNING = Font(bold=True, size=12, color="B42318")
 _WARNING_FILL = PatternFill("solid", fgColor="FDECEA")
+_TOP = Alignment(vertical="top")
+_WRAP_TOP = Alignment(vertical="top", wrap_text=True)
 _WARNING_COLUMNS = 10  # a warning line is merged across columns A to J
 # Characters of a SHA-256 shown to tell groups of copies apart (the full value is in JSON).
 SHA256_PREFIX = 16
@@ -174,6 +176,52 @@ def _size_columns(ws: Worksheet) -> None:
         ws.column_dimensions[get_column_letter(column)].width = width
 
 
+# Sheets with more columns than this print at their own size (landscape, header row on
+# every page); narrower ones are shrunk to one page wide so a printed list or a PDF keeps
+# each row on one page.
+_FIT_TO_WIDTH_MAX_COLUMNS = 16
+
+
+def _print_setup(ws: Worksheet, *, landscape: bool, title_row: bool) -> None:
+    """How the sheet prints (and converts to PDF): orientation, width, repeated header."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if ws.max_column <= _FIT_TO_WIDTH_MAX_COLUMNS:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    if title_row:
+        ws.print_title_rows = "1:1"
+
+
+# Points per line of wrapped 11 pt text.
+_LINE_HEIGHT = 15
+
+
+def _fit_wrapped_rows(ws: Worksheet) -> None:
+    """Give rows with wrapped text the height their lines need.
+
+    Neither LibreOffice nor Excel reliably grows a row for wrapped text it did not
+    lay out itself, so without this long advice overlaps the row below.  The line
+    count is estimated from the column width in characters (call after sizing).
+    """
+    merged = {cell for ranges in ws.merged_cells.ranges for cell in ranges.cells}
+    heights: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                continue
+            if (cell.row, cell.column) in merged:
+                continue
+            letter = get_column_letter(cell.column)
+            width = max(int(ws.column_dimensions[letter].width or _MIN_WIDTH) - 1, 1)
+            lines = sum(max(1, -(-len(line) // width)) for line in cell.value.splitlines())
+            heights[cell.row] = max(heights.get(cell.row, 1), lines)
+    for row_number, lines in heights.items():
+        if lines > 1:
+            ws.row_dimensions[row_number].height = lines * _LINE_HEIGHT
+
+
 def _heading(ws: Worksheet, row: int, text: str) -> int:
     put(ws, row, 1, text).font = _HEADING
     return row + 1
@@ -199,7 +247,7 @@ def _summary_sheet(ws: Worksheet, result: ScanResult) -> None:
         # without widening column A for the whole sheet.
         cell = put(ws, row, 1, warning)
         cell.fill = _WARNING_FILL
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        cell.alignment = _WRAP_TOP
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=_WARNING_COLUMNS)
         ws.row_dimensions[row].height = 48
         row += 1
@@ -289,14 +337,18 @@ def _summary_sheet(ws: Worksheet, result: ScanResult) -> None:
             ),
             row,
         )
+    for cell in ws["A"][warning_rows:]:
+        cell.alignment = _TOP
     for cell in ws["B"] + ws["C"]:
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        cell.alignment = _WRAP_TOP
     _size_columns(ws)
     if warning_rows:
         # Fit column A to the rows below the (merged, wrapped) warnings, not to them.
         widths = [len(str(c.value)) for c in ws["A"][warning_rows:] if c.value is not None]
         width = min(max(max(widths, default=0) + 2, _MIN_WIDTH), _MAX_WIDTH)
         ws.column_dimensions["A"].width = width
+    _fit_wrapped_rows(ws)
+    _print_setup(ws, landscape=False, title_row=False)
 
 
 def _severity_chart(ws: Worksheet, first: int, last: int, anchor: str = "E2") -> None:
@@ -398,17 +450,21 @@ def _table_sheet(ws: Worksheet, header: Sequence[str], rows: Iterable[Sequence[A
     # Keep the header visible and let the DPO filter any column.
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(ws.max_row, 1)}"
-    wrapped = {index for index, name in enumerate(header, 1) if name in ("why", "what to do")}
+    wrapped = {
+        index for index, name in enumerate(header, 1) if name in ("why", "what to do", "reason")
+    }
     severity = header.index("severity") + 1 if "severity" in header else None
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            if cell.column in wrapped:
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
-            elif severity is not None and cell.column == severity:
+            # Top-aligned, so a row made tall by wrapped advice still reads across.
+            cell.alignment = _WRAP_TOP if cell.column in wrapped else _TOP
+            if severity is not None and cell.column == severity:
                 fill = SEVERITY_FILLS.get(str(cell.value))
                 if fill is not None:
                     cell.fill = fill
     _size_columns(ws)
+    _fit_wrapped_rows(ws)
+    _print_setup(ws, landscape=True, title_row=True)
 
 
 def _record_sheet(ws: Worksheet, columns: Sequence[Column], records: Iterable[FileResult]) -> None:

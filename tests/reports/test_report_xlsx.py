@@ -284,3 +284,20 @@ def test_parse_modified() -> None:
     assert parse_modified("2024-01-01T00:30:00-02:00") == datetime(2024, 1, 1, 2, 30)
     assert parse_modified("2024-01-01T00:30:00") == datetime(2024, 1, 1, 0, 30)
     assert parse_modified("yesterday") == "yesterday"
+
+
+def test_wrapped_rows_are_tall_enough_and_sheets_print_readably(workbook: Workbook) -> None:
+    actions = workbook["Action list"]
+    # The critical file's four pieces of advice wrap onto several lines: its row grows
+    # so the text does not run over the next row in LibreOffice or Excel.
+    assert actions.row_dimensions[2].height >= 4 * 15
+    assert actions["B2"].alignment.wrap_text and actions["B2"].alignment.vertical == "top"
+    assert actions["D2"].alignment.vertical == "top"  # the path sits beside its advice
+    assert actions.page_setup.orientation == "landscape"
+    assert actions.print_title_rows == "$1:$1"
+    assert actions.sheet_properties.pageSetUpPr.fitToPage is True
+    files = workbook["All files"]  # too wide to shrink to one page
+    assert not files.sheet_properties.pageSetUpPr.fitToPage
+    summary = workbook["Summary"]
+    advice = next(c for c in summary["C"] if c.value and "MIS" in str(c.value))
+    assert summary.row_dimensions[advice.row].height >= 2 * 15
