@@ -367,3 +367,9 @@ def test_json_keeps_reviews_changes_and_copies(catalogued_result: ScanResult) ->
     reviews = [f["review"] for f in data["files"] if f["review"]]
     assert [r["status"] for r in reviews] == ["accepted", "false_positive"]
     assert all("index_terms" not in f for f in data["files"])
+
+
+def test_html_one_reviewed_file_in_the_singular(catalogued_result: ScanResult) -> None:
+    catalogued_result.files[5].review = None  # the control-character file: open again
+    page = render_html(catalogued_result)
+    assert "The charts count open files: the reviewed file is left out." in page
