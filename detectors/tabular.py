@@ -79,6 +79,20 @@ class ColumnVocabulary:
     special_categories: PhraseTable
     not_person: frozenset[str]
     blank_values: frozenset[str]
+    # Phrases by their first word: (phrase, listing order, (kind, name)).  A heading is
+    # then matched against the few phrases that start with one of its words, not all.
+    _by_first_word: dict[str, list[tuple[tuple[str, ...], int, tuple[str, str]]]] = field(
+        init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[tuple[tuple[str, ...], int, tuple[str, str]]]] = {}
+        order = 0
+        for kind, table in (("entity", self.entities), ("category", self.special_categories)):
+            for name, phrases in table.items():
+                for phrase in phrases:
+                    order += 1
+                    index.setdefault(phrase[0], []).append((phrase, order, (kind, name)))
+        object.__setattr__(self, "_by_first_word", index)
 
     def classify(self, heading: str) -> tuple[str, str] | None:
         """("entity", type) or ("category", name) for a column heading, or None.
@@ -91,32 +105,22 @@ class ColumnVocabulary:
         if not words:
             return None
         best: tuple[tuple[int, int, int], tuple[str, str]] | None = None
-        order = 0
-        for kind, table in (("entity", self.entities), ("category", self.special_categories)):
-            for name, phrases in table.items():
-                for phrase in phrases:
-                    order += 1
-                    end = _find_phrase(words, phrase)
-                    if end is None:
-                        continue
-                    rank = (int(end == len(words)), len(phrase), -order)
-                    if best is None or rank > best[0]:
-                        best = (rank, (kind, name))
+        # Each phrase counts at its last occurrence in the heading.
+        ends: dict[int, tuple[int, tuple[str, ...], tuple[str, str]]] = {}
+        for start, word in enumerate(words):
+            for phrase, order, found in self._by_first_word.get(word, ()):
+                if words[start:start + len(phrase)] == phrase:
+                    ends[order] = (start + len(phrase), phrase, found)
+        for order, (end, phrase, found) in ends.items():
+            rank = (int(end == len(words)), len(phrase), -order)
+            if best is None or rank > best[0]:
+                best = (rank, found)
         if best is None:
             return None
         kind, name = best[1]
         if name == "PERSON" and self.not_person.intersection(words):
             return None
         return kind, name
-
-
-def _find_phrase(words: tuple[str, ...], phrase: tuple[str, ...]) -> int | None:
-    """End index of the last occurrence of ``phrase`` in ``words``, or None."""
-    size = len(phrase)
-    for start in range(len(words) - size, -1, -1):
-        if words[start:start + size] == phrase:
-            return start + size
-    return None
 
 
 def load_column_vocabulary(path: Path | None = None) -> ColumnVocabulary:

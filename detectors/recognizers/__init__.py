@@ -17,7 +17,6 @@ from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     IbanRecognizer,
     NhsRecognizer,
-    PhoneRecognizer,
     UkDrivingLicenceRecognizer,
 )
 
@@ -27,14 +26,10 @@ from detectors.recognizers.person_patterns import RegisterNameRecognizer, Titled
 from detectors.recognizers.uk_bank_account import UkBankAccountRecognizer
 from detectors.recognizers.uk_nino import UkNinoRecognizer
 from detectors.recognizers.uk_passport import UkPassportRecognizer
+from detectors.recognizers.uk_phone import UkPhoneRecognizer
 from detectors.recognizers.uk_postcode import UkPostcodeRecognizer
 from detectors.recognizers.uk_uln import UkUlnRecognizer
 from detectors.recognizers.uk_upn import UkUpnRecognizer
-
-
-def _uk_phone() -> EntityRecognizer:
-    # libphonenumber knows the UK as "GB"; presidio's "UK" region finds only +44 numbers.
-    return PhoneRecognizer(supported_regions=("GB",))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +47,7 @@ RECOGNIZERS: tuple[RecognizerSpec, ...] = (
     RecognizerSpec("titled_name", ("PERSON",), TitledNameRecognizer),
     RecognizerSpec("register_name", ("PERSON",), RegisterNameRecognizer),
     RecognizerSpec("email", ("EMAIL_ADDRESS",), OfflineEmailRecognizer),
-    RecognizerSpec("phone", ("PHONE_NUMBER",), _uk_phone),
+    RecognizerSpec("phone", ("PHONE_NUMBER",), UkPhoneRecognizer),
     RecognizerSpec("nhs", ("UK_NHS",), NhsRecognizer),
     RecognizerSpec("nino", ("UK_NINO",), UkNinoRecognizer),
     RecognizerSpec("upn", ("UK_UPN",), UkUpnRecognizer),

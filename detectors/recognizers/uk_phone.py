@@ -1,0 +1,46 @@
+"""PHONE_NUMBER: UK landlines and mobiles, national and +44 forms, by libphonenumber.
+
+presidio's PhoneRecognizer hands the whole text to libphonenumber's matcher, which
+tries to parse every run of digits it meets (dates, UPNs, amounts) and costs more than
+all the other patterns together.  A UK number has at least 10 digits (9 after +44 once
+the 0 is dropped), so lines with fewer than :data:`MIN_DIGITS` digits cannot hold one:
+they are blanked (same length, so offsets stay true) before the matcher reads the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+MIN_DIGITS = 9
+_PHONE_LINE = re.compile(rf"(?m)^(?:[^\d\n]*\d){{{MIN_DIGITS}}}[^\n]*")
+
+
+def phone_lines_only(text: str) -> str:
+    """``text`` with every line of fewer than :data:`MIN_DIGITS` digits turned to spaces."""
+    parts: list[str] = []
+    position = 0
+    for match in _PHONE_LINE.finditer(text):
+        parts.append(" " * (match.start() - position))
+        parts.append(match.group())
+        position = match.end()
+    parts.append(" " * (len(text) - position))
+    return "".join(parts)
+
+
+class UkPhoneRecognizer(PhoneRecognizer):
+    """presidio's PhoneRecognizer for region GB, reading only lines that can hold a number.
+
+    libphonenumber knows the UK as "GB"; presidio's "UK" region finds only +44 numbers.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(supported_regions=("GB",))
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:  # noqa: D102
+        return super().analyze(phone_lines_only(text), entities, nlp_artifacts)

@@ -1,0 +1,41 @@
+"""UK phone numbers: only lines that can hold one are handed to libphonenumber."""
+
+from __future__ import annotations
+
+import pytest
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+from detectors.recognizers.uk_phone import UkPhoneRecognizer, phone_lines_only
+
+
+def test_lines_with_too_few_digits_are_blanked_in_place() -> None:
+    text = "Born 03/02/2016\nCall 0113 496 0555\nRoom 12\n"
+    masked = phone_lines_only(text)
+    assert len(masked) == len(text)
+    assert masked.strip() == "Call 0113 496 0555"
+    assert masked.index("Call") == text.index("Call")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Call 0113 496 0555 or 07911 123456", ["0113 496 0555", "07911 123456"]),
+        ("Tel: +44 20 7946 0123\nDOB 03/02/2016", ["+44 20 7946 0123"]),
+        ("Dates 03/02/2016 and 04/05/2017", []),  # 16 digits on the line, no number
+        ("Room 12, Year 3", []),
+    ],
+)
+def test_numbers_found_as_before(text: str, found: list[str]) -> None:
+    results = UkPhoneRecognizer().analyze(text, ["PHONE_NUMBER"])
+    assert [text[r.start:r.end] for r in results] == found
+
+
+def test_same_results_as_presidios_recognizer_on_mixed_text() -> None:
+    text = ("Oakfield Primary, Mill Lane, Leeds LS1 4AB. Tel 0113 496 0555\n"
+            "Dear parent, term starts 03/09/2025 (UPN L201000024001).\n"
+            "Mobile: 07911 123456; office +44 20 7946 0123; fax 0161 496 0000\n"
+            "Invoice 12345678, amount 1,234.56\n")
+    plain = PhoneRecognizer(supported_regions=("GB",)).analyze(text, ["PHONE_NUMBER"])
+    ours = UkPhoneRecognizer().analyze(text, ["PHONE_NUMBER"])
+    assert [(r.start, r.end, r.score) for r in ours] == [(r.start, r.end, r.score) for r in plain]
+    assert len(ours) == 4
