@@ -5,10 +5,14 @@ never stops the scan:
 
 - **time** (``limits.file_seconds``, ``--file-timeout``): counted from when a worker
   takes the file; past it pebble kills the worker and starts a new one.
-- **memory** (``limits.worker_memory_bytes``, ``--max-worker-mb``): each worker sets
-  ``RLIMIT_DATA`` (heap and private mappings) to the limit once its models are loaded,
-  so an allocation past it fails, and a watchdog thread ends the worker when its resident
-  size passes the limit by another route.
+- **memory** (``limits.worker_memory_bytes``, ``--max-worker-mb``): once its models are
+  loaded, each worker runs a watchdog thread that ends it (exit status
+  :data:`EXIT_MEMORY`) as soon as its resident size passes the limit.  A hard
+  ``RLIMIT_DATA`` (heap and private mappings) at :data:`HARD_LIMIT_FACTOR` times the limit
+  backs the watchdog up against an allocation too sudden for it to see: that allocation
+  fails (a ``MemoryError``, reported as the memory limit) instead of growing on.  The
+  hard limit sits above the watchdog's because a C library that meets a failed
+  allocation may abort the process, and an abort cannot be told from a crash.
 
 A worker that dies for any other reason (a segfault in a parser, ``os._exit``, the
 kernel's OOM killer) is replaced too.  Each such file gets one record with status
@@ -45,7 +49,9 @@ IN_FLIGHT_PER_WORKER = 8
 # unused by Python and the C libraries we load, so it cannot be mistaken for theirs).
 EXIT_MEMORY = 86
 # How often the watchdog looks at the worker's resident size.
-WATCHDOG_SECONDS = 0.2
+WATCHDOG_SECONDS = 0.1
+# RLIMIT_DATA as a multiple of the memory limit (see the module docstring).
+HARD_LIMIT_FACTOR = 1.25
 
 Task = Callable[[FileEntry, ScanConfig], list[FileResult]]
 WarmUp = Callable[[ScanConfig], None]
@@ -84,10 +90,11 @@ def _start_worker(config: ScanConfig, warm: WarmUp) -> None:
         _start_error = exc
         return
     limit = config.limits.worker_memory_bytes
+    data_limit = int(limit * HARD_LIMIT_FACTOR)
     try:
         _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
-        if hard == resource.RLIM_INFINITY or hard > limit:
-            resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+        if hard == resource.RLIM_INFINITY or hard > data_limit:
+            resource.setrlimit(resource.RLIMIT_DATA, (data_limit, hard))
     except (ValueError, OSError):  # a platform without RLIMIT_DATA: the watchdog remains
         pass
     threading.Thread(target=_watchdog, args=(limit,), name="dpscan-memory-watchdog",
