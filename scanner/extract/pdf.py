@@ -26,11 +26,17 @@ from scanner.extract.base import EncryptedContent, ExtractedText, Limits, TextBu
 from scanner.extract.ocr import ocr_pdf
 from scanner.results import Flag
 
+# A gap this many space widths wide is a column gap, not a word space: written as three
+# spaces, as pdfminer.six does, so that "Siobhan Ahmed   Class: Cedar" stays apart.
+COLUMN_GAP_SPACES = 2.5
 # PDFium is not thread-safe: one document at a time per process (Dask workers may run
 # files on threads).
 _PDFIUM = threading.Lock()
 # pdfium's markers: U+FFFE for a soft hyphen at a line end, \x02 for a hyphen it removed.
-_PDFIUM_MARKERS = str.maketrans({"\ufffe": None, "\x02": None, "\r": None})
+# Its line ends (\r\n) become a blank line, as pdfminer.six's layout analysis writes
+# lines of separate boxes: spaCy then reads each line apart, as it did, instead of
+# running a name on one line into the words on the next.
+_PDFIUM_MARKERS = str.maketrans({"\ufffe": None, "\x02": None, "\r": "\n"})
 
 
 class _PdfiumCannotRead(Exception):
@@ -78,7 +84,7 @@ def _read_pdfium(handle: BinaryIO, limits: Limits) -> tuple[ExtractedText, int]:
             try:
                 page = document[index]
                 textpage = page.get_textpage()
-                text = textpage.get_text_range()
+                text = _spaced_text(textpage)
                 textpage.close()
                 page.close()
             except pdfium.PdfiumError as exc:
@@ -89,6 +95,30 @@ def _read_pdfium(handle: BinaryIO, limits: Limits) -> tuple[ExtractedText, int]:
         document.close()
     detail = "pdf_owner_password_only" if encrypted else None
     return buffer.result(protection_detail=detail), pages
+
+
+def _spaced_text(textpage: pdfium.PdfTextPage) -> str:
+    """The page's text, with spaces that stand for wide gaps (table columns) widened."""
+    text = textpage.get_text_range()
+    if len(text) != textpage.count_chars() or " " not in text:
+        return text  # no one-to-one map from characters to boxes: leave it as it is
+    parts: list[str] = []
+    start = 0
+    position = text.find(" ", 1)
+    while 0 < position < len(text) - 1:
+        left = textpage.get_charbox(position - 1)
+        right = textpage.get_charbox(position + 1)
+        space = textpage.get_charbox(position)
+        width = space[2] - space[0]
+        if width < 0.5:  # a space pdfium inserted has no box: a third of the glyph height
+            width = (left[3] - left[1]) / 3
+        if width > 0 and right[0] - left[2] > COLUMN_GAP_SPACES * width:
+            parts.append(text[start:position])
+            parts.append("  ")
+            start = position
+        position = text.find(" ", position + 1)
+    parts.append(text[start:])
+    return "".join(parts)
 
 
 def _read_pdfminer(handle: BinaryIO, limits: Limits) -> tuple[ExtractedText, int]:
