@@ -114,7 +114,8 @@ class ContentDetector:
         counts = Counter(entity_type for entity_type, _, _ in found)
         findings.entities = {t: counts[t] for t in ENTITY_TYPES if counts[t]}
         findings.evidence = summarise(
-            [f for f in found if f[1]], self.settings.evidence_per_type).evidence
+            [f for f in found if f[1]], self.settings.evidence_per_type,
+            show=self.settings.show_evidence).evidence
 
         people |= Counter({person_key(v) for t, v, _ in prose_found if t == "PERSON"})
         findings.data_subjects = count_people(people) + unnamed

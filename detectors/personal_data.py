@@ -338,19 +338,22 @@ class PersonalDataDetector:
     def detect(self, text: str) -> Detection:
         """Counts per entity type and masked evidence for ``text``."""
         found = [(r.entity_type, value, r.score) for r, value in self.analyze(text)]
-        return summarise(found, self.settings.evidence_per_type)
+        return summarise(found, self.settings.evidence_per_type,
+                         show=self.settings.show_evidence)
 
 
-def summarise(found: list[tuple[str, str, float]], evidence_per_type: int = 3) -> Detection:
+def summarise(found: list[tuple[str, str, float]], evidence_per_type: int = 3,
+              *, show: bool = False) -> Detection:
     """Counts per type and up to ``evidence_per_type`` distinct masked examples of each.
 
-    ``found`` holds (entity type, raw value, score); the raw values go no further.
+    ``found`` holds (entity type, raw value, score); the raw values go no further, unless
+    ``show`` (``--show-evidence``, asked for explicitly) keeps them unmasked.
     """
     counts: Counter[str] = Counter()
     best: dict[tuple[str, str], float] = {}
     for entity_type, value, score in found:
         counts[entity_type] += 1
-        key = (entity_type, mask_value(entity_type, value))
+        key = (entity_type, value if show else mask_value(entity_type, value))
         best[key] = max(best.get(key, 0.0), score)
     evidence: list[Evidence] = []
     per_type: Counter[str] = Counter()

@@ -48,6 +48,8 @@ class DetectionSettings:
     thresholds: tuple[tuple[str, float], ...] = tuple(sorted(DEFAULT_THRESHOLDS.items()))
     default_threshold: float = DEFAULT_THRESHOLD
     evidence_per_type: int = 3
+    # --show-evidence: evidence keeps the detected values unmasked (the reports say so).
+    show_evidence: bool = False
     # Text of one file that goes through NER whole, and at most through NER in windows.
     ner_full_chars: int = NER_FULL_CHARS
     ner_max_chars: int = NER_MAX_CHARS

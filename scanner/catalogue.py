@@ -29,7 +29,7 @@ from typing import Any
 
 from scanner import __version__
 from scanner.config import ScanConfig
-from scanner.results import FileResult
+from scanner.results import Evidence, FileResult
 from scanner.walk import FileEntry
 
 SCHEMA_VERSION = 1
@@ -138,6 +138,9 @@ def config_fingerprint(config: ScanConfig) -> str:
     """What makes two scans read a file the same way: a file scanned under another
     fingerprint is read again.  Governance settings are not part of it (applied afresh)."""
     limits = asdict(config.limits)
+    detection = asdict(config.detection)
+    # Unmasked evidence is masked again before it is stored: the records are the same.
+    detection.pop("show_evidence", None)
     # Isolation limits decide whether a file finishes, not what is found in it.
     for name in ("file_seconds", "worker_memory_bytes"):
         limits.pop(name, None)
@@ -145,7 +148,7 @@ def config_fingerprint(config: ScanConfig) -> str:
            if config.index_key is not None else None)
     material = json.dumps(
         {"version": __version__, "detector": DETECTOR_VERSION, "limits": limits,
-         "detection": asdict(config.detection), "index_key": key},
+         "detection": detection, "index_key": key},
         sort_keys=True, default=str,
     )
     return hashlib.sha256(material.encode()).hexdigest()[:32]
@@ -304,7 +307,8 @@ class Catalogue:
                     (_now(), roots_json)).lastrowid
             else:
                 self.db.execute("UPDATE scans SET status = 'running' WHERE id = ?", (scan_id,))
-        return ScanRun(self, int(scan_id), list(roots), config_fingerprint(config), full=full)
+        return ScanRun(self, int(scan_id), list(roots), config_fingerprint(config), full=full,
+                       mask_evidence=config.detection.show_evidence)
 
     def previous_scan_id(self, before: int) -> int | None:
         """The last finished scan before ``before``."""
@@ -426,13 +430,15 @@ class ScanRun:
     """One scan being recorded: answers "is this file unchanged?" and stores results."""
 
     def __init__(self, catalogue: Catalogue, scan_id: int, roots: list[str],
-                 fingerprint: str, *, full: bool = False) -> None:
+                 fingerprint: str, *, full: bool = False, mask_evidence: bool = False) -> None:
         self.catalogue = catalogue
         self.db = catalogue.db
         self.id = scan_id
         self.roots = roots
         self.fingerprint = fingerprint
         self.full = full
+        # --show-evidence results hold raw values: masked before they are stored.
+        self.mask_evidence = mask_evidence
         self.reused = 0
         self.read = 0
         self._pending: list[tuple[FileEntry, list[FileResult] | None]] = []
@@ -476,7 +482,7 @@ class ScanRun:
             self._pending.append((entry, None))
         else:
             self.read += 1
-            self._pending.append((entry, [_copy(r) for r in results]))
+            self._pending.append((entry, [_copy(r, self.mask_evidence) for r in results]))
         if (len(self._pending) >= _BATCH_FILES
                 or time.monotonic() - self._last_commit >= _BATCH_SECONDS):
             self.flush()
@@ -602,9 +608,14 @@ def _change(known: _Known | None, personal: bool, signature: str) -> str | None:
     return None
 
 
-def _copy(result: FileResult) -> FileResult:
+def _copy(result: FileResult, mask_evidence: bool = False) -> FileResult:
     # The runner governs results after recording them: store them as detected.
     copy = FileResult.from_dict(result.to_dict())
+    if mask_evidence:
+        from detectors.masking import mask_value
+
+        copy.evidence = [Evidence(e.type, mask_value(e.type, e.masked), e.score)
+                         for e in copy.evidence]
     copy.index_terms = dict(result.index_terms) if result.index_terms else {}
     return copy
 

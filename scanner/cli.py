@@ -305,7 +305,7 @@ def _prepare_run(ctx: click.Context, options: dict[str, Any], *,
         follow_symlinks=options["follow_symlinks"],
     )
     if options["show_evidence"]:
-        config = replace(config, show_evidence=True)
+        config = replace(config, detection=replace(config.detection, show_evidence=True))
     if config.executor == "dask" and not config.scheduler:
         log.info("no --scheduler given: Dask runs a local cluster")
     if config.limits.ocr:
@@ -355,8 +355,11 @@ def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
     try:
         with make_progress(quiet=options["quiet"] or options["json_progress"]) as progress:
             callback = _json_progress(progress) if options["json_progress"] else progress
+            # Unmasked evidence is never stored, so the catalogue cannot supply it: such a
+            # scan reads every file (and the catalogue keeps the masked form).
             result = run_scan(roots, run.config, progress=callback, governor=run.governor,
-                              catalogue=run.catalogue, full=options["full"],
+                              catalogue=run.catalogue,
+                              full=options["full"] or options["show_evidence"],
                               resume=options["resume"])
     except ModelNotInstalled as exc:
         raise ConfigError(str(exc)) from exc

@@ -26,5 +26,3 @@ class ScanConfig:
     # Per-installation secret for the keyed hashes of names and identifiers that
     # find-person searches (FileResult.index_terms); None: no index is built.
     index_key: bytes | None = None
-    # --show-evidence: detected values go into the results unmasked (the reports say so).
-    show_evidence: bool = False

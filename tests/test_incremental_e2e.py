@@ -270,3 +270,37 @@ def test_change_queue_coalesces_bursts() -> None:
     time.sleep(0.2)
     assert queue.settled(0.1) == (["/share/a.docx"], [])
     assert queue.settled(0.0) == ([], [])
+
+
+def test_show_evidence_is_explicit_said_and_never_stored(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    nhs = "943 476 5919"
+    (share / "referral.txt").write_text(f"Referral for Oliver Brennan, NHS number {nhs}.\n")
+    db = tmp_path / "cat.sqlite"
+    runner = CliRunner()
+    masked = runner.invoke(main, ["scan", str(share), "--out", str(tmp_path / "m"), "-w", "1",
+                                  "-q", "--db", str(db)])
+    assert masked.exit_code == 0, masked.output
+    shown = runner.invoke(main, ["scan", str(share), "--out", str(tmp_path / "s"), "-w", "1",
+                                 "-q", "--db", str(db), "--show-evidence"])
+    assert shown.exit_code == 0, shown.output
+
+    def evidence(folder: str) -> list[str]:
+        data = json.loads((tmp_path / folder / "findings.json").read_text())
+        return [e["masked"] for f in data["files"] for e in f["evidence"]
+                if e["type"] == "UK_NHS"]
+
+    assert evidence("m") and nhs not in evidence("m")
+    assert nhs in evidence("s")  # asked for: shown, and the file was read again for it
+    summary = json.loads((tmp_path / "s" / "findings.json").read_text())["scan"]
+    assert summary["settings"]["show_evidence"] is True and summary["files_reused"] == 0
+    assert "unmasked" in (tmp_path / "s" / "report.html").read_text().lower()
+    with sqlite3.connect(db) as raw:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert nhs.encode() not in b"".join(p.read_bytes() for p in tmp_path.glob("cat.sqlite*"))
+    again = runner.invoke(main, ["scan", str(share), "--out", str(tmp_path / "a"), "-w", "1",
+                                 "-q", "--db", str(db)])
+    assert again.exit_code == 0
+    assert evidence("a") == evidence("m")
+    assert json.loads((tmp_path / "a" / "findings.json").read_text())["scan"]["files_reused"] == 1
