@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[2]
 NETGUARD = Path(__file__).resolve().parent / "netguard"
 FULL = os.environ.get("DPSCAN_HOSTILE_FULL") == "1"
 MANY_FILES = 20_000 if FULL else 2_000
-FILE_SECONDS = 6
+FILE_SECONDS = 15
 WORKER_MB = 768
 # The stated bound: no process of the scan grows past this resident size.  Workers are
 # held to WORKER_MB by their limit; the main process holds only result records.
