@@ -53,7 +53,7 @@ NER_WINDOW_CHARS = 300
 _NAME_CUES = re.compile(
     r"\b(?:Dear|Mr|Mrs|Miss|Ms|Mx|Dr|[Nn]ame[sd]?|[Pp]upils?|[Cc]hild(?:ren)?|[Ss]tudents?|"
     r"[Ss]on|[Dd]aughter|[Pp]arents?|[Cc]arers?|[Ss]igned|[Rr]egards|[Ss]incerely|"
-    r"[Pp]resent|[Aa]pologies|[Aa]ttendees|[Ff]rom|[Tt]o|[Cc]c)\b"
+    r"[Pp]resent|[Aa]pologies|[Aa]ttendees)\b|\b(?:From|To|Cc|Bcc|Attachment):"
 )
 
 
