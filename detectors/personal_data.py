@@ -49,13 +49,14 @@ CHUNK_CHARS = 100_000
 # Characters of context taken on each side of a first-tier hit or a name cue for NER
 # (then widened to whole lines): a name sits next to its email, phone or DOB.
 NER_WINDOW_CHARS = 300
-# Words that come with names in school documents: letters, minutes, reports, forms.
+# Words that stand next to a name: titles, salutations, sign-offs, labels of a name,
+# the attendance lines of minutes and the address lines of emails.  Words that are merely
+# about people ("pupils", "parents") are not cues: every school policy is full of them.
 _NAME_CUES = re.compile(
-    r"\b(?:Dear|Mr|Mrs|Miss|Ms|Mx|Dr|[Nn]ame[sd]?|[Pp]upils?|[Cc]hild(?:ren)?|[Ss]tudents?|"
-    r"[Ss]on|[Dd]aughter|[Pp]arents?|[Cc]arers?|[Ss]igned|[Rr]egards|[Ss]incerely|"
-    r"[Pp]resent|[Aa]pologies|[Aa]ttendees)\b|\b(?:From|To|Cc|Bcc|Attachment):"
+    r"\b(?:Dear|Mr|Mrs|Miss|Ms|Mx|Dr|[Nn]ame[sd]?|[Ss]igned|[Rr]egards|[Ss]incerely|"
+    r"[Ff]aithfully)\b|\b(?:Present|Apologies|Attendees|Pupil|Child|Parent|Carer|From|To|Cc|"
+    r"Bcc|Attachment)s?:"
 )
-
 
 
 @dataclass(slots=True)

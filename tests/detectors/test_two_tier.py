@@ -82,3 +82,8 @@ def test_file_records_the_text_sent_to_ner() -> None:
     prose = "Dear Mrs Patel,\nAmelia has settled well into Year 3.\n"
     assert content.detect(prose).ner_chars == len(prose)
     assert content.detect("").ner_chars == 0
+
+
+def test_words_about_people_are_not_name_cues() -> None:
+    policy = "Pupils and parents are consulted; children learn to read. Staff keep records.\n"
+    assert ner_regions(policy * 200, [], full_chars=2_000, max_chars=3_000) == []
