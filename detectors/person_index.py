@@ -65,6 +65,8 @@ import yaml
 from stdnum.gb import nhs as stdnum_nhs
 from stdnum.gb import upn as stdnum_upn
 
+from detectors.dates import CUE_RE, DATE_PATTERN, parse_date
+
 if TYPE_CHECKING:
     from scanner.extract.base import TableData
     from scanner.results import FileResult
@@ -93,26 +95,8 @@ KIND_PRIORITY = (UPN, ULN, NHS, NEAR, PAIR, EMAIL, DOB, DATED, INITIAL, POSTCODE
                  NAME, PHON, DATE)
 _PRIORITY = {kind: rank for rank, kind in enumerate(KIND_PRIORITY)}
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")),
-        start=1,
-    )
-    for name in names
-}
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
-# The same date forms as detectors.recognizers.date_of_birth (which imports presidio, too
-# slow to load for a search from the command line).
-_DATE = (
-    r"(?P<d1>\d{1,2})[/.\-](?P<m1>\d{1,2})[/.\-](?P<y1>\d{4}|\d{2})"
-    r"|(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})"
-    rf"|(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m3>{_MONTH_RE})\.?,?\s+(?P<y3>\d{{4}})"
-    rf"|(?P<m4>{_MONTH_RE})\.?\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y4>\d{{4}})"
-)
+# The same date forms as the date-of-birth recognizer (detectors.dates has no presidio).
+_DATE = DATE_PATTERN
 _POSTCODE = (
     r"GIR\s?0AA|[A-PR-UWYZ][0-9][ABCDEFGHJKPSTUW]?\s?[0-9][ABD-HJLNP-UW-Z]{2}"
     r"|[A-PR-UWYZ][0-9]{2}\s?[0-9][ABD-HJLNP-UW-Z]{2}"
@@ -131,11 +115,7 @@ _ID_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _ID_HINT = re.compile(r"[\d@]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+")
 _DATE_ONLY = re.compile(rf"\s*(?:{_DATE})\s*", re.IGNORECASE)
-_CUE = re.compile(
-    r"(?<![a-z])(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|birthday)"
-    r"(?![a-z])",
-    re.IGNORECASE,
-)
+_CUE = CUE_RE
 # What may stand between two words of one name: spaces and a comma ("Jones, Amelia"),
 # or the full stop of an initial ("A. Jones").
 _JOIN = re.compile(r"[ \u00a0]*,?[ \u00a0]*")
@@ -191,25 +171,6 @@ def phonetic(token: str) -> str:
 def pair_value(a: str, b: str) -> str:
     """Two name tokens as one value, whatever their order."""
     return f"{a} {b}" if a <= b else f"{b} {a}"
-
-
-def parse_date(match: re.Match[str]) -> dt.date | None:
-    """The date a ``_DATE`` match denotes (UK day-first order), or None if not a real date."""
-    groups = match.groupdict()
-    for d, m, y in (("d1", "m1", "y1"), ("d2", "m2", "y2"), ("d3", "m3", "y3"),
-                    ("d4", "m4", "y4")):
-        if groups.get(d) is None:
-            continue
-        month_text = groups[m]
-        month = int(month_text) if month_text.isdigit() else _MONTHS[month_text.lower()]
-        year = int(groups[y])
-        if year < 100:
-            year += 2000 if year <= dt.date.today().year % 100 else 1900
-        try:
-            return dt.date(year, month, int(groups[d]))
-        except ValueError:
-            return None
-    return None
 
 
 def parse_dob(value: str) -> dt.date:

@@ -14,57 +14,10 @@ import re
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+from detectors.dates import CUE_RE, DATE_RE, parse_date
 
-DATE_RE = re.compile(
-    r"\b(?:"
-    r"(?P<d1>\d{1,2})[/.\-](?P<m1>\d{1,2})[/.\-](?P<y1>\d{4}|\d{2})"  # 03/02/2015 (UK order)
-    r"|(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})"  # ISO 2015-02-03
-    rf"|(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m3>{_MONTH_RE})\.?,?\s+(?P<y3>\d{{4}})"
-    rf"|(?P<m4>{_MONTH_RE})\.?\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y4>\d{{4}})"
-    r")\b",
-    re.IGNORECASE,
-)
-CUE_RE = re.compile(
-    r"(?<![a-z])(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?|birthday)"
-    r"(?![a-z])",
-    re.IGNORECASE,
-)
 # How far before a date (same line) a cue may stand.
 CUE_WINDOW = 40
-
-
-def parse_date(match: re.Match[str]) -> dt.date | None:
-    """The calendar date a :data:`DATE_RE` match denotes, or None when it is not a real date."""
-    groups = match.groupdict()
-    for d, m, y in (("d1", "m1", "y1"), ("d2", "m2", "y2"), ("d3", "m3", "y3"),
-                    ("d4", "m4", "y4")):
-        if groups[d] is None:
-            continue
-        month_text = groups[m]
-        month = int(month_text) if month_text.isdigit() else _MONTHS[month_text.lower()]
-        year = int(groups[y])
-        if year < 100:
-            # Two-digit years: a pupil born in '15 or a member of staff born in '78.
-            year += 2000 if year <= dt.date.today().year % 100 else 1900
-        try:
-            return dt.date(year, month, int(groups[d]))
-        except ValueError:
-            return None
-    return None
 
 
 def birth_year(value: str) -> int | None:
@@ -165,3 +118,6 @@ def _in_dob_column(
         header_cache[header_no] = header_line.split(delimiter)
     header = header_cache[header_no]
     return column < len(header) and bool(CUE_RE.search(header[column]))
+
+
+__all__ = ["CUE_RE", "DATE_RE", "DateOfBirthRecognizer", "birth_year", "parse_date"]
