@@ -15,7 +15,7 @@ from dataclasses import asdict
 
 from detectors.governance import Governor
 from scanner import __version__
-from scanner.catalogue import Catalogue, ScanRun
+from scanner.catalogue import Catalogue, Review, ScanRun
 from scanner.config import ScanConfig
 from scanner.executors import Reused, make_executor
 from scanner.results import (
@@ -119,12 +119,7 @@ def run_scan(
             if isinstance(item, WalkError):
                 summary.walk_errors.append(item)
             else:
-                if governor is not None:
-                    governor.govern(item)
-                review = reviews.get((item.root, item.path))
-                if review is not None and review.holds_for(item):
-                    item.review = review.as_record()
-                files.append(item)
+                files.append(_judge(item, governor, reviews))
             if progress is not None:
                 progress(item)
     except KeyboardInterrupt:
@@ -170,16 +165,20 @@ def report_from_catalogue(
     summary.changes = [asdict(c) for c in catalogue.changes(latest["id"])]
     summary.settings["regenerated"] = _now()
     reviews = catalogue.reviews()
-    files = []
-    for item in catalogue.latest_results(roots):
-        if governor is not None:
-            governor.govern(item)
-        review = reviews.get((item.root, item.path))
-        if review is not None and review.holds_for(item):
-            item.review = review.as_record()
-        files.append(item)
+    files = [_judge(item, governor, reviews) for item in catalogue.latest_results(roots)]
     _count(summary, files, governor)
     return ScanResult(scan=summary, files=files)
+
+
+def _judge(item: FileResult, governor: Governor | None,
+           reviews: dict[tuple[str, str], Review]) -> FileResult:
+    """Apply retention, register and policy, then the DPO's review while it holds."""
+    if governor is not None:
+        governor.govern(item)
+    review = reviews.get((item.root, item.path))
+    if review is not None and review.holds_for(item):
+        item.review = review.as_record()
+    return item
 
 
 def _count(summary: ScanSummary, files: list[FileResult], governor: Governor | None) -> None:
