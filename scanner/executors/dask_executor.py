@@ -49,6 +49,7 @@ class DaskExecutor:
 
     def __init__(self, config: ScanConfig) -> None:
         self.config = config
+        _distributed()  # a missing extra is said now, before the crawl starts
 
     def map(self, items: Iterable[WorkItem]) -> Iterator[Outcome]:
         distributed = _distributed()
