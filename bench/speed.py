@@ -478,7 +478,10 @@ def per_group(truth: dict[str, Any], serial: dict[str, Any], baseline: dict[str,
         subset = [f for f in truth["files"] if f["path"] in paths]
         for key, found in (("dpscan_f1", serial), ("baseline_f1", baseline)):
             records = {"files": [r for r in found["files"] if r["path"] in paths]}
-            g[key] = micro_f1(subset, records)["micro"]["f1"] or 0.0
+            micro = micro_f1(subset, records)["micro"]
+            # No true mention in the group (negative documents): F1 is undefined; say how
+            # many false hits there were instead.
+            g[key] = micro["f1"] if micro["f1"] is not None else -micro["fp"]
     return {k: dict(v) for k, v in sorted(groups.items())}
 
 
@@ -486,6 +489,10 @@ def micro_f1(truth_files: list[dict[str, Any]], findings: dict[str, Any]) -> dic
     metrics = evaluate({"files": truth_files}, findings)
     return {"micro": metrics["entities_micro"],
             "person": metrics["entities"]["PERSON"]["mention"]}
+
+
+def _f1_cell(value: float) -> str:
+    return f"{value:.3f}" if value >= 0 else f"– ({-value:.0f} false hits)"
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
@@ -578,7 +585,7 @@ def run(args: argparse.Namespace, base: Path) -> None:
         print(f"| {name} | {g['files']:.0f} | {g['text'] / g['files'] / 1e3:.1f} | "
               f"{g['dpscan'] / g['files']:.3f} | {g['ner'] / max(1, g['text']):.0%} | "
               f"{g['baseline'] / g['files']:.3f} | {g['baseline'] / max(1e-9, g['dpscan']):.1f}× | "
-              f"{g['dpscan_f1']:.3f} | {g['baseline_f1']:.3f} |")
+              f"{_f1_cell(g['dpscan_f1'])} | {_f1_cell(g['baseline_f1'])} |")
     figures["groups"] = groups
     if args.json:
         baseline.pop("findings", None)
