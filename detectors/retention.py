@@ -152,43 +152,67 @@ class RetentionSchedule:
         """The rule with id ``rule_id``, or None."""
         return next((rule for rule in self.rules if rule.id == rule_id), None)
 
-    def rules_for_path(self, lowered: str) -> list[tuple[int, RetentionRule]]:
-        """(position, rule) of the rules that may match the lower-cased path: every rule
-        without a path condition, and those with a pattern whose required text occurs in
-        it (one Aho-Corasick pass, not a regex per pattern: a rescan judges 100,000 files)."""
+    def rules_for_path(
+        self, lowered: str
+    ) -> list[_Candidate]:
+        """(position, rule, patterns worth trying) for the lower-cased path: rules without
+        a path condition (patterns None), and path rules with the patterns whose required
+        text occurs in the path or that require none.  One Aho-Corasick pass instead of a
+        regex per pattern: every rescan judges every file again."""
         index = _PATH_INDEX.get(id(self))
         if index is None or index[0] is not self:
             index = _PATH_INDEX[id(self)] = (self, _build_path_index(self.rules))
-        _, (automaton, always) = index
-        found = set(always)
-        if automaton is not None:
-            for _end, positions in automaton.iter(lowered):
-                found.update(positions)
-        return [(position, self.rules[position]) for position in sorted(found)]
+        _, (automaton, unconditional, static) = index
+        if automaton is None:
+            return list(static.values())
+        tried: dict[int, set[int]] = {}
+        for _end, pairs in automaton.iter(lowered):
+            for position, pattern in pairs:
+                tried.setdefault(position, set()).add(pattern)
+        if not tried:
+            return list(static.values())
+        found = dict(static)
+        for position, numbers in tried.items():
+            rule = self.rules[position]
+            chosen = numbers | unconditional.get(position, _NONE)
+            found[position] = (position, rule, tuple(rule._patterns[i] for i in sorted(chosen)))
+        return list(found.values())
 
 
-# id(schedule) -> (schedule, (automaton of required texts -> rule positions, positions of
-# rules that must always be tried)).  The schedule is kept to make a reused id harmless.
-_PATH_INDEX: dict[int, tuple[RetentionSchedule, tuple[Any, frozenset[int]]]] = {}
+_NONE: frozenset[int] = frozenset()
+_Candidate = tuple[int, "RetentionRule", "tuple[_Pattern, ...] | None"]
+_PathIndex = tuple[Any, dict[int, frozenset[int]], dict[int, _Candidate]]
+# id(schedule) -> (schedule, (automaton: required text -> (rule position, pattern index),
+# rule position -> patterns that require no text, the candidates every path has: rules
+# without a path condition and those patterns)); the schedule beside its id makes a reused
+# id harmless.
+_PATH_INDEX: dict[int, tuple[RetentionSchedule, _PathIndex]] = {}
 
 
-def _build_path_index(rules: Sequence[RetentionRule]) -> tuple[Any, frozenset[int]]:
+def _build_path_index(rules: Sequence[RetentionRule]) -> _PathIndex:
     import ahocorasick
 
     automaton = ahocorasick.Automaton()
-    always: set[int] = set()
+    unconditional: dict[int, set[int]] = {}
     for position, rule in enumerate(rules):
-        if not rule.has_path_condition or any(
-                not (p.is_glob and p.literal) for p in rule._patterns):
-            always.add(position)
-            continue
-        for pattern in rule._patterns:
-            positions = automaton.get(pattern.literal, frozenset())
-            automaton.add_word(pattern.literal, positions | {position})
+        for number, pattern in enumerate(rule._patterns):
+            if pattern.is_glob and pattern.literal:
+                pairs = automaton.get(pattern.literal, frozenset())
+                automaton.add_word(pattern.literal, pairs | {(position, number)})
+            else:
+                unconditional.setdefault(position, set()).add(number)
+    frozen = {position: frozenset(numbers) for position, numbers in unconditional.items()}
+    static: dict[int, _Candidate] = {}
+    for position, rule in enumerate(rules):
+        if not rule.has_path_condition:
+            static[position] = (position, rule, None)
+        elif position in frozen:
+            static[position] = (position, rule,
+                                tuple(rule._patterns[i] for i in sorted(frozen[position])))
     if len(automaton) == 0:
-        return None, frozenset(always)
+        return None, frozen, static
     automaton.make_automaton()
-    return automaton, frozenset(always)
+    return automaton, frozen, static
 
 
 @dataclass(frozen=True, slots=True)
@@ -739,12 +763,14 @@ def _rank(
     entities: Mapping[str, int],
     categories: frozenset[str],
     lowered: str | None = None,
+    patterns: Sequence[_Pattern] | None = None,
 ) -> tuple[int, int, int, int] | None:
-    """The sort key of ``rule`` for this file (higher wins), or None if it does not apply."""
+    """The sort key of ``rule`` for this file (higher wins), or None if it does not apply.
+    ``patterns``: the rule's path patterns worth trying (default: all)."""
     specificity = 0
     if rule.has_path_condition:
         lowered = lowered or relpath.lower()
-        scores = [s for p in rule._patterns
+        scores = [s for p in (rule._patterns if patterns is None else patterns)
                   if (s := p.specificity(relpath, lowered)) is not None]
         if not scores:
             return None
@@ -787,8 +813,8 @@ def match_rule(
     categories = frozenset(special_categories)
     lowered = path.lower()
     best: tuple[tuple[int, int, int, int], RetentionRule] | None = None
-    for index, rule in schedule.rules_for_path(lowered):
-        key = _rank(rule, index, path, entities, categories, lowered)
+    for index, rule, patterns in schedule.rules_for_path(lowered):
+        key = _rank(rule, index, path, entities, categories, lowered, patterns)
         if key is not None and (best is None or key > best[0]):
             best = (key, rule)
     return best[1] if best else None

@@ -29,7 +29,7 @@ from typing import Any
 
 from scanner import __version__
 from scanner.config import ScanConfig
-from scanner.results import Evidence, FileResult
+from scanner.results import FileResult
 from scanner.walk import FileEntry
 
 SCHEMA_VERSION = 1
@@ -441,7 +441,7 @@ class ScanRun:
         self.mask_evidence = mask_evidence
         self.reused = 0
         self.read = 0
-        self._pending: list[tuple[FileEntry, list[FileResult] | None]] = []
+        self._pending: list[tuple[FileEntry, _Frozen | None]] = []
         self._last_commit = time.monotonic()
         # One query per root: a no-change rescan of 100,000 files must not make 100,000.
         self._known: dict[tuple[str, str], _Known] = {}
@@ -482,7 +482,7 @@ class ScanRun:
             self._pending.append((entry, None))
         else:
             self.read += 1
-            self._pending.append((entry, [_copy(r, self.mask_evidence) for r in results]))
+            self._pending.append((entry, _freeze(results, self.mask_evidence)))
         if (len(self._pending) >= _BATCH_FILES
                 or time.monotonic() - self._last_commit >= _BATCH_SECONDS):
             self.flush()
@@ -501,13 +501,12 @@ class ScanRun:
         self._pending.clear()
         self._last_commit = time.monotonic()
 
-    def _store(self, entry: FileEntry, results: list[FileResult]) -> None:
-        personal, signature = findings_signature(results)
+    def _store(self, entry: FileEntry, frozen: _Frozen) -> None:
+        personal, signature = frozen.personal, frozen.signature
         known = self._lookup(entry)
         change = _change(known, personal, signature)
-        top = results[0]
         values = (entry.size, entry.mtime_ns, entry.inode, entry.device, self.fingerprint,
-                  top.sha256, int(personal), signature, self.id)
+                  frozen.records[0][1], int(personal), signature, self.id)
         if known is None:
             file_id = self.db.execute(
                 "INSERT INTO files (size, mtime_ns, inode, device, fingerprint, sha256, "
@@ -524,16 +523,13 @@ class ScanRun:
         self._known[(entry.root, entry.relpath)] = _Known(
             file_id, entry.size, entry.mtime_ns, entry.inode, self.fingerprint, personal,
             signature, False)
-        for ordinal, result in enumerate(results):
+        for ordinal, (path, sha256, record, terms) in enumerate(frozen.records):
             record_id = self.db.execute(
                 "INSERT INTO records (file_id, ordinal, path, sha256, record) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (file_id, ordinal, result.path, result.sha256,
-                 json.dumps(result.to_dict(), ensure_ascii=False))).lastrowid
-            if result.index_terms:
-                self.db.executemany(
-                    "INSERT OR REPLACE INTO terms VALUES (?, ?, ?)",
-                    [(record_id, term, count) for term, count in result.index_terms.items()])
+                "VALUES (?, ?, ?, ?, ?)", (file_id, ordinal, path, sha256, record)).lastrowid
+            if terms:
+                self.db.executemany("INSERT OR REPLACE INTO terms VALUES (?, ?, ?)",
+                                    [(record_id, term, count) for term, count in terms])
         if change is not None:
             self.db.execute("INSERT OR REPLACE INTO changes VALUES (?, ?, ?, ?)",
                             (self.id, entry.root, entry.relpath, change))
@@ -608,16 +604,29 @@ def _change(known: _Known | None, personal: bool, signature: str) -> str | None:
     return None
 
 
-def _copy(result: FileResult, mask_evidence: bool = False) -> FileResult:
-    # The runner governs results after recording them: store them as detected.
-    copy = FileResult.from_dict(result.to_dict())
-    if mask_evidence:
-        from detectors.masking import mask_value
+@dataclass(frozen=True, slots=True)
+class _Frozen:
+    """One file's records as detected, serialised at once: the runner governs the live
+    objects right after they are recorded, and the catalogue must keep them as detected."""
 
-        copy.evidence = [Evidence(e.type, mask_value(e.type, e.masked), e.score)
-                         for e in copy.evidence]
-    copy.index_terms = dict(result.index_terms) if result.index_terms else {}
-    return copy
+    personal: bool
+    signature: str
+    records: list[tuple[str, str | None, str, list[tuple[str, int]]]]  # path, sha, json, terms
+
+
+def _freeze(results: list[FileResult], mask_evidence: bool = False) -> _Frozen:
+    personal, signature = findings_signature(results)
+    records = []
+    for result in results:
+        data = result.to_dict()
+        if mask_evidence:
+            from detectors.masking import mask_value
+
+            data["evidence"] = [e | {"masked": mask_value(e["type"], e["masked"])}
+                                for e in data["evidence"]]
+        records.append((result.path, result.sha256, json.dumps(data, ensure_ascii=False),
+                        list(result.index_terms.items())))
+    return _Frozen(personal, signature, records)
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
