@@ -306,8 +306,13 @@ def _prepare_run(ctx: click.Context, options: dict[str, Any], *,
     )
     if options["show_evidence"]:
         config = replace(config, detection=replace(config.detection, show_evidence=True))
-    if config.executor == "dask" and not config.scheduler:
-        log.info("no --scheduler given: Dask runs a local cluster")
+    if config.executor == "dask":
+        import importlib.util
+
+        if importlib.util.find_spec("distributed") is None:
+            raise ConfigError("--executor dask needs Dask: pip install 'dpscan[dask]'")
+        if not config.scheduler:
+            log.info("no --scheduler given: Dask runs a local cluster")
     if config.limits.ocr:
         from scanner.extract.ocr import OcrUnavailable, require_tesseract
 

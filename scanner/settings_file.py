@@ -10,6 +10,8 @@ the file, the line and the field, and stop the run: nothing falls back silently.
       default_threshold: 0.5
       thresholds: {PERSON: 0.85, UK_POSTCODE: 0.6}
       evidence_per_type: 3
+      ner_full_chars: 5000               # texts up to this long go through NER whole
+      ner_max_chars: 100000              # beyond: NER around hits and name cues, at most this
     limits:
       max_file_mb: 512
       max_text_chars: 2000000
@@ -92,6 +94,8 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
         "default_threshold": (_score, "a score from 0 to 1"),
         "thresholds": (_thresholds, "a mapping of entity type (e.g. PERSON) to a score 0-1"),
         "evidence_per_type": (_positive_int, "a whole number above 0"),
+        "ner_full_chars": (lambda v: _positive_int(v) or v == 0, "a whole number, 0 or more"),
+        "ner_max_chars": (lambda v: _positive_int(v) or v == 0, "a whole number, 0 or more"),
     },
     "limits": {
         **{key: (_positive_int, "a whole number above 0")
