@@ -72,9 +72,10 @@ def _read_pdfium(handle: BinaryIO, limits: Limits) -> tuple[ExtractedText, int]:
     try:
         document = pdfium.PdfDocument(handle, autoclose=False)
     except pdfium.PdfiumError as exc:
-        if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
-            raise EncryptedContent("pdf_user_password") from exc
-        raise _PdfiumCannotRead from exc  # damaged, or a scheme only pdfminer knows
+        # Damaged, a scheme only pdfminer knows, or a password: pdfium tries the empty
+        # password as the user password only, while an AES-256 (R6) file whose *owner*
+        # password is empty opens for anyone; pdfminer.six tells the two apart.
+        raise _PdfiumCannotRead from exc
     try:
         # -1: no security handler.  Any other: encrypted, yet opened with no password.
         encrypted = pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1
