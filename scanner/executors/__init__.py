@@ -12,9 +12,10 @@ offering ``map(items)``, then register it in :data:`EXECUTORS`.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from scanner.config import ScanConfig
 from scanner.results import FileResult, WalkError
@@ -37,6 +38,45 @@ class Executor(Protocol):
     """Runs :func:`scanner.pipeline.scan_file` on each entry; yields outcomes in order."""
 
     def map(self, items: Iterable[WorkItem]) -> Iterator[Outcome]: ...
+
+
+Handle = TypeVar("Handle")
+
+
+def in_crawl_order(
+    items: Iterable[WorkItem],
+    submit: Callable[[FileEntry], Handle],
+    settle: Callable[[FileEntry, Handle], Outcome],
+    limit: int,
+    on_stop: Callable[[list[Handle]], object] | None = None,
+) -> Iterator[Outcome]:
+    """The bounded, ordered window every parallel executor runs: ``submit(entry)`` starts a
+    file's work and returns its handle, ``settle(entry, handle)`` waits for its outcome.
+    Crawl errors and reused results pass through in place; at most ``limit`` items wait.
+    When the caller stops early, ``on_stop`` gets the handles still pending."""
+    window: deque[tuple[FileEntry, Handle] | Outcome] = deque()
+
+    def pop() -> Outcome:
+        item = window.popleft()
+        return settle(*item) if isinstance(item, tuple) else item
+
+    finished = False
+    try:
+        for item in items:
+            if isinstance(item, WalkError):
+                window.append(item)
+            elif isinstance(item, Reused):
+                window.append(item.results)
+            else:
+                window.append((item, submit(item)))
+            while len(window) >= limit:
+                yield pop()
+        while window:
+            yield pop()
+        finished = True
+    finally:
+        if not finished and on_stop is not None:
+            on_stop([item[1] for item in window if isinstance(item, tuple)])
 
 
 def _serial(config: ScanConfig) -> Executor:
@@ -73,4 +113,5 @@ def make_executor(config: ScanConfig) -> Executor:
     return factory(config)
 
 
-__all__ = ["EXECUTORS", "Executor", "Outcome", "Reused", "WorkItem", "make_executor"]
+__all__ = ["EXECUTORS", "Executor", "Outcome", "Reused", "WorkItem", "in_crawl_order",
+           "make_executor"]

@@ -16,14 +16,13 @@ per-file time and memory limits are the local executor's: Dask cannot stop one t
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
 
 from scanner.config import ScanConfig
-from scanner.executors import Outcome, Reused, WorkItem
+from scanner.executors import Outcome, WorkItem, in_crawl_order
 from scanner.executors.serial import stopped_record
 from scanner.executors.worker import scan_entry, warm_up
-from scanner.results import FileResult, Flag, WalkError
+from scanner.results import FileResult, Flag
 from scanner.walk import FileEntry
 
 # Files queued per worker thread: enough to hide the network round trip, few enough to
@@ -74,28 +73,17 @@ class DaskExecutor:
         limit = threads * IN_FLIGHT_PER_THREAD
         # The settings travel to each worker once, not with every file.
         [config] = client.scatter([self.config], broadcast=True)
-        window: deque[tuple[FileEntry, distributed.Future] | Outcome] = deque()
-        try:
-            for item in items:
-                if isinstance(item, WalkError):
-                    window.append(item)
-                elif isinstance(item, Reused):
-                    window.append(item.results)
-                else:
-                    window.append((item, client.submit(scan_entry, item, config, pure=False)))
-                while len(window) >= limit:
-                    yield self._settle(window.popleft(), distributed)
-            while window:
-                yield self._settle(window.popleft(), distributed)
-        finally:
+        yield from in_crawl_order(
+            items,
+            lambda entry: client.submit(scan_entry, entry, config, pure=False),
+            lambda entry, future: self._settle(entry, future, distributed),
+            limit,
             # An early stop (an error, the caller closing the generator) drops the rest.
-            client.cancel([w[1] for w in window if isinstance(w, tuple)])
+            on_stop=client.cancel,
+        )
 
     @staticmethod
-    def _settle(item: tuple[FileEntry, object] | Outcome, distributed) -> Outcome:  # noqa: ANN001
-        if not isinstance(item, tuple):
-            return item
-        entry, future = item
+    def _settle(entry: FileEntry, future, distributed) -> Outcome:  # noqa: ANN001
         try:
             records: list[FileResult] = future.result()
         except distributed.KilledWorker as exc:

@@ -28,7 +28,6 @@ import os
 import resource
 import signal
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -38,9 +37,9 @@ import psutil
 from pebble import ProcessExpired, ProcessPool
 
 from scanner.config import ScanConfig
-from scanner.executors import Outcome, Reused, WorkItem
+from scanner.executors import Outcome, WorkItem, in_crawl_order
 from scanner.executors.serial import memory_message, stopped_record, timeout_message
-from scanner.results import FileResult, Flag, WalkError
+from scanner.results import FileResult, Flag
 from scanner.walk import FileEntry
 
 # Files queued per worker: enough to keep workers busy, few enough to bound memory.
@@ -157,40 +156,28 @@ class LocalExecutor:
         )
 
     def map(self, items: Iterable[WorkItem]) -> Iterator[Outcome]:
-        window: deque[tuple[FileEntry, Future[list[FileResult]]] | Outcome] = deque()
-        limit = self.config.workers * IN_FLIGHT_PER_WORKER
-        timeout = self.config.limits.file_seconds or None
-        pool = self._pool()
+        self._active = self._pool()
         finished = False
         try:
-            for item in items:
-                if isinstance(item, WalkError):
-                    window.append(item)
-                elif isinstance(item, Reused):
-                    window.append(item.results)
-                else:
-                    if not pool.active:  # broken by a fault pebble could not pin on a file
-                        pool.stop()
-                        pool = self._pool()
-                    window.append((item, pool.schedule(
-                        _run, args=(self.task, item, self.config), timeout=timeout)))
-                while len(window) >= limit:
-                    yield self._settle(window.popleft())
-            while window:
-                yield self._settle(window.popleft())
-            pool.close()
+            yield from in_crawl_order(items, self._submit, self._settle,
+                                      self.config.workers * IN_FLIGHT_PER_WORKER)
+            self._active.close()
             finished = True
         finally:
             # An early stop (an error, the caller closing the generator) kills the
             # workers; after a normal end close() lets them finish.
             if not finished:
-                pool.stop()
-            pool.join()
+                self._active.stop()
+            self._active.join()
 
-    def _settle(self, item: tuple[FileEntry, Future[list[FileResult]]] | Outcome) -> Outcome:
-        if not isinstance(item, tuple):
-            return item
-        entry, future = item
+    def _submit(self, entry: FileEntry) -> Future[list[FileResult]]:
+        if not self._active.active:  # broken by a fault pebble could not pin on a file
+            self._active.stop()
+            self._active = self._pool()
+        return self._active.schedule(_run, args=(self.task, entry, self.config),
+                                     timeout=self.config.limits.file_seconds or None)
+
+    def _settle(self, entry: FileEntry, future: Future[list[FileResult]]) -> Outcome:
         config = self.config
         try:
             return future.result()
