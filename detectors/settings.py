@@ -16,11 +16,11 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "UK_DRIVING_LICENCE": 0.4,
 }
 DEFAULT_THRESHOLD = 0.5
-# Two-tier detection (detectors.personal_data): a text up to NER_FULL_CHARS (about two
-# pages: a letter, a form, a note) goes through spaCy NER whole; a longer one only around
-# pattern hits and name cues, at most NER_MAX_CHARS of it.  Identifier patterns always
-# read all the text.
-NER_FULL_CHARS = 5_000
+# Two-tier detection (detectors.personal_data): spaCy NER reads the lines where a name can
+# be (detectors.name_gate), at most NER_MAX_CHARS of a text; a text up to NER_FULL_CHARS
+# goes through NER whole (0: none, every text is gated).  Identifier patterns always read
+# all the text.
+NER_FULL_CHARS = 0
 NER_MAX_CHARS = 100_000
 
 

@@ -10,8 +10,8 @@ the file, the line and the field, and stop the run: nothing falls back silently.
       default_threshold: 0.5
       thresholds: {PERSON: 0.85, UK_POSTCODE: 0.6}
       evidence_per_type: 3
-      ner_full_chars: 5000               # texts up to this long go through NER whole
-      ner_max_chars: 100000              # beyond: NER around hits and name cues, at most this
+      ner_full_chars: 0                  # texts up to this long go through NER whole
+      ner_max_chars: 100000              # NER reads the lines that can hold a name, at most this
     limits:
       max_file_mb: 512
       max_text_chars: 2000000

@@ -21,10 +21,21 @@ def test_only_ner_runs_in_spacy(detector: PersonalDataDetector) -> None:
     assert detector._nlp.pipe_names == ["ner"]
 
 
-def test_short_text_goes_through_ner_whole() -> None:
+def test_text_up_to_full_chars_goes_through_ner_whole() -> None:
     text = FILLER * 10
     assert ner_regions(text, [], full_chars=2_000, max_chars=3_000) == [(0, len(text))]
     assert ner_regions("  \n ", [], full_chars=2_000, max_chars=3_000) == []
+    # The default: no text goes whole; lines without a name candidate are skipped.
+    assert DetectionSettings().ner_full_chars == 0
+    assert ner_regions(text, [], full_chars=0, max_chars=3_000) == []
+
+
+def test_only_lines_that_can_hold_a_name_go_through_ner() -> None:
+    letter = (FILLER * 3 + "Dear Mrs Okonkwo,\n" + FILLER * 3
+              + "Tolu has settled well into the class.\n" + FILLER * 3)
+    regions = ner_regions(letter, [], full_chars=0, max_chars=100_000)
+    assert [letter[s:e] for s, e in regions] == [
+        "Dear Mrs Okonkwo,\n", "Tolu has settled well into the class.\n"]
 
 
 def test_long_text_goes_through_ner_around_hits_only() -> None:
@@ -37,8 +48,18 @@ def test_long_text_goes_through_ner_around_hits_only() -> None:
     assert text[start - 1] == "\n" and text[end - 1] == "\n"  # whole lines
 
 
-def test_name_cues_open_windows_and_the_budget_caps_them() -> None:
-    text = (FILLER * 20 + "Dear Parent,\n") * 40
+def test_long_paragraph_is_read_only_around_its_candidates() -> None:
+    paragraph = "the children planted bulbs in the garden " * 40
+    text = paragraph + "with Mr Adebayo " + paragraph + "\n"
+    regions = ner_regions(text, [], full_chars=0, max_chars=100_000, window=100)
+    assert len(regions) == 1
+    start, end = regions[0]
+    assert "Mr Adebayo" in text[start:end] and end - start < 300
+    assert text[start - 1] == " " and text[end] == " "  # cut between words
+
+
+def test_name_candidates_open_windows_and_the_budget_caps_them() -> None:
+    text = (FILLER * 20 + "Dear Mr Hughes,\n") * 40
     regions = ner_regions(text, [], full_chars=2_000, max_chars=3_000)
     assert len(regions) > 1
     assert sum(end - start for start, end in regions) <= 3_000
