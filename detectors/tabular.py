@@ -27,6 +27,7 @@ from presidio_analyzer import EntityRecognizer, PatternRecognizer
 from detectors.names import person_key
 from detectors.recognizers import RECOGNIZERS
 from detectors.recognizers.date_of_birth import DATE_RE, birth_year, parse_date
+from detectors.recognizers.uk_phone import is_uk_phone_value
 from scanner.results import ENTITY_TYPES
 
 COLUMN_HEADERS_FILE = "column_headers.yaml"
@@ -260,6 +261,8 @@ class TableReader:
             return is_plausible_name
         if entity_type == "DATE_OF_BIRTH":
             return is_date_of_birth_value
+        if entity_type == "PHONE_NUMBER":
+            return is_uk_phone_value
         recognizer = self._recognizers[entity_type]
         if isinstance(recognizer, PatternRecognizer):
             check = _pattern_check(recognizer)

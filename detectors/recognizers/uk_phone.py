@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
@@ -29,6 +30,28 @@ def phone_lines_only(text: str) -> str:
         position = match.end()
     parts.append(" " * (len(text) - position))
     return "".join(parts)
+
+
+# A number as people write it: 0, + or 44 first (a bare 10-digit run is a ULN or an NHS
+# number more often than a phone number missing its 0), then digits and separators.
+_PHONE_CELL = re.compile(
+    r"(?:\(?[0+]|44)[\d\s+()\-./]+(?:\s*(?:ext|extn|x)\.?\s*\d{1,5})?", re.IGNORECASE)
+
+
+def is_uk_phone_value(value: str) -> bool:
+    """True for a spreadsheet cell that is one valid UK phone number and nothing else.
+
+    The recognizer's matcher costs a third of a millisecond a cell; a phone column of a
+    20,000-row list is read cell by cell, so cells are parsed directly.
+    """
+    value = value.strip()
+    if not _PHONE_CELL.fullmatch(value) or sum(c.isdigit() for c in value) < MIN_DIGITS:
+        return False
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number)
 
 
 class UkPhoneRecognizer(PhoneRecognizer):
