@@ -339,8 +339,9 @@ def run(args: argparse.Namespace, work: Path) -> int:
     share, out = work / "share", work / "out"
     if out.exists():
         shutil.rmtree(out)
+    # --no-db: every file is read and detected (a catalogue would reuse earlier results).
     command = [sys.executable, "-m", "scanner", "scan", str(share), "--out", str(out),
-               "--format", "json", "--quiet", "--workers", str(args.workers)]
+               "--format", "json", "--quiet", "--workers", str(args.workers), "--no-db"]
     started = time.perf_counter()
     proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - started

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.metadata
 import json
 import os
 import sqlite3
 import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +36,19 @@ from scanner.walk import FileEntry
 
 SCHEMA_VERSION = 1
 CATALOGUE_NAME = "catalogue.sqlite"
-# Bump when detection changes in a way that should re-read files scanned before.
-DETECTOR_VERSION = "1"
+# Bump when detection changes in a way that should re-read files scanned before (the
+# code digest below catches changes to the code and data; this catches anything else).
+DETECTOR_VERSION = "2"
+# What reads and judges a file's content: a change to any of it re-reads every file.
+_DETECTION_CODE = ("detectors", "scanner/extract", "scanner/pipeline.py", "scanner/sniff.py",
+                   "scanner/mailsniff.py")
+# Governance is applied afresh to stored records by every scan: no need to re-read.
+_GOVERNANCE_CODE = frozenset({"detectors/governance.py", "detectors/retention.py",
+                              "detectors/register.py", "detectors/policy.py",
+                              "detectors/data/retention_rules.yaml"})
+_DETECTION_LIBRARIES = ("presidio-analyzer", "spacy", "thinc", "pdfminer.six", "pypdfium2",
+                        "python-docx", "openpyxl", "python-calamine", "python-magic",
+                        "phonenumbers")
 
 # Commit at least this often: a kill loses no more than one batch of work, which the next
 # run redoes (a file is written in one transaction with its records, never half).
@@ -134,6 +147,31 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+@lru_cache(maxsize=1)
+def detection_code_digest() -> str:
+    """A digest of dpscan's detection code and data and the versions of the libraries
+    and spaCy model it reads files with: an upgrade that changes any of them re-reads
+    files scanned before rather than trusting their old results."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for name in _DETECTION_CODE:
+        path = root / name
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            relative = file.relative_to(root).as_posix()
+            if (file.is_file() and file.suffix in (".py", ".yaml", ".txt")
+                    and relative not in _GOVERNANCE_CODE):
+                digest.update(relative.encode())
+                digest.update(file.read_bytes())
+    for package in _DETECTION_LIBRARIES:
+        try:
+            version = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{package}={version};".encode())
+    return digest.hexdigest()[:16]
+
+
 def config_fingerprint(config: ScanConfig) -> str:
     """What makes two scans read a file the same way: a file scanned under another
     fingerprint is read again.  Governance settings are not part of it (applied afresh)."""
@@ -147,11 +185,20 @@ def config_fingerprint(config: ScanConfig) -> str:
     key = (hashlib.sha256(config.index_key).hexdigest()[:16]
            if config.index_key is not None else None)
     material = json.dumps(
-        {"version": __version__, "detector": DETECTOR_VERSION, "limits": limits,
+        {"version": __version__, "detector": DETECTOR_VERSION,
+         "code": detection_code_digest(), "model": _model_version(config), "limits": limits,
          "detection": detection, "index_key": key},
         sort_keys=True, default=str,
     )
     return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+def _model_version(config: ScanConfig) -> str:
+    model = config.detection.spacy_model
+    try:
+        return f"{model}={importlib.metadata.version(model.replace('_', '-'))}"
+    except importlib.metadata.PackageNotFoundError:
+        return model
 
 
 def findings_signature(results: Sequence[FileResult]) -> tuple[bool, str]:

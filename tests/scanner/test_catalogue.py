@@ -16,6 +16,7 @@ import docx
 import openpyxl
 import pytest
 
+import scanner.catalogue as catalogue_module
 import scanner.pipeline as pipeline
 from detectors.governance import Governor, Policy
 from detectors.retention import default_rules_path, load_schedule
@@ -162,6 +163,19 @@ def test_changed_settings_reread_files(share: Path, tmp_path: Path,
         other = _config(limits=_config().limits.__class__(max_text_chars=5000))
         assert config_fingerprint(other) != config_fingerprint(_config())
         run_scan([str(share)], other, catalogue=catalogue)
+    assert counted["opened"] == 4
+
+
+def test_new_detection_code_rereads_files(share: Path, tmp_path: Path, counted: dict[str, int],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # An upgrade that changes detection code, its data or a library re-reads every file.
+    digest = catalogue_module.detection_code_digest()
+    assert len(digest) == 16 and digest == catalogue_module.detection_code_digest()
+    with Catalogue.open(tmp_path / "cat.sqlite") as catalogue:
+        _scan(share, catalogue)
+        counted.update(opened=0)
+        monkeypatch.setattr(catalogue_module, "detection_code_digest", lambda: "0" * 16)
+        _scan(share, catalogue)
     assert counted["opened"] == 4
 
 
