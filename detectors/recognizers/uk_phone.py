@@ -2,9 +2,10 @@
 
 presidio's PhoneRecognizer hands the whole text to libphonenumber's matcher, which
 tries to parse every run of digits it meets (dates, UPNs, amounts) and costs more than
-all the other patterns together.  A UK number has at least 10 digits (9 after +44 once
-the 0 is dropped), so lines with fewer than :data:`MIN_DIGITS` digits cannot hold one:
-they are blanked (same length, so offsets stay true) before the matcher reads the text.
+all the other patterns together.  The matcher finds a number only where it starts with
+0, + or 44 and has at least :data:`MIN_DIGITS` digits (a UK number has 10 or 11, 9 after
++44 once the 0 is dropped), so everything else is blanked (same length, so offsets stay
+true) before the matcher reads the text.
 """
 
 from __future__ import annotations
@@ -17,18 +18,31 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 MIN_DIGITS = 9
-_PHONE_LINE = re.compile(rf"(?m)^(?:[^\d\n]*\d){{{MIN_DIGITS}}}[^\n]*")
+# Where a number can be: 0, + or 44 after a non-digit, then digits and the separators
+# people write (never across a line end), and an extension.
+_PHONE_SEGMENT = re.compile(
+    r"(?<![\d+])(?:\+|\(?0|44)[\d()./\-]*(?:[^\S\n]+[\d()./\-]+)*"
+    r"(?:[^\S\n]*(?:ext|extn|x)\.?[^\S\n]*\d{1,5})?", re.IGNORECASE)
 
 
-def phone_lines_only(text: str) -> str:
-    """``text`` with every line of fewer than :data:`MIN_DIGITS` digits turned to spaces."""
+def _gap(length: int) -> str:
+    # Not spaces alone: the matcher would read two numbers with only spaces between them as
+    # one long run and parse neither.  ";" is no part of a number.
+    return ";" * length if length < 3 else " " + ";" * (length - 2) + " "
+
+
+def phone_candidates_only(text: str) -> str:
+    """``text`` with all but the places a phone number can be blanked (same length)."""
     parts: list[str] = []
     position = 0
-    for match in _PHONE_LINE.finditer(text):
-        parts.append(" " * (match.start() - position))
-        parts.append(match.group())
+    for match in _PHONE_SEGMENT.finditer(text):
+        segment = match.group()
+        if sum(c.isdigit() for c in segment) < MIN_DIGITS:
+            continue
+        parts.append(_gap(match.start() - position))
+        parts.append(segment)
         position = match.end()
-    parts.append(" " * (len(text) - position))
+    parts.append(_gap(len(text) - position))
     return "".join(parts)
 
 
@@ -66,4 +80,4 @@ class UkPhoneRecognizer(PhoneRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:  # noqa: D102
-        return super().analyze(phone_lines_only(text), entities, nlp_artifacts)
+        return super().analyze(phone_candidates_only(text), entities, nlp_artifacts)

@@ -1,19 +1,23 @@
-"""UK phone numbers: only lines that can hold one are handed to libphonenumber."""
+"""UK phone numbers: only the places a number can be are handed to libphonenumber."""
 
 from __future__ import annotations
 
 import pytest
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
-from detectors.recognizers.uk_phone import UkPhoneRecognizer, is_uk_phone_value, phone_lines_only
+from detectors.recognizers.uk_phone import (
+    UkPhoneRecognizer,
+    is_uk_phone_value,
+    phone_candidates_only,
+)
 
 
-def test_lines_with_too_few_digits_are_blanked_in_place() -> None:
-    text = "Born 03/02/2016\nCall 0113 496 0555\nRoom 12\n"
-    masked = phone_lines_only(text)
+def test_all_but_possible_numbers_is_blanked_in_place() -> None:
+    text = "Born 03/02/2016\nCall 0113 496 0555\nRoom 12, UPN 7723039256\n"
+    masked = phone_candidates_only(text)
     assert len(masked) == len(text)
-    assert masked.strip() == "Call 0113 496 0555"
-    assert masked.index("Call") == text.index("Call")
+    assert masked.strip(" ;") == "0113 496 0555"
+    assert masked.index("0113") == text.index("0113")
 
 
 @pytest.mark.parametrize(
@@ -23,6 +27,13 @@ def test_lines_with_too_few_digits_are_blanked_in_place() -> None:
         ("Tel: +44 20 7946 0123\nDOB 03/02/2016", ["+44 20 7946 0123"]),
         ("Dates 03/02/2016 and 04/05/2017", []),  # 16 digits on the line, no number
         ("Room 12, Year 3", []),
+        # Numbers side by side, and after a date, are each found.
+        ("Ring (0113) 496-0555, +44 20 7946 0958, 0044 20 7946 0958", [
+            "(0113) 496-0555", "+44 20 7946 0958", "0044 20 7946 0958"]),
+        ("On 12/03/2015 01134960555 rang", ["01134960555"]),
+        ("+44 (0)113 496 0555 ext. 12", ["+44 (0)113 496 0555 ext. 12"]),
+        # A cell ending in 44 and a number on the next line are not one number.
+        ("Score\t44\n7359013767\tOak", []),
     ],
 )
 def test_numbers_found_as_before(text: str, found: list[str]) -> None:
