@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Sequence
+from copy import copy
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -454,14 +455,25 @@ def _table_sheet(ws: Worksheet, header: Sequence[str], rows: Iterable[Sequence[A
         index for index, name in enumerate(header, 1) if name in ("why", "what to do", "reason")
     }
     severity = header.index("severity") + 1 if "severity" in header else None
+    # Setting a style object on a cell hashes it against the workbook's style table, which
+    # costs more than writing the cell: each distinct style is set once, then copied (as
+    # openpyxl's own worksheet copier does).
+    styles: dict[tuple[tuple[int, ...], bool, str | None], Any] = {}
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            # Top-aligned, so a row made tall by wrapped advice still reads across.
-            cell.alignment = _WRAP_TOP if cell.column in wrapped else _TOP
-            if severity is not None and cell.column == severity:
-                fill = SEVERITY_FILLS.get(str(cell.value))
+            fill = (str(cell.value) if severity is not None and cell.column == severity
+                    and str(cell.value) in SEVERITY_FILLS else None)
+            # Keyed by the style the cell has (a date format, a quote prefix) as well.
+            key = (tuple(cell._style or ()), cell.column in wrapped, fill)
+            style = styles.get(key)
+            if style is None:
+                # Top-aligned, so a row made tall by wrapped advice still reads across.
+                cell.alignment = _WRAP_TOP if key[1] else _TOP
                 if fill is not None:
-                    cell.fill = fill
+                    cell.fill = SEVERITY_FILLS[fill]
+                styles[key] = copy(cell._style)
+            else:
+                cell._style = copy(style)
     _size_columns(ws)
     _fit_wrapped_rows(ws)
     _print_setup(ws, landscape=True, title_row=True)
