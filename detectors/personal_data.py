@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 from presidio_analyzer import (
     AnalyzerEngine,
@@ -56,6 +58,10 @@ CHUNK_CHARS = 100_000
 NER_WINDOW_CHARS = 300
 # Pieces of text spaCy's NER takes in one batch.
 NER_BATCH = 128
+# Pieces whose NER answer a detector keeps (a few MB): see PersonalDataDetector._names.
+NER_CACHE_PIECES = 20_000
+# A PERSON entity in a piece: (entity type, start, end, score, presidio's explanation).
+NameHit = tuple[str, int, int, float, Any]
 
 
 @dataclass(slots=True)
@@ -285,6 +291,11 @@ class PersonalDataDetector:
         self._engine = nlp_engine
         self._nlp: Language = nlp_engine.nlp["en"]
         self._stop_words = frozenset(self._nlp.Defaults.stop_words)
+        # NER's answer for a piece of text depends on that text alone: a piece met before
+        # (a letterhead, a signature block, a template's paragraph, a copied document) is
+        # answered from here.  Least recently used pieces go first.
+        self._ner_cache: OrderedDict[str, list[NameHit]] = OrderedDict()
+        self._ner_lock = threading.Lock()
         ner_only(self._nlp)
         registry = RecognizerRegistry(supported_languages=["en"])
         registry.add_nlp_recognizer(nlp_engine)
@@ -299,6 +310,27 @@ class PersonalDataDetector:
             registry=registry, nlp_engine=nlp_engine, supported_languages=["en"],
             context_aware_enhancer=IndexedContextEnhancer(),
         )
+
+    def _names(self, chunk: str, pieces: list[tuple[int, str]]) -> list[NameHit]:
+        """spaCy's PERSON entities in ``chunk``, from the cache or, with every other piece
+        of ``pieces`` not yet cached, from one batch through NER."""
+        with self._ner_lock:  # a Dask worker may run several files on one detector
+            found = self._ner_cache.get(chunk)
+            if found is not None:
+                self._ner_cache.move_to_end(chunk)
+                return found
+            missing = list(dict.fromkeys(c for _, c in pieces if c not in self._ner_cache))
+        docs = self._nlp.pipe((recase_for_ner(c) for c in missing), batch_size=NER_BATCH)
+        computed = {
+            text: [(r.entity_type, r.start, r.end, r.score, r.analysis_explanation)
+                   for r in self._spacy.analyze(text, ["PERSON"], self._entity_artifacts(doc))]
+            for text, doc in zip(missing, docs, strict=True)
+        }
+        with self._ner_lock:
+            self._ner_cache.update(computed)
+            while len(self._ner_cache) > NER_CACHE_PIECES:
+                self._ner_cache.popitem(last=False)
+        return computed[chunk]
 
     def _entity_artifacts(self, doc: Doc) -> NlpArtifacts:
         """The entities of ``doc`` as presidio's SpacyRecognizer reads them: presidio's own
@@ -351,14 +383,10 @@ class PersonalDataDetector:
                 for offset, chunk in split_text(text[start:end]) if chunk.strip()
             ]
             ner_chars = sum(len(chunk) for _, chunk in pieces)
-            docs = self._nlp.pipe((recase_for_ner(chunk) for _, chunk in pieces),
-                                  batch_size=NER_BATCH)
-            for (offset, chunk), doc in zip(pieces, docs, strict=True):
-                for result in self._spacy.analyze(chunk, ["PERSON"],
-                                                  self._entity_artifacts(doc)):
-                    result.start += offset
-                    result.end += offset
-                    results.append(result)
+            for offset, chunk in pieces:
+                for entity_type, start, end, score, explanation in self._names(chunk, pieces):
+                    results.append(RecognizerResult(entity_type, start + offset, end + offset,
+                                                    score, analysis_explanation=explanation))
             results = EntityRecognizer.remove_duplicates(results)
         accepted = [r for r in results if r.score >= self.settings.threshold(r.entity_type)]
         return Analysis(found=_refine(text, accepted), ner_chars=ner_chars)

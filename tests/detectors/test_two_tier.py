@@ -108,3 +108,37 @@ def test_file_records_the_text_sent_to_ner() -> None:
 def test_words_about_people_are_not_name_cues() -> None:
     policy = "Pupils and parents are consulted; children learn to read. Staff keep records.\n"
     assert ner_regions(policy * 200, [], full_chars=2_000, max_chars=3_000) == []
+
+
+def test_a_piece_met_before_is_answered_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    detector = PersonalDataDetector()
+    read: list[str] = []
+    pipe = detector._nlp.pipe
+
+    def counting_pipe(texts, **kwargs):  # type: ignore[no-untyped-def]
+        texts = list(texts)
+        read.extend(texts)
+        return pipe(texts, **kwargs)
+
+    monkeypatch.setattr(detector._nlp, "pipe", counting_pipe)
+    letterhead = "Oakfield Primary School, Mill Lane\nHeadteacher: Mrs Adaeze Okafor\n"
+    first = detector.analyze_text(letterhead + "Dear Mr Kowalski,\n" + FILLER)
+    read_first = len(read)
+    second = detector.analyze_text(letterhead + "Dear Mr Kowalski,\n" + FILLER)
+    assert read_first > 0 and len(read) == read_first  # nothing new went through spaCy
+    assert [(r.entity_type, r.start, r.end, v) for r, v in first.found] == \
+        [(r.entity_type, r.start, r.end, v) for r, v in second.found]
+    assert ("PERSON", "Mrs Adaeze Okafor") in {(r.entity_type, v) for r, v in second.found}
+    assert first.ner_chars == second.ner_chars > 0  # the same file gives the same record
+    # The answer is the same as a fresh detector's: the cache changes no result.
+    fresh = PersonalDataDetector().analyze_text(letterhead + "Dear Mr Kowalski,\n" + FILLER)
+    assert [(r.entity_type, r.start, r.end) for r, _ in fresh.found] == \
+        [(r.entity_type, r.start, r.end) for r, _ in second.found]
+
+
+def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("detectors.personal_data.NER_CACHE_PIECES", 5)
+    detector = PersonalDataDetector()
+    for i in range(12):
+        detector.analyze_text(f"Dear Mrs Okonkwo-{i},\n" + FILLER)
+    assert len(detector._ner_cache) <= 5
