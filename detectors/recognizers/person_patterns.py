@@ -11,6 +11,9 @@ from presidio_analyzer import Pattern, PatternRecognizer
 
 _UPPER_NAME = r"[A-Z][A-Z'’\-]+(?: [A-Z][A-Z'’\-]+)?"
 _WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’\-]+"
+# A name word as surnames are written: "MacLeod", "McDonald", "O'Brien", "Smith-Jones".
+_NAME_WORD = (r"[A-ZÀ-ÖØ-Þ](?:['’][A-ZÀ-ÖØ-Þ])?[a-zß-öø-ÿ]+(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
+              r"(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?")
 # Capitalised words that start register-like lines but are not surnames.
 _NOT_SURNAMES = frozenset({
     "NOTE", "NOTES", "URGENT", "PLEASE", "DEAR", "RE", "FAO", "ATTN", "IMPORTANT", "REMINDER",
@@ -19,12 +22,14 @@ _NOT_SURNAMES = frozenset({
 
 
 class TitledNameRecognizer(PatternRecognizer):
-    """A name after Mr, Mrs, Miss, Ms, Mx or Dr: the title is the context, the name the span."""
+    """A name after Mr, Mrs, Miss, Ms, Mx or Dr: the title is the context, the name (with
+    its initials: "Mr L. MacLeod") the span."""
 
     PATTERNS = [
         Pattern(
             "title and name",
-            rf"(?<=\b(?:Mr|Mrs|Miss|Ms|Mx|Dr)\.? ){_WORD}(?: {_WORD})?(?: {_WORD})?\b",
+            rf"(?<=\b(?:Mr|Mrs|Miss|Ms|Mx|Dr)\.? )"
+            rf"(?:(?:[A-Z]\.? ){{1,2}}{_NAME_WORD}|{_NAME_WORD}(?: {_NAME_WORD}){{0,2}})\b",
             0.85,
         ),
     ]
