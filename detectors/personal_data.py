@@ -27,7 +27,6 @@ import threading
 from bisect import bisect_right
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
 
 from presidio_analyzer import (
     AnalyzerEngine,
@@ -46,6 +45,7 @@ from threadpoolctl import threadpool_limits
 from detectors.masking import mask_value
 from detectors.name_gate import name_candidates
 from detectors.names import recase_for_ner, split_person_span
+from detectors.ner_cache import NameHit, SharedNerCache, cache_for_this_process
 from detectors.recognizers import RECOGNIZERS, build_recognizers
 from detectors.settings import DetectionSettings, ensure_model_installed
 from scanner.results import ENTITY_TYPES, Evidence
@@ -60,8 +60,6 @@ NER_WINDOW_CHARS = 300
 NER_BATCH = 128
 # Pieces whose NER answer a detector keeps (a few MB): see PersonalDataDetector._names.
 NER_CACHE_PIECES = 20_000
-# A PERSON entity in a piece: (entity type, start, end, score, presidio's explanation).
-NameHit = tuple[str, int, int, float, Any]
 
 
 @dataclass(slots=True)
@@ -296,6 +294,8 @@ class PersonalDataDetector:
         # answered from here.  Least recently used pieces go first.
         self._ner_cache: OrderedDict[str, list[NameHit]] = OrderedDict()
         self._ner_lock = threading.Lock()
+        # In a local executor's worker: answers shared with the scan's other workers.
+        self.shared_cache: SharedNerCache | None = cache_for_this_process()
         ner_only(self._nlp)
         registry = RecognizerRegistry(supported_languages=["en"])
         registry.add_nlp_recognizer(nlp_engine)
@@ -312,20 +312,26 @@ class PersonalDataDetector:
         )
 
     def _names(self, chunk: str, pieces: list[tuple[int, str]]) -> list[NameHit]:
-        """spaCy's PERSON entities in ``chunk``, from the cache or, with every other piece
-        of ``pieces`` not yet cached, from one batch through NER."""
+        """spaCy's PERSON entities in ``chunk``: from this detector's cache, else from the
+        scan's shared cache, else (with every other piece of ``pieces`` not known yet)
+        from one batch through NER."""
         with self._ner_lock:  # a Dask worker may run several files on one detector
             found = self._ner_cache.get(chunk)
             if found is not None:
                 self._ner_cache.move_to_end(chunk)
                 return found
             missing = list(dict.fromkeys(c for _, c in pieces if c not in self._ner_cache))
+        known = self.shared_cache.get_many(missing) if self.shared_cache else {}
+        missing = [c for c in missing if c not in known]
         docs = self._nlp.pipe((recase_for_ner(c) for c in missing), batch_size=NER_BATCH)
         computed = {
-            text: [(r.entity_type, r.start, r.end, r.score, r.analysis_explanation)
+            text: [(r.entity_type, r.start, r.end, r.score)
                    for r in self._spacy.analyze(text, ["PERSON"], self._entity_artifacts(doc))]
             for text, doc in zip(missing, docs, strict=True)
         }
+        if self.shared_cache and computed:
+            self.shared_cache.put_many(computed)
+        computed.update(known)
         with self._ner_lock:
             self._ner_cache.update(computed)
             while len(self._ner_cache) > NER_CACHE_PIECES:
@@ -384,9 +390,9 @@ class PersonalDataDetector:
             ]
             ner_chars = sum(len(chunk) for _, chunk in pieces)
             for offset, chunk in pieces:
-                for entity_type, start, end, score, explanation in self._names(chunk, pieces):
+                for entity_type, start, end, score in self._names(chunk, pieces):
                     results.append(RecognizerResult(entity_type, start + offset, end + offset,
-                                                    score, analysis_explanation=explanation))
+                                                    score))
             results = EntityRecognizer.remove_duplicates(results)
         accepted = [r for r in results if r.score >= self.settings.threshold(r.entity_type)]
         return Analysis(found=_refine(text, accepted), ner_chars=ner_chars)

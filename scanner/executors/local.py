@@ -27,15 +27,18 @@ import multiprocessing
 import os
 import resource
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 import psutil
 from pebble import ProcessExpired, ProcessPool
 
+from detectors.ner_cache import create_shared_ner_cache, share_in_this_process
 from scanner.config import ScanConfig
 from scanner.executors import Outcome, WorkItem, in_crawl_order
 from scanner.executors.serial import memory_message, stopped_record, timeout_message
@@ -80,9 +83,10 @@ def warm_up(config: ScanConfig) -> None:
 _start_error: BaseException | None = None
 
 
-def _start_worker(config: ScanConfig, warm: WarmUp) -> None:
+def _start_worker(config: ScanConfig, warm: WarmUp, ner_cache: tuple[str, bytes]) -> None:
     """Pool initializer: load the models, then bound this process's memory."""
     global _start_error
+    share_in_this_process(*ner_cache)
     try:
         warm(config)
     except BaseException as exc:  # noqa: BLE001 - handed to the parent with the first task
@@ -151,24 +155,28 @@ class LocalExecutor:
         return ProcessPool(
             max_workers=self.config.workers,
             initializer=_start_worker,
-            initargs=(self.config, self.warm_up),
+            initargs=(self.config, self.warm_up, self._ner_cache),
             context=multiprocessing.get_context("spawn"),
         )
 
     def map(self, items: Iterable[WorkItem]) -> Iterator[Outcome]:
-        self._active = self._pool()
-        finished = False
-        try:
-            yield from in_crawl_order(items, self._submit, self._settle,
-                                      self.config.workers * IN_FLIGHT_PER_WORKER)
-            self._active.close()
-            finished = True
-        finally:
-            # An early stop (an error, the caller closing the generator) kills the
-            # workers; after a normal end close() lets them finish.
-            if not finished:
-                self._active.stop()
-            self._active.join()
+        # The workers share NER answers for text they meet again (detectors.ner_cache) in
+        # a private folder that lives as long as the scan.
+        with tempfile.TemporaryDirectory(prefix="dpscan-") as folder:
+            self._ner_cache = create_shared_ner_cache(Path(folder))
+            self._active = self._pool()
+            finished = False
+            try:
+                yield from in_crawl_order(items, self._submit, self._settle,
+                                          self.config.workers * IN_FLIGHT_PER_WORKER)
+                self._active.close()
+                finished = True
+            finally:
+                # An early stop (an error, the caller closing the generator) kills the
+                # workers; after a normal end close() lets them finish.
+                if not finished:
+                    self._active.stop()
+                self._active.join()
 
     def _submit(self, entry: FileEntry) -> Future[list[FileResult]]:
         if not self._active.active:  # broken by a fault pebble could not pin on a file
