@@ -357,6 +357,7 @@ def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
     options = run.options
     started = time.monotonic()
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    previous_int = signal.signal(signal.SIGINT, _raise_interrupt)
     try:
         with make_progress(quiet=options["quiet"] or options["json_progress"]) as progress:
             callback = _json_progress(progress) if options["json_progress"] else progress
@@ -370,6 +371,7 @@ def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
         raise ConfigError(str(exc)) from exc
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
         if run.catalogue is not None:
             run.catalogue.close()
     result.scan.settings["show_evidence"] = bool(options["show_evidence"])
@@ -401,6 +403,9 @@ def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
 
 
 def _raise_interrupt(_signum: int, _frame: object) -> None:
+    from scanner.runner import request_stop
+
+    request_stop()  # kept even if the exception below lands in a __del__ and is dropped
     raise KeyboardInterrupt
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -27,6 +28,17 @@ from scanner.results import (
     WalkError,
 )
 from scanner.walk import FileEntry, walk_roots
+
+# Set by a stop signal (SIGTERM, Ctrl-C).  The signal handler also raises KeyboardInterrupt to
+# cut a wait short, but an exception raised while Python runs a __del__ or a callback is
+# printed and dropped: the scan loop checks this after every file, so no stop is lost.
+STOP_REQUESTED = threading.Event()
+
+
+def request_stop() -> None:
+    """Ask the running scan to stop after the file in hand (safe in a signal handler)."""
+    STOP_REQUESTED.set()
+
 
 ProgressCallback = Callable[[FileResult | WalkError], None]
 
@@ -114,16 +126,22 @@ def run_scan(
     run = catalogue.begin_scan(roots, config, resume=resume, full=full) if catalogue else None
     reviews = catalogue.reviews() if catalogue else {}
     files: list[FileResult] = []
+    STOP_REQUESTED.clear()
+    items = iter_scan(roots, config, run)
     try:
-        for item in iter_scan(roots, config, run):
+        for item in items:
             if isinstance(item, WalkError):
                 summary.walk_errors.append(item)
             else:
                 files.append(_judge(item, governor, reviews))
             if progress is not None:
                 progress(item)
+            if STOP_REQUESTED.is_set():
+                raise KeyboardInterrupt
     except KeyboardInterrupt:
         summary.complete = False
+    finally:
+        items.close()  # an early stop ends the executor's workers now
     unreachable = [e.root for e in summary.walk_errors if e.path == ""]
     if unreachable:
         summary.complete = False
