@@ -56,7 +56,8 @@ _SENTENCE_END = frozenset(".!?:\n")
 # A capitalised word after a lower-case word: mid-sentence.
 _MID = re.compile(r"(?<![\w'’\-])[a-z][a-z'’\-]*,?[ \t]+([A-Z][a-z'’\-]+)")
 # A line of two or three capitalised words and nothing else: a signature, a list entry.
-_NAME_LINE = re.compile(r"(?m)^[ \t]*[A-Z][a-z'’\-]+(?:[ \t]+[A-Z][a-z'’\-]+){1,2}[ \t]*$")
+_NAME_LINE = re.compile(
+    r"(?m)^[ \t]*[A-Z][a-z'’\-]+(?:[ \t]+[A-Z][a-z'’\-]+){1,2}(?=[ \t\r]*$)")
 _SUFFIXES = ("'s", "’s", "s", "es", "ed", "ing")
 
 

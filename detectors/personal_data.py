@@ -255,7 +255,11 @@ def ner_regions(
         if used + (end - start) > max_chars:
             end = start + max(0, max_chars - used)
             cut = text.rfind("\n", start, end)
-            end = cut + 1 if cut > start else end
+            if cut > start:
+                end = cut + 1
+            else:  # never hand NER half a word (half a name would be the evidence)
+                cut = text.rfind(" ", start, end)
+                end = cut if cut > start else start
         if end > start:
             regions.append((start, end))
             used += end - start
@@ -311,18 +315,20 @@ class PersonalDataDetector:
             context_aware_enhancer=IndexedContextEnhancer(),
         )
 
-    def _names(self, chunk: str, pieces: list[tuple[int, str]]) -> list[NameHit]:
-        """spaCy's PERSON entities in ``chunk``: from this detector's cache, else from the
-        scan's shared cache, else (with every other piece of ``pieces`` not known yet)
-        from one batch through NER."""
+    def _names(self, chunks: list[str]) -> dict[str, list[NameHit]]:
+        """spaCy's PERSON entities in each of ``chunks``: from this detector's cache, else
+        from the scan's shared cache, else from one batch through NER."""
+        answers: dict[str, list[NameHit]] = {}
         with self._ner_lock:  # a Dask worker may run several files on one detector
-            found = self._ner_cache.get(chunk)
-            if found is not None:
-                self._ner_cache.move_to_end(chunk)
-                return found
-            missing = list(dict.fromkeys(c for _, c in pieces if c not in self._ner_cache))
-        known = self.shared_cache.get_many(missing) if self.shared_cache else {}
-        missing = [c for c in missing if c not in known]
+            for chunk in chunks:
+                found = self._ner_cache.get(chunk)
+                if found is not None:
+                    self._ner_cache.move_to_end(chunk)
+                    answers[chunk] = found
+        missing = [c for c in dict.fromkeys(chunks) if c not in answers]
+        if self.shared_cache and missing:
+            answers.update(self.shared_cache.get_many(missing))
+            missing = [c for c in missing if c not in answers]
         docs = self._nlp.pipe((recase_for_ner(c) for c in missing), batch_size=NER_BATCH)
         computed = {
             text: [(r.entity_type, r.start, r.end, r.score)
@@ -331,12 +337,14 @@ class PersonalDataDetector:
         }
         if self.shared_cache and computed:
             self.shared_cache.put_many(computed)
-        computed.update(known)
+        answers.update(computed)
         with self._ner_lock:
-            self._ner_cache.update(computed)
+            for chunk in dict.fromkeys(chunks):
+                self._ner_cache[chunk] = answers[chunk]
+                self._ner_cache.move_to_end(chunk)
             while len(self._ner_cache) > NER_CACHE_PIECES:
                 self._ner_cache.popitem(last=False)
-        return computed[chunk]
+        return answers
 
     def _entity_artifacts(self, doc: Doc) -> NlpArtifacts:
         """The entities of ``doc`` as presidio's SpacyRecognizer reads them: presidio's own
@@ -389,8 +397,9 @@ class PersonalDataDetector:
                 for offset, chunk in split_text(text[start:end]) if chunk.strip()
             ]
             ner_chars = sum(len(chunk) for _, chunk in pieces)
+            names = self._names([chunk for _, chunk in pieces])
             for offset, chunk in pieces:
-                for entity_type, start, end, score in self._names(chunk, pieces):
+                for entity_type, start, end, score in names[chunk]:
                     results.append(RecognizerResult(entity_type, start + offset, end + offset,
                                                     score))
             results = EntityRecognizer.remove_duplicates(results)

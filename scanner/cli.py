@@ -352,10 +352,11 @@ def _index_key(catalogue: Catalogue) -> bytes | None:
 def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
     """Scan, write the reports, print the summary; Ctrl-C and SIGTERM stop cleanly."""
     from reports import write_reports
-    from scanner.runner import run_scan
+    from scanner.runner import clear_stop, run_scan
 
     options = run.options
     started = time.monotonic()
+    clear_stop()
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     previous_int = signal.signal(signal.SIGINT, _raise_interrupt)
     try:

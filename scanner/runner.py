@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -31,13 +30,21 @@ from scanner.walk import FileEntry, walk_roots
 
 # Set by a stop signal (SIGTERM, Ctrl-C).  The signal handler also raises KeyboardInterrupt to
 # cut a wait short, but an exception raised while Python runs a __del__ or a callback is
-# printed and dropped: the scan loop checks this after every file, so no stop is lost.
-STOP_REQUESTED = threading.Event()
+# printed and dropped: the scan loop checks this after every file, so no stop is lost.  A
+# plain flag, not a threading.Event, whose lock a signal handler could wait on forever.
+_stop_requested = False
 
 
 def request_stop() -> None:
     """Ask the running scan to stop after the file in hand (safe in a signal handler)."""
-    STOP_REQUESTED.set()
+    global _stop_requested
+    _stop_requested = True
+
+
+def clear_stop() -> None:
+    """Forget a stop asked for before: call before installing the signal handlers."""
+    global _stop_requested
+    _stop_requested = False
 
 
 ProgressCallback = Callable[[FileResult | WalkError], None]
@@ -126,7 +133,6 @@ def run_scan(
     run = catalogue.begin_scan(roots, config, resume=resume, full=full) if catalogue else None
     reviews = catalogue.reviews() if catalogue else {}
     files: list[FileResult] = []
-    STOP_REQUESTED.clear()
     items = iter_scan(roots, config, run)
     try:
         for item in items:
@@ -136,7 +142,7 @@ def run_scan(
                 files.append(_judge(item, governor, reviews))
             if progress is not None:
                 progress(item)
-            if STOP_REQUESTED.is_set():
+            if _stop_requested:
                 raise KeyboardInterrupt
     except KeyboardInterrupt:
         summary.complete = False

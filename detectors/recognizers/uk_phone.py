@@ -18,17 +18,30 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 MIN_DIGITS = 9
-# Where a number can be: 0, + or 44 after a non-digit, then digits and the separators
-# people write (never across a line end), and an extension.
+# The punctuation libphonenumber accepts inside a number: hyphens and dashes (Word writes
+# en dashes and non-breaking hyphens), slashes, dots, brackets, tildes, odd spaces.
+_PUNCTUATION = ("\\-\u2010-\u2015\u2212\u30fc\uff0d\uff0f/.()\uff08\uff09\uff3b\uff3d\\[\\]"
+                "~\u2053\u223c\uff5e\u00a0\u00ad\u200b\u2060\u3000")
+# Where a number can be: 0 (perhaps bracketed), + or 44 after a non-digit, then digits and
+# that punctuation (never across a line end), and an extension.
 _PHONE_SEGMENT = re.compile(
-    r"(?<![\d+])(?:\+|\(?0|44)[\d()./\-]*(?:[^\S\n]+[\d()./\-]+)*"
+    rf"(?<![\d+])(?:\+|\uff0b|[(\[\uff08\uff3b]?[0\uff10]|44|\uff14\uff14)[\d{_PUNCTUATION}]*"
+    rf"(?:[^\S\n]+[\d{_PUNCTUATION}]+)*"
     r"(?:[^\S\n]*(?:ext|extn|x)\.?[^\S\n]*\d{1,5})?", re.IGNORECASE)
 
 
-def _gap(length: int) -> str:
-    # Not spaces alone: the matcher would read two numbers with only spaces between them as
-    # one long run and parse neither.  ";" is no part of a number.
-    return ";" * length if length < 3 else " " + ";" * (length - 2) + " "
+def _gap(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` blanked with ";" (no part of a number), except its first and
+    last characters when they are not digits: the matcher sees what stood next to each
+    number ("Tel07911123456" stays no number), and two numbers with only spaces between
+    them are not read as one long run."""
+    chars = [";"] * (end - start)
+    if chars:
+        for index in (0, -1):
+            original = text[start if index == 0 else end - 1]
+            if not original.isdigit():
+                chars[index] = original
+    return "".join(chars)
 
 
 def phone_candidates_only(text: str) -> str:
@@ -39,17 +52,18 @@ def phone_candidates_only(text: str) -> str:
         segment = match.group()
         if sum(c.isdigit() for c in segment) < MIN_DIGITS:
             continue
-        parts.append(_gap(match.start() - position))
+        parts.append(_gap(text, position, match.start()))
         parts.append(segment)
         position = match.end()
-    parts.append(_gap(len(text) - position))
+    parts.append(_gap(text, position, len(text)))
     return "".join(parts)
 
 
 # A number as people write it: 0, + or 44 first (a bare 10-digit run is a ULN or an NHS
 # number more often than a phone number missing its 0), then digits and separators.
 _PHONE_CELL = re.compile(
-    r"(?:\(?[0+]|44)[\d\s+()\-./]+(?:\s*(?:ext|extn|x)\.?\s*\d{1,5})?", re.IGNORECASE)
+    rf"(?:[(\[\uff08\uff3b]?[0+]|44)[\d\s+{_PUNCTUATION}]+(?:\s*(?:ext|extn|x)\.?\s*\d{{1,5}})?",
+    re.IGNORECASE)
 
 
 def is_uk_phone_value(value: str) -> bool:

@@ -23,10 +23,12 @@ kernel's OOM killer) is replaced too.  Each such file gets one record with statu
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import resource
 import signal
+import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -83,10 +85,12 @@ def warm_up(config: ScanConfig) -> None:
 _start_error: BaseException | None = None
 
 
-def _start_worker(config: ScanConfig, warm: WarmUp, ner_cache: tuple[str, bytes]) -> None:
+def _start_worker(config: ScanConfig, warm: WarmUp,
+                  ner_cache: tuple[str, bytes] | None) -> None:
     """Pool initializer: load the models, then bound this process's memory."""
     global _start_error
-    share_in_this_process(*ner_cache)
+    if ner_cache is not None:
+        share_in_this_process(*ner_cache)
     try:
         warm(config)
     except BaseException as exc:  # noqa: BLE001 - handed to the parent with the first task
@@ -162,8 +166,13 @@ class LocalExecutor:
     def map(self, items: Iterable[WorkItem]) -> Iterator[Outcome]:
         # The workers share NER answers for text they meet again (detectors.ner_cache) in
         # a private folder that lives as long as the scan.
-        with tempfile.TemporaryDirectory(prefix="dpscan-") as folder:
-            self._ner_cache = create_shared_ner_cache(Path(folder))
+        with contextlib.ExitStack() as stack:
+            try:
+                folder = stack.enter_context(
+                    tempfile.TemporaryDirectory(prefix="dpscan-", ignore_cleanup_errors=True))
+                self._ner_cache = create_shared_ner_cache(Path(folder))
+            except (OSError, sqlite3.Error):  # no usable temp folder: each worker its own
+                self._ner_cache = None
             self._active = self._pool()
             finished = False
             try:

@@ -36,6 +36,7 @@ def test_plain_and_school_words_are_not_candidates(word: str) -> None:
     ("BURNS, Jade\tYear 3", {"BURNS, Ja", "Jade\tYear"}),  # register line
     ("We thank Jade Wells today.", {"Jade Wells", "Jade"}),
     ("Kind regards\nJade Wells\n", {"Jade Wells"}),  # a signature line
+    ("Kind regards\r\nJade Wells\r\n", {"Jade Wells"}),  # Windows line ends
 ])
 def test_name_candidates(text: str, expected: set[str]) -> None:
     assert candidates(text) == expected

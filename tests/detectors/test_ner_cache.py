@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
+import pytest
+
 import detectors.ner_cache as ner_cache
 from detectors.ner_cache import SharedNerCache, create_shared_ner_cache
 from detectors.personal_data import PersonalDataDetector
@@ -63,3 +65,17 @@ def test_a_second_worker_reads_nothing_the_first_has_read(tmp_path: Path) -> Non
     assert first_reads > 0 and second_reads == 0
     start = LETTER.index("Tobiasz")
     assert first == second and ("PERSON", start, len(LETTER) - 1) in {tuple(f) for f in first}
+
+
+def test_no_usable_temp_folder_means_no_shared_cache(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner.config import ScanConfig
+    from scanner.executors.local import LocalExecutor
+
+    def no_temp_folder(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError("No usable temporary directory found")
+
+    monkeypatch.setattr("tempfile.TemporaryDirectory", no_temp_folder)
+    executor = LocalExecutor(ScanConfig(workers=2))
+    assert list(executor.map([])) == []  # the scan goes on without the shared cache
+    assert executor._ner_cache is None

@@ -142,3 +142,29 @@ def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for i in range(12):
         detector.analyze_text(f"Dear Mrs Okonkwo-{i},\n" + FILLER)
     assert len(detector._ner_cache) <= 5
+
+
+def test_the_budget_never_cuts_a_word() -> None:
+    text = "Amber Rice\n" + "plain text\n" * 3 + "Dear Mr Kowalczyk\n"
+    regions = ner_regions(text, [], full_chars=0, max_chars=15)
+    assert [text[s:e] for s, e in regions] == ["Amber Rice\n"]
+
+
+def test_more_pieces_than_the_cache_holds_are_each_read_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("detectors.personal_data.NER_CACHE_PIECES", 5)
+    detector = PersonalDataDetector()
+    read: list[str] = []
+    pipe = detector._nlp.pipe
+
+    def counting_pipe(texts, **kwargs):  # type: ignore[no-untyped-def]
+        texts = list(texts)
+        read.extend(texts)
+        return pipe(texts, **kwargs)
+
+    monkeypatch.setattr(detector._nlp, "pipe", counting_pipe)
+    text = "".join(f"Dear Mrs Okonkwo-{i},\n\n{FILLER}\n" for i in range(40))
+    analysis = detector.analyze_text(text)
+    assert len(read) == 40  # one read per piece, however small the cache
+    assert sum(r.entity_type == "PERSON" for r, _ in analysis.found) >= 30

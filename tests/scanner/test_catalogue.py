@@ -27,7 +27,7 @@ from scanner.catalogue import (
     config_fingerprint,
 )
 from scanner.config import ScanConfig
-from scanner.runner import report_from_catalogue, request_stop, run_scan
+from scanner.runner import clear_stop, report_from_catalogue, request_stop, run_scan
 
 NHS = "943 476 5919"  # valid mod-11 check digit
 PUPIL = "Amelia Thornbury"
@@ -253,11 +253,16 @@ def test_a_stop_request_is_never_lost(share: Path, tmp_path: Path) -> None:
         if len(seen) == 1:
             request_stop()
 
-    with Catalogue.open(tmp_path / "cat.sqlite") as catalogue:
-        stopped = run_scan([str(share)], _config(), progress=ask_to_stop, catalogue=catalogue)
-        assert not stopped.scan.complete and len(stopped.files) == 1
-        assert catalogue.latest_scan()["status"] == "interrupted"
-        again = _scan(share, catalogue, resume=True)  # the flag does not outlive its scan
+    try:
+        with Catalogue.open(tmp_path / "cat.sqlite") as catalogue:
+            stopped = run_scan([str(share)], _config(), progress=ask_to_stop,
+                               catalogue=catalogue)
+            assert not stopped.scan.complete and len(stopped.files) == 1
+            assert catalogue.latest_scan()["status"] == "interrupted"
+            clear_stop()  # what the CLI does before it installs its signal handlers
+            again = _scan(share, catalogue, resume=True)
+    finally:
+        clear_stop()
     assert again.scan.complete and len(again.files) > 1
 
 
