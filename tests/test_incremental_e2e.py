@@ -145,9 +145,16 @@ def test_sigterm_stops_the_scan_as_incomplete(tmp_path: Path) -> None:
     assert proc.returncode == EXIT_INCOMPLETE, err
     findings = json.loads((tmp_path / "out" / "findings.json").read_text())
     assert findings["scan"]["complete"] is False
-    assert 0 < len(findings["files"]) < 150
+    # The partial report holds what reached it before the stop (a file recorded in the
+    # catalogue the instant the signal came may be in neither it nor the count).
+    assert len(findings["files"]) < 150
     with sqlite3.connect(db) as raw:
         assert raw.execute("SELECT status FROM scans").fetchall() == [("interrupted",)]
+    resumed = _dpscan("scan", str(share), "--out", str(tmp_path / "out2"), "-w", "1", "-q",
+                      "--db", str(db), "--resume")
+    assert resumed.wait(timeout=300) == 0
+    findings = json.loads((tmp_path / "out2" / "findings.json").read_text())
+    assert findings["scan"]["complete"] is True and len(findings["files"]) == 150
 
 
 def test_usb_verdict_on_a_folder_standing_in_for_a_stick(tmp_path: Path) -> None:
