@@ -221,6 +221,9 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+_LINE_END = re.compile("\n")
+
+
 def ner_regions(
     text: str, hits: list[tuple[int, int]], full_chars: int, max_chars: int,
     window: int = NER_WINDOW_CHARS,
@@ -266,9 +269,6 @@ def ner_regions(
         if used >= max_chars:
             break
     return regions
-
-
-_LINE_END = re.compile("\n")
 
 
 class PersonalDataDetector:
@@ -397,9 +397,9 @@ class PersonalDataDetector:
                 for offset, chunk in split_text(text[start:end]) if chunk.strip()
             ]
             ner_chars = sum(len(chunk) for _, chunk in pieces)
-            names = self._names([chunk for _, chunk in pieces])
+            people = self._names([chunk for _, chunk in pieces])
             for offset, chunk in pieces:
-                for entity_type, start, end, score in names[chunk]:
+                for entity_type, start, end, score in people[chunk]:
                     results.append(RecognizerResult(entity_type, start + offset, end + offset,
                                                     score))
             results = EntityRecognizer.remove_duplicates(results)

@@ -10,6 +10,7 @@ import pytest
 import detectors.ner_cache as ner_cache
 from detectors.ner_cache import SharedNerCache, create_shared_ner_cache
 from detectors.personal_data import PersonalDataDetector
+from tests.detectors.ner_reads import record_ner_reads
 
 LETTER = "Dear Mrs Okonkwo,\nThank you for coming in.\nYours sincerely\nMr Tobiasz Kowalczyk\n"
 
@@ -38,15 +39,7 @@ def test_a_broken_cache_is_skipped_not_fatal(tmp_path: Path) -> None:
 def _detect_in_worker(path: str, key: bytes, text: str, queue: multiprocessing.Queue) -> None:
     ner_cache.share_in_this_process(path, key)
     detector = PersonalDataDetector()
-    reads: list[str] = []
-    pipe = detector._nlp.pipe
-
-    def counting(texts, **kwargs):  # type: ignore[no-untyped-def]
-        texts = list(texts)
-        reads.extend(texts)
-        return pipe(texts, **kwargs)
-
-    detector._nlp.pipe = counting  # type: ignore[method-assign]
+    reads = record_ner_reads(detector)
     found = [(r.entity_type, r.start, r.end) for r, _ in detector.analyze_text(text).found]
     queue.put((found, len(reads)))
 

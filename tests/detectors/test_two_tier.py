@@ -7,6 +7,7 @@ import pytest
 from detectors.content import ContentDetector
 from detectors.personal_data import PersonalDataDetector, ner_regions
 from detectors.settings import DetectionSettings
+from tests.detectors.ner_reads import record_ner_reads
 
 FILLER = "The school fair raised money for the library and the garden.\n"
 
@@ -110,17 +111,9 @@ def test_words_about_people_are_not_name_cues() -> None:
     assert ner_regions(policy * 200, [], full_chars=2_000, max_chars=3_000) == []
 
 
-def test_a_piece_met_before_is_answered_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_piece_met_before_is_answered_from_the_cache() -> None:
     detector = PersonalDataDetector()
-    read: list[str] = []
-    pipe = detector._nlp.pipe
-
-    def counting_pipe(texts, **kwargs):  # type: ignore[no-untyped-def]
-        texts = list(texts)
-        read.extend(texts)
-        return pipe(texts, **kwargs)
-
-    monkeypatch.setattr(detector._nlp, "pipe", counting_pipe)
+    read = record_ner_reads(detector)
     letterhead = "Oakfield Primary School, Mill Lane\nHeadteacher: Mrs Adaeze Okafor\n"
     first = detector.analyze_text(letterhead + "Dear Mr Kowalski,\n" + FILLER)
     read_first = len(read)
@@ -155,15 +148,7 @@ def test_more_pieces_than_the_cache_holds_are_each_read_once(
 ) -> None:
     monkeypatch.setattr("detectors.personal_data.NER_CACHE_PIECES", 5)
     detector = PersonalDataDetector()
-    read: list[str] = []
-    pipe = detector._nlp.pipe
-
-    def counting_pipe(texts, **kwargs):  # type: ignore[no-untyped-def]
-        texts = list(texts)
-        read.extend(texts)
-        return pipe(texts, **kwargs)
-
-    monkeypatch.setattr(detector._nlp, "pipe", counting_pipe)
+    read = record_ner_reads(detector)
     text = "".join(f"Dear Mrs Okonkwo-{i},\n\n{FILLER}\n" for i in range(40))
     analysis = detector.analyze_text(text)
     assert len(read) == 40  # one read per piece, however small the cache
