@@ -181,6 +181,13 @@ def token_artifacts(text: str, stop_words: frozenset[str]) -> NlpArtifacts:
     return artifacts
 
 
+class _Owned(list):  # type: ignore[type-arg]
+    """Results no one else holds: presidio's enhancer may change them where they are."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> _Owned:
+        return self
+
+
 class IndexedContextEnhancer(LemmaContextAwareEnhancer):
     """presidio's context enhancer with its two linear searches made logarithmic.
 
@@ -188,6 +195,15 @@ class IndexedContextEnhancer(LemmaContextAwareEnhancer):
     each context word against a list of every keyword: on a long text with many hits
     that is quadratic (seconds for one spreadsheet).  Same rules, bisect and a set.
     """
+
+    def enhance_using_context(  # noqa: D102
+        self, text: str, raw_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer], context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        # presidio deep-copies the results before raising scores; AnalyzerEngine drops the
+        # originals right after, and the copy cost a twentieth of the whole scan.
+        return list(super().enhance_using_context(
+            text, _Owned(raw_results), nlp_artifacts, recognizers, context))
 
     def _extract_surrounding_words(
         self, nlp_artifacts: NlpArtifacts, word: str, start: int
