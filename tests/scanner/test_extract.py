@@ -65,6 +65,72 @@ def test_docx_reads_body_tables_headers_and_footers() -> None:
     assert lines[-1] == "Footer: confidential"
 
 
+def _rich_document() -> docx.Document:
+    """Runs, tabs, line and page breaks, a hyperlink and a nested table: every piece of a
+    paragraph python-docx turns into text."""
+    from docx.enum.text import WD_BREAK
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Pupil:\tAmelia ")
+    paragraph.add_run("Jones").bold = True
+    paragraph.add_run().add_break(WD_BREAK.LINE)
+    paragraph.add_run("Class 3").add_break(WD_BREAK.PAGE)
+    paragraph.add_run("after\tthe\nbreak")
+    paragraph._p.append(parse_xml(
+        f'<w:hyperlink {nsdecls("w", "r")} r:id="rId99"><w:r><w:t xml:space="preserve">'
+        " linked Oliver Smith</w:t></w:r><w:r><w:tab/><w:t>end</w:t></w:r></w:hyperlink>"))
+    paragraph.add_run("tail").add_tab()
+    document.add_paragraph("")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "outer"
+    table.cell(0, 1).add_table(rows=1, cols=1).cell(0, 0).text = "inner Mia Khan"
+    return document
+
+
+def test_docx_paragraph_text_is_python_docx_paragraph_text() -> None:
+    from scanner.extract.docx import paragraph_text
+
+    document = _rich_document()
+    paragraphs = [*document.paragraphs, *document.tables[0].cell(0, 1).paragraphs]
+    assert any("Oliver Smith" in p.text for p in paragraphs)  # the hyperlink's runs count
+    for paragraph in paragraphs:
+        assert paragraph_text(paragraph) == paragraph.text
+
+
+def test_docx_opened_for_text_leaves_styles_unparsed_for_extraction_only() -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.part import Part
+    from docx.parts.styles import StylesPart
+
+    import scanner.extract.docx as docx_extractor
+
+    buffer = io.BytesIO()
+    _rich_document().save(buffer)
+    opened: list[object] = []
+    real_open = docx.Document
+
+    def styles_part(document: object) -> object:
+        return document.part.part_related_by(RT.STYLES)  # type: ignore[attr-defined]
+
+    def remember(handle: object) -> object:
+        document = real_open(handle)
+        opened.append(styles_part(document))
+        return document
+
+    docx_extractor.docx.Document = remember  # type: ignore[assignment]
+    try:
+        text = extract_docx(io.BytesIO(buffer.getvalue()), LIMITS).text
+    finally:
+        docx_extractor.docx.Document = real_open  # type: ignore[assignment]
+    assert "Jones" in text and "inner Mia Khan" in text
+    # Read for text: the styles are raw bytes, never parsed.
+    assert type(opened[0]) is Part
+    # Anyone else in the process still gets python-docx's parsed styles.
+    assert isinstance(styles_part(real_open(io.BytesIO(buffer.getvalue()))), StylesPart)
+
+
 def test_xlsx_reads_every_sheet_with_uk_dates() -> None:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
