@@ -235,6 +235,7 @@ class TableReader:
         # Headings repeat across files and cells are tried as headings row after row:
         # each distinct text is classified once.
         self._kinds: dict[str, tuple[str, str] | None] = {}
+        self._validators: dict[str, Callable[[str], bool]] = {}
 
     def classify(self, heading: str) -> tuple[str, str] | None:
         """:meth:`ColumnVocabulary.classify`, memoised per heading."""
@@ -256,13 +257,25 @@ class TableReader:
         return found
 
     def validator(self, entity_type: str) -> Callable[[str], bool]:
-        """A check that a whole cell is a value of ``entity_type`` (memoised per value)."""
+        """A check that a whole cell is a value of ``entity_type`` (memoised per value).
+
+        Built once per type: a column's sample is checked again row by row, and each
+        column of every table is tried against every type.
+        """
+        try:
+            return self._validators[entity_type]
+        except KeyError:
+            check = self._validators[entity_type] = self._build_validator(entity_type)
+            return check
+
+    def _build_validator(self, entity_type: str) -> Callable[[str], bool]:
         if entity_type == "PERSON":
             return is_plausible_name
         if entity_type == "DATE_OF_BIRTH":
             return is_date_of_birth_value
         if entity_type == "PHONE_NUMBER":
-            return is_uk_phone_value
+            # libphonenumber takes a tenth of a millisecond a cell.
+            return lru_cache(maxsize=4096)(is_uk_phone_value)
         recognizer = self._recognizers[entity_type]
         if isinstance(recognizer, PatternRecognizer):
             check = _pattern_check(recognizer)

@@ -171,3 +171,26 @@ def test_people_on_two_sheets_are_counted_once() -> None:
 def test_rows_with_identifiers_but_no_names_are_subjects(reader: TableReader) -> None:
     read = reader.read([["UPN", "Year"], ["L201000024001", "4"], ["X919288319804", "5"]])
     assert not read.people and read.data_subjects == 2
+
+
+def test_each_phone_cell_is_parsed_once_across_sample_rows_and_tables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import detectors.tabular as tabular
+
+    parsed: list[str] = []
+    real = tabular.is_uk_phone_value
+
+    def counting(value: str) -> bool:
+        parsed.append(value)
+        return real(value)
+
+    monkeypatch.setattr(tabular, "is_uk_phone_value", counting)
+    reader = TableReader()  # validators are built on first use, after the patch
+    numbers = [f"0113 496 0{n:03d}" for n in range(1, 31)]  # Ofcom's drama range
+    rows = [["Forename", "Contact number"]] + [["Amelia", n] for n in numbers]
+    first = reader.read(rows)
+    second = reader.read(rows[:11])  # another class list holding ten of the same numbers
+    assert first.entities["PHONE_NUMBER"] == 30 and second.entities["PHONE_NUMBER"] == 10
+    # The heading's sample and the count row by row ask about the same cells: one parse.
+    assert sorted(parsed) == sorted(numbers)
