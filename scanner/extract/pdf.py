@@ -9,8 +9,10 @@ words in the same order.  pdfminer.six reads the file instead when pdfium cannot
 
 from __future__ import annotations
 
+import ctypes
 import io
 import threading
+from collections.abc import Callable
 from typing import BinaryIO
 
 import pypdfium2 as pdfium
@@ -98,18 +100,56 @@ def _read_pdfium(handle: BinaryIO, limits: Limits) -> tuple[ExtractedText, int]:
     return buffer.result(protection_detail=detail), pages
 
 
+def _char_box_function() -> Callable[..., int] | None:
+    """pdfium's FPDFText_GetCharBox called with plain addresses.
+
+    pypdfium2's typed binding converts each argument on every call; a page has one call
+    per character beside a space, and the conversions took most of the time of reading a
+    PDF.  Same C function, same values.  None if the binding is not there (then
+    pypdfium2's own ``get_charbox`` is used).
+    """
+    function = getattr(pdfium_c, "FPDFText_GetCharBox", None)
+    if function is None:
+        return None
+    prototype = ctypes.CFUNCTYPE(
+        ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
+        ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
+    return prototype(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_CHAR_BOX = _char_box_function()
+
+
+def _char_boxes(textpage: pdfium.PdfTextPage) -> Callable[[int], tuple[float, float, float, float]]:
+    """A function from a character's index to its (left, bottom, right, top) box."""
+    if _CHAR_BOX is None:
+        return textpage.get_charbox
+    call, page = _CHAR_BOX, ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    # FPDFText_GetCharBox takes left, right, bottom, top (in that order).
+    addresses = tuple(ctypes.addressof(v) for v in (left, right, bottom, top))
+
+    def box(index: int) -> tuple[float, float, float, float]:
+        if not call(page, index, *addresses):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        return left.value, bottom.value, right.value, top.value
+
+    return box
+
+
 def _spaced_text(textpage: pdfium.PdfTextPage) -> str:
     """The page's text, with spaces that stand for wide gaps (table columns) widened."""
     text = textpage.get_text_range()
     if len(text) != textpage.count_chars() or " " not in text:
         return text  # no one-to-one map from characters to boxes: leave it as it is
+    get_charbox = _char_boxes(textpage)
     parts: list[str] = []
     start = 0
     position = text.find(" ", 1)
     while 0 < position < len(text) - 1:
-        left = textpage.get_charbox(position - 1)
-        right = textpage.get_charbox(position + 1)
-        space = textpage.get_charbox(position)
+        left = get_charbox(position - 1)
+        right = get_charbox(position + 1)
+        space = get_charbox(position)
         width = space[2] - space[0]
         if width < 0.5:  # a space pdfium inserted has no box: a third of the glyph height
             width = (left[3] - left[1]) / 3

@@ -55,6 +55,29 @@ def test_column_gaps_stay_wider_than_word_spaces() -> None:
     assert "Pupil: Siobhan Ahmed" in fast  # word spaces stay single
 
 
+def test_char_boxes_by_address_are_pypdfium2s(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The direct call to FPDFText_GetCharBox gives the boxes pypdfium2 gives, so a table's
+    cells (drawn apart, no space between them in the file) come out the same either way."""
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    for row in [("Pupil", "Class", "DOB"), ("Siobhan Ahmed", "Cedar", "02-06-2014"),
+                ("Oliver Smith", "Oak", "11-09-2015")]:
+        for cell in row:
+            pdf.cell(60, 8, cell)
+        pdf.ln(8)
+    document = pdfium.PdfDocument(bytes(pdf.output()))
+    textpage = document[0].get_textpage()
+    by_address = pdf_module._char_boxes(textpage)
+    assert pdf_module._CHAR_BOX is not None  # the fast path is the one in use
+    for index in range(textpage.count_chars()):
+        assert by_address(index) == textpage.get_charbox(index)
+    fast = pdf_module._spaced_text(textpage)
+    monkeypatch.setattr(pdf_module, "_CHAR_BOX", None)
+    assert pdf_module._spaced_text(textpage) == fast
+    assert "Siobhan Ahmed   Cedar   02-06-2014" in fast  # columns apart, names whole
+
+
 def test_pdfium_is_the_path_taken(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object) -> None:
         raise AssertionError("pdfminer used for a PDF pdfium reads")
