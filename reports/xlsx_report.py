@@ -12,16 +12,17 @@ All files, Errors.  Every list sheet has a frozen, filterable header row;
 dates are real date cells.  Files the DPO reviewed are not in the Action
 list; the other list sheets keep them, marked in their "review" column.
 
-Written with XlsxWriter, row by row (five times faster than building the sheets
-in openpyxl, whose cell objects also held every cell of the workbook in memory);
-openpyxl stays for :func:`put`, which the subject access report builds with.
+Written with XlsxWriter (five times faster than building the sheets as openpyxl
+cell objects); openpyxl stays for :func:`put`, which the subject access report
+builds with.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,10 @@ from scanner.results import STATUS_ERROR, FileResult, Flag, ScanResult
 # cell as a formula (OWASP "CSV injection"); tab and CR are included because
 # some importers strip them and then see the next character.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# Excel's last row; a list sheet holds its header and this many rows below it.
+EXCEL_MAX_ROWS = 1_048_576
+MAX_BODY_ROWS = EXCEL_MAX_ROWS - 1
 
 # Excel's hard limit on characters in one cell; openpyxl would truncate
 # silently anyway, doing it here keeps the behaviour explicit.
@@ -187,19 +192,25 @@ class _Book:
         properties = dict(style or {})
         if isinstance(value, str):
             text = clean_text(value)
+            if not text:  # an empty cell, as filters and COUNTA see it
+                if properties:
+                    ws.write_blank(row, column, None, self.format(**properties))
+                return
             if text.startswith(FORMULA_PREFIXES):
                 # The quote prefix is what makes Excel keep it text after an edit.
                 properties["quote_prefix"] = True
             ws.write_string(row, column, text, self.format(**properties))
         elif isinstance(value, datetime):
             properties["num_format"] = DATETIME_FORMAT
-            ws.write_datetime(row, column, value.replace(tzinfo=None), self.format(**properties))
+            if value.tzinfo is not None:  # Excel has no time zones: UTC, as parse_modified
+                value = value.astimezone(UTC).replace(tzinfo=None)
+            ws.write_datetime(row, column, value, self.format(**properties))
         elif isinstance(value, date):
             properties["num_format"] = DATE_FORMAT
             ws.write_datetime(row, column, value, self.format(**properties))
         elif isinstance(value, bool):
             ws.write_boolean(row, column, value, self.format(**properties))
-        elif isinstance(value, int | float):
+        elif isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
             ws.write_number(row, column, value, self.format(**properties))
         elif value is None:
             if properties:
@@ -500,6 +511,12 @@ def _table_sheet(book: _Book, name: str, header: Sequence[str],
     """A list sheet: bold frozen header, autofilter, severity fills, fitted widths."""
     ws = book.workbook.add_worksheet(name)
     body = [list(row) for row in rows]
+    if len(body) > MAX_BODY_ROWS:
+        # Past Excel's last row nothing would be written: say so in the last one.
+        left_out = len(body) - MAX_BODY_ROWS + 1
+        body = body[:MAX_BODY_ROWS - 1]
+        body.append([f"{left_out:,} more rows not shown: a sheet holds {EXCEL_MAX_ROWS:,} rows;"
+                     " every file is in findings.json"])
     widths = _column_widths([header, *body])
     for column, width in widths.items():
         ws.set_column(column, column, width)

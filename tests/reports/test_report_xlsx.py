@@ -6,7 +6,7 @@ import io
 import re
 import stat
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -301,3 +301,49 @@ def test_wrapped_rows_are_tall_enough_and_sheets_print_readably(workbook: Workbo
     summary = workbook["Summary"]
     advice = next(c for c in summary["C"] if c.value and "MIS" in str(c.value))
     assert summary.row_dimensions[advice.row].height >= 2 * 15
+
+
+def test_odd_values_still_give_a_workbook(hostile_result: ScanResult) -> None:
+    """A non-finite setting (``--file-timeout inf``), an empty string and an aware datetime
+    are written as text, a blank and UTC: XlsxWriter refuses NaN and infinity as numbers."""
+    minus_two = timezone(timedelta(hours=-2))
+    hostile_result.scan.settings.update(file_seconds=float("inf"), odd=float("nan"), empty="",
+                                        when=datetime(2024, 1, 1, 0, 30, tzinfo=minus_two))
+    workbook = load_workbook(io.BytesIO(render_xlsx(hostile_result)))
+    summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True) if row[0]}
+    assert summary["file_seconds"] == "inf" and summary["odd"] == "nan"
+    assert summary["empty"] is None  # a blank cell, not an empty string
+    assert summary["when"] == "2024-01-01 00:30:00-02:00"  # settings are shown as text
+
+
+def test_aware_datetime_cells_are_utc() -> None:
+    import xlsxwriter
+
+    from reports.xlsx_report import _Book
+
+    buffer = io.BytesIO()
+    book = _Book(buffer)
+    ws = book.workbook.add_worksheet("t")
+    book.write(ws, 0, 0, datetime(2024, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=-2))))
+    book.write(ws, 1, 0, "")
+    book.write(ws, 2, 0, float("-inf"))
+    book.workbook.close()
+    assert isinstance(book.workbook, xlsxwriter.Workbook)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue()))["t"]
+    assert sheet["A1"].value == datetime(2024, 1, 1, 2, 30)
+    assert sheet["A2"].value is None
+    assert sheet["A3"].value == "-inf" and sheet["A3"].data_type == "s"
+
+
+def test_rows_past_excels_last_row_are_counted_not_lost(
+    hostile_result: ScanResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reports.xlsx_report as xlsx_report
+
+    monkeypatch.setattr(xlsx_report, "MAX_BODY_ROWS", 5)
+    files = load_workbook(io.BytesIO(render_xlsx(hostile_result)))["All files"]
+    assert len(hostile_result.files) > 5
+    assert files.max_row == 6  # the header and five rows: four files and the note
+    note = files.cell(row=6, column=1).value
+    assert note.startswith(f"{len(hostile_result.files) - 4:,} more rows not shown")
+    assert files.auto_filter.ref.endswith("6")
