@@ -275,7 +275,16 @@ class TableReader:
             return is_date_of_birth_value
         if entity_type == "PHONE_NUMBER":
             # libphonenumber takes a tenth of a millisecond a cell.
-            return lru_cache(maxsize=4096)(is_uk_phone_value)
+            phone = lru_cache(maxsize=4096)(is_uk_phone_value)
+
+            def phone_cell(value: str) -> bool:
+                value = value.strip()
+                # Only short cells are kept: the caches live as long as the worker, and a
+                # notes column's long cells are tried too.
+                return phone(value) if len(value) <= 64 else is_uk_phone_value(value)
+
+            phone_cell.cache_info = phone.cache_info  # type: ignore[attr-defined]
+            return phone_cell
         recognizer = self._recognizers[entity_type]
         if isinstance(recognizer, PatternRecognizer):
             check = _pattern_check(recognizer)
@@ -283,12 +292,13 @@ class TableReader:
             def check(value: str) -> bool:
                 results = recognizer.analyze(value, [entity_type], None)
                 return any(r.end - r.start >= 0.8 * len(value) for r in results)
+        cached = lru_cache(maxsize=4096)(check)
 
-        @lru_cache(maxsize=4096)
         def cell(value: str) -> bool:
             value = value.strip()
-            return bool(value) and len(value) <= 64 and check(value)
+            return bool(value) and len(value) <= 64 and cached(value)
 
+        cell.cache_info = cached.cache_info  # type: ignore[attr-defined]
         return cell
 
     def read(self, rows: Sequence[Sequence[str]]) -> TableDetection:

@@ -194,3 +194,14 @@ def test_each_phone_cell_is_parsed_once_across_sample_rows_and_tables(
     assert first.entities["PHONE_NUMBER"] == 30 and second.entities["PHONE_NUMBER"] == 10
     # The heading's sample and the count row by row ask about the same cells: one parse.
     assert sorted(parsed) == sorted(numbers)
+
+
+@pytest.mark.parametrize(("entity_type", "value"),
+                         [("UK_NINO", "JG 10 37 55 A"), ("PHONE_NUMBER", "0113 496 0001")])
+def test_cell_caches_keep_only_short_stripped_values(entity_type: str, value: str) -> None:
+    check = TableReader().validator(entity_type)
+    assert check(value) and check(f"  {value} ") and check(f"{value}\t")
+    assert not check("Spoke to mum on the phone about " * 100)  # a notes cell
+    # One entry: padding is stripped first, and a long cell is checked, not kept (the
+    # cache lives as long as the worker, and its keys are cell values).
+    assert check.cache_info().currsize == 1  # type: ignore[attr-defined]
