@@ -109,19 +109,25 @@ def _char_box_function() -> Callable[..., int] | None:
     pypdfium2's own ``get_charbox`` is used).
     """
     function = getattr(pdfium_c, "FPDFText_GetCharBox", None)
-    if function is None:
+    # FPDF_BOOL FPDFText_GetCharBox(FPDF_TEXTPAGE, int, double* left, double* right,
+    # double* bottom, double* top): used only if pypdfium2 still binds it so.
+    if function is None or len(getattr(function, "argtypes", None) or ()) != 6:
         return None
     prototype = ctypes.CFUNCTYPE(
         ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
         ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
-    return prototype(ctypes.cast(function, ctypes.c_void_p).value)
+    try:
+        return prototype(ctypes.cast(function, ctypes.c_void_p).value)
+    except (TypeError, ValueError, ctypes.ArgumentError):
+        return None
 
 
 _CHAR_BOX = _char_box_function()
 
 
 def _char_boxes(textpage: pdfium.PdfTextPage) -> Callable[[int], tuple[float, float, float, float]]:
-    """A function from a character's index to its (left, bottom, right, top) box."""
+    """A function from a character's index to its (left, bottom, right, top) box, for
+    use while ``textpage`` is open (it holds pdfium's raw handle, not the page)."""
     if _CHAR_BOX is None:
         return textpage.get_charbox
     call, page = _CHAR_BOX, ctypes.cast(textpage.raw, ctypes.c_void_p).value
