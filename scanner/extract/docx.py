@@ -36,11 +36,20 @@ def _part_class(content_type: str, reltype: str) -> type[Part] | None:
 PartFactory.part_class_selector = _part_class
 
 
-# python-docx's Paragraph.text, without its cost: python-docx finds a paragraph's runs and
-# a run's pieces with XPath expressions compiled afresh on every call (70% of the time to
-# read a long document).  The same children, in the same order, found by tag.
-_RUN, _HYPERLINK = qn("w:r"), qn("w:hyperlink")
+# A paragraph's text, found by tag: python-docx finds a paragraph's runs and a run's
+# pieces with XPath expressions compiled afresh on every call (70% of the time to read a
+# long document), and its Paragraph.text reads only runs that are direct children of the
+# paragraph or of a hyperlink, so it misses the text of content controls (Word's form
+# fields: "Child's name: [Amelia Jones]"), tracked insertions, smart tags and simple
+# fields.  Deleted text (w:del) stays out, as Word shows it struck through and gone.
+_P, _TBL, _RUN = qn("w:p"), qn("w:tbl"), qn("w:r")
 _RUN_PIECES = frozenset(qn(f"w:{tag}") for tag in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab"))
+# Elements whose runs are the paragraph's text, in order.
+_RUN_CONTAINERS = frozenset(qn(f"w:{tag}") for tag in (
+    "hyperlink", "ins", "moveTo", "smartTag", "fldSimple", "customXml", "sdt", "sdtContent",
+    "dir", "bdo"))
+# Elements that hold whole paragraphs and tables: block-level content controls.
+_BLOCK_CONTAINERS = frozenset(qn(f"w:{tag}") for tag in ("sdt", "sdtContent", "customXml"))
 
 
 def _run_text(run: object) -> str:
@@ -48,22 +57,39 @@ def _run_text(run: object) -> str:
     return "".join(str(piece) for piece in run if piece.tag in _RUN_PIECES)  # type: ignore[attr-defined]
 
 
-def paragraph_text(paragraph: Paragraph) -> str:
-    """``paragraph.text``, as python-docx gives it (runs and hyperlinks' runs in order)."""
-    parts: list[str] = []
-    for child in paragraph._p:
+def _runs(element: object) -> Iterator[object]:
+    for child in element:  # type: ignore[attr-defined]
         if child.tag == _RUN:
-            parts.append(_run_text(child))
-        elif child.tag == _HYPERLINK:
-            parts.extend(_run_text(run) for run in child if run.tag == _RUN)
-    return "".join(parts)
+            yield child
+        elif child.tag in _RUN_CONTAINERS:
+            yield from _runs(child)
+
+
+def paragraph_text(paragraph: Paragraph) -> str:
+    """The text of ``paragraph``: python-docx's ``paragraph.text`` plus the runs inside
+    content controls, tracked insertions, smart tags and simple fields."""
+    return "".join(_run_text(run) for run in _runs(paragraph._p))
+
+
+def _blocks(element: object, parent: object) -> Iterator[Paragraph | Table]:
+    """The paragraphs and tables of a body, header, footer or cell in document order,
+    including those inside block-level content controls (python-docx skips them)."""
+    for child in element:  # type: ignore[attr-defined]
+        if child.tag == _P:
+            yield Paragraph(child, parent)  # type: ignore[arg-type]
+        elif child.tag == _TBL:
+            yield Table(child, parent)  # type: ignore[arg-type]
+        elif child.tag in _BLOCK_CONTAINERS:
+            yield from _blocks(child, parent)
 
 
 def _cell_text(cell: object) -> str:
-    parts = [paragraph_text(p) for p in cell.paragraphs]  # type: ignore[attr-defined]
-    # A table inside a cell is rare; its text joins the cell's rather than the grid.
-    for nested in cell.tables:  # type: ignore[attr-defined]
-        parts.extend(" ".join(row) for row in _table_rows(nested))
+    parts: list[str] = []
+    for block in _blocks(cell._tc, cell):  # type: ignore[attr-defined]
+        if isinstance(block, Paragraph):
+            parts.append(paragraph_text(block))
+        else:  # a table inside a cell: its text joins the cell's rather than the grid
+            parts.extend(" ".join(row) for row in _table_rows(block))
     return " ".join(" ".join(parts).split())
 
 
@@ -81,16 +107,15 @@ def _table_rows(table: Table) -> Iterator[list[str]]:
             yield cells
 
 
-def _add_blocks(buffer: TextBuffer, container: object, name: str) -> bool:
+def _add_blocks(buffer: TextBuffer, element: object, parent: object, name: str) -> bool:
     """Add a body's or header's paragraphs and tables in document order; False once full."""
-    for number, block in enumerate(container.iter_inner_content()):  # type: ignore[attr-defined]
+    for number, block in enumerate(_blocks(element, parent)):
         if isinstance(block, Paragraph):
             text = paragraph_text(block)
             if text and not buffer.add(text):
                 return False
-        elif isinstance(block, Table):
-            if not buffer.add_table(f"{name} table {number + 1}", _table_rows(block)):
-                return False
+        elif not buffer.add_table(f"{name} table {number + 1}", _table_rows(block)):
+            return False
     return True
 
 
@@ -119,11 +144,11 @@ def extract_docx(handle: BinaryIO, limits: Limits) -> ExtractedText:
                 yield part
 
     containers = [
-        *((part, "header") for part in headers_or_footers("header")),
-        (document, "body"),
-        *((part, "footer") for part in headers_or_footers("footer")),
+        *((part._element, part, "header") for part in headers_or_footers("header")),
+        (document.element.body, document, "body"),
+        *((part._element, part, "footer") for part in headers_or_footers("footer")),
     ]
-    for container, name in containers:
-        if not _add_blocks(buffer, container, name):
+    for element, parent, name in containers:
+        if not _add_blocks(buffer, element, parent, name):
             break
     return buffer.result()

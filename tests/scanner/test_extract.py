@@ -89,7 +89,7 @@ def _rich_document() -> docx.Document:
     return document
 
 
-def test_docx_paragraph_text_is_python_docx_paragraph_text() -> None:
+def test_docx_paragraph_text_is_python_docx_paragraph_text_when_no_controls() -> None:
     from scanner.extract.docx import paragraph_text
 
     document = _rich_document()
@@ -97,6 +97,50 @@ def test_docx_paragraph_text_is_python_docx_paragraph_text() -> None:
     assert any("Oliver Smith" in p.text for p in paragraphs)  # the hyperlink's runs count
     for paragraph in paragraphs:
         assert paragraph_text(paragraph) == paragraph.text
+
+
+def test_docx_reads_content_controls_and_tracked_insertions() -> None:
+    """Word's form fields (content controls), inline and around whole paragraphs and
+    tables, and tracked insertions hold text python-docx's Paragraph.text leaves out."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    w = nsdecls("w")
+    document = docx.Document()
+    form = document.add_paragraph("Child's name: ")
+    form._p.append(parse_xml(
+        f"<w:sdt {w}><w:sdtPr><w:alias w:val='Name'/></w:sdtPr><w:sdtContent>"
+        "<w:r><w:t>Amelia Jones</w:t></w:r></w:sdtContent></w:sdt>"))
+    edited = document.add_paragraph("Collected by ")
+    edited._p.append(parse_xml(
+        f"<w:ins {w} w:id='1' w:author='Office' w:date='2024-01-01T00:00:00Z'>"
+        "<w:r><w:t>her grandmother, Mrs Okafor</w:t></w:r></w:ins>"))
+    edited._p.append(parse_xml(
+        f"<w:del {w} w:id='2' w:author='Office' w:date='2024-01-01T00:00:00Z'>"
+        "<w:r><w:delText>her old address</w:delText></w:r></w:del>"))
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Name", "NHS number"
+    table.cell(1, 0).text = "Oliver Smith"
+    table.cell(1, 1)._tc.append(parse_xml(
+        f"<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>999 000 0018</w:t></w:r></w:p>"
+        "</w:sdtContent></w:sdt>"))
+    document.element.body.insert(0, parse_xml(
+        f"<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>Pupil referral form</w:t></w:r></w:p>"
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Referrer</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>Mr Patel</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+        "</w:sdtContent></w:sdt>"))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = extract_docx(io.BytesIO(buffer.getvalue()), LIMITS)
+    lines = result.text.splitlines()
+    assert lines[0] == "Pupil referral form"  # a block-level control, in document order
+    assert "Child's name: Amelia Jones" in lines
+    assert "Collected by her grandmother, Mrs Okafor" in lines
+    assert "her old address" not in result.text  # deleted: gone from what Word shows
+    assert [t.rows for t in result.tables] == [
+        [["Referrer", "Mr Patel"]],
+        [["Name", "NHS number"], ["Oliver Smith", "999 000 0018"]],
+    ]
 
 
 def test_docx_opened_for_text_leaves_styles_unparsed_for_extraction_only() -> None:
