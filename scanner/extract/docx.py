@@ -8,7 +8,9 @@ from typing import BinaryIO
 
 import docx
 from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part, PartFactory
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -119,8 +121,37 @@ def _add_blocks(buffer: TextBuffer, element: object, parent: object, name: str) 
     return True
 
 
+# Notes and comments: each w:footnote, w:endnote or w:comment holds paragraphs and tables.
+_NOTES = (
+    (RT.FOOTNOTES, qn("w:footnote"), "footnote"),
+    (RT.ENDNOTES, qn("w:endnote"), "endnote"),
+    (RT.COMMENTS, qn("w:comment"), "comment"),
+)
+
+
+def _notes(document: object) -> Iterator[tuple[object, str]]:
+    """(element, name) of each footnote, endnote and comment, in that order.  Footnote
+    separators (Word's lines above the notes) hold no text and are left out."""
+    rels = document.part.rels.values()  # type: ignore[attr-defined]
+    for reltype, tag, name in _NOTES:
+        for rel in rels:
+            if rel.reltype != reltype or rel.is_external:
+                continue
+            part = rel.target_part
+            # python-docx parses comments; footnotes and endnotes it keeps as bytes.
+            root = getattr(part, "element", None)
+            if root is None:
+                root = parse_xml(part.blob)
+            for note in root.iterchildren(tag):
+                if note.get(qn("w:type")) in ("separator", "continuationSeparator",
+                                              "continuationNotice"):
+                    continue
+                yield note, name
+
+
 def extract_docx(handle: BinaryIO, limits: Limits) -> ExtractedText:
-    """Text of a DOCX: headers, body paragraphs and tables in order, then footers.
+    """Text of a DOCX: headers, body paragraphs and tables in order, footnotes,
+    endnotes and comments, then footers.
 
     Tables are recorded as :class:`~scanner.extract.base.TableData` as well, so a
     register kept as a Word table is judged by its columns.
@@ -146,6 +177,7 @@ def extract_docx(handle: BinaryIO, limits: Limits) -> ExtractedText:
     containers = [
         *((part._element, part, "header") for part in headers_or_footers("header")),
         (document.element.body, document, "body"),
+        *((note, document, name) for note, name in _notes(document)),
         *((part._element, part, "footer") for part in headers_or_footers("footer")),
     ]
     for element, parent, name in containers:

@@ -143,6 +143,38 @@ def test_docx_reads_content_controls_and_tracked_insertions() -> None:
     ]
 
 
+def test_docx_reads_footnotes_endnotes_and_comments() -> None:
+    """A note or a reviewer's comment is text the file holds ("Check with Jade's mum")."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Attendance meeting notes")
+    document.add_comment(paragraph.runs, text="Check with Jade Wells's mum first", author="DSL")
+    for uri, content_type, reltype, root, note in (
+        ("/word/footnotes.xml", CT.WML_FOOTNOTES, RT.FOOTNOTES, "footnotes", "footnote"),
+        ("/word/endnotes.xml", CT.WML_ENDNOTES, RT.ENDNOTES, "endnotes", "endnote"),
+    ):
+        xml = (f'<w:{root} {nsdecls("w")}>'
+               f'<w:{note} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+               f'</w:{note}><w:{note} w:id="1"><w:p><w:r><w:t>{note.title()}: seen by '
+               f'Dr Amina Yusuf, NHS number 999 000 0018</w:t></w:r></w:p></w:{note}></w:{root}>')
+        part = Part(PackURI(uri), content_type, xml.encode(), document.part.package)
+        document.part.relate_to(part, reltype)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    lines = extract_docx(io.BytesIO(buffer.getvalue()), LIMITS).text.splitlines()
+    assert lines[0] == "Attendance meeting notes"
+    assert lines[1:] == [
+        "Footnote: seen by Dr Amina Yusuf, NHS number 999 000 0018",
+        "Endnote: seen by Dr Amina Yusuf, NHS number 999 000 0018",
+        "Check with Jade Wells's mum first",
+    ]
+
+
 def test_docx_opened_for_text_leaves_styles_unparsed_for_extraction_only() -> None:
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.part import Part
