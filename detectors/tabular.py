@@ -179,6 +179,22 @@ def _pattern_check(recognizer: PatternRecognizer) -> Callable[[str], bool]:
     return check
 
 
+def _cached_for_short_cells(
+    check: Callable[[str], bool], *, long_cell: Callable[[str], bool]
+) -> Callable[[str], bool]:
+    """``check`` on a stripped cell, memoised for cells of up to 64 characters; a longer
+    cell goes to ``long_cell`` and is not kept (the cache lives as long as the worker, and
+    a notes column's long cells are tried too)."""
+    cached = lru_cache(maxsize=4096)(check)
+
+    def cell(value: str) -> bool:
+        value = value.strip()
+        return cached(value) if len(value) <= 64 else long_cell(value)
+
+    cell.cache_info = cached.cache_info  # type: ignore[attr-defined]
+    return cell
+
+
 def is_plausible_name(value: str) -> bool:
     """True for a value that can be a person's name: letters first, no digits, a few words."""
     value = value.strip()
@@ -275,16 +291,7 @@ class TableReader:
             return is_date_of_birth_value
         if entity_type == "PHONE_NUMBER":
             # libphonenumber takes a tenth of a millisecond a cell.
-            phone = lru_cache(maxsize=4096)(is_uk_phone_value)
-
-            def phone_cell(value: str) -> bool:
-                value = value.strip()
-                # Only short cells are kept: the caches live as long as the worker, and a
-                # notes column's long cells are tried too.
-                return phone(value) if len(value) <= 64 else is_uk_phone_value(value)
-
-            phone_cell.cache_info = phone.cache_info  # type: ignore[attr-defined]
-            return phone_cell
+            return _cached_for_short_cells(is_uk_phone_value, long_cell=is_uk_phone_value)
         recognizer = self._recognizers[entity_type]
         if isinstance(recognizer, PatternRecognizer):
             check = _pattern_check(recognizer)
@@ -292,14 +299,8 @@ class TableReader:
             def check(value: str) -> bool:
                 results = recognizer.analyze(value, [entity_type], None)
                 return any(r.end - r.start >= 0.8 * len(value) for r in results)
-        cached = lru_cache(maxsize=4096)(check)
-
-        def cell(value: str) -> bool:
-            value = value.strip()
-            return bool(value) and len(value) <= 64 and cached(value)
-
-        cell.cache_info = cached.cache_info  # type: ignore[attr-defined]
-        return cell
+        return _cached_for_short_cells(lambda value: bool(value) and check(value),
+                                       long_cell=lambda value: False)
 
     def read(self, rows: Sequence[Sequence[str]]) -> TableDetection:
         """Classify the columns of ``rows`` and count the values they hold.
