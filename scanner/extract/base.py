@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -48,6 +48,15 @@ class EncryptedContent(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+def kept_rows(rows: Iterable[list[str]]) -> Iterator[list[str]]:
+    """Table rows without their trailing empty cells; rows left empty are skipped."""
+    for cells in rows:
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            yield cells
 
 
 @dataclass(slots=True)

@@ -17,7 +17,7 @@ from typing import BinaryIO
 import lxml.html
 from lxml import etree
 
-from scanner.extract.base import ExtractedText, Limits, TextBuffer
+from scanner.extract.base import ExtractedText, Limits, TextBuffer, kept_rows
 from scanner.extract.text import detect_encoding
 
 # Not shown to a reader: their content is code, styling or fallback markup.
@@ -102,20 +102,20 @@ def _own(table: etree._Element, tag: str) -> Iterator[etree._Element]:
 
 
 def _rows(table: etree._Element) -> Iterator[list[str]]:
-    for row in _own(table, "tr"):
-        cells: list[str] = []
-        for cell in row:
-            if cell.tag not in _CELLS:
-                continue
-            cells.append(_cell_text(cell))
-            span = cell.get("colspan", "1").strip()
-            # A merged cell keeps the columns after it in line: pad with blanks.
-            extra = min(int(span), _MAX_COLSPAN) - 1 if span.isdigit() else 0
-            cells.extend([""] * max(extra, 0))
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            yield cells
+    return kept_rows(_row_cells(row) for row in _own(table, "tr"))
+
+
+def _row_cells(row: etree._Element) -> list[str]:
+    cells: list[str] = []
+    for cell in row:
+        if cell.tag not in _CELLS:
+            continue
+        cells.append(_cell_text(cell))
+        span = cell.get("colspan", "1").strip()
+        # A merged cell keeps the columns after it in line: pad with blanks.
+        extra = min(int(span), _MAX_COLSPAN) - 1 if span.isdigit() else 0
+        cells.extend([""] * max(extra, 0))
+    return cells
 
 
 class _Walker:

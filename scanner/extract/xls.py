@@ -14,7 +14,7 @@ from typing import BinaryIO
 import xlrd
 from xlrd.sheet import Cell, Sheet
 
-from scanner.extract.base import EncryptedContent, ExtractedText, Limits, TextBuffer
+from scanner.extract.base import EncryptedContent, ExtractedText, Limits, TextBuffer, kept_rows
 from scanner.extract.xlsx import format_cell
 
 
@@ -42,12 +42,8 @@ def cell_text(cell: Cell, datemode: int) -> str:
 
 def sheet_rows(sheet: Sheet, datemode: int) -> Iterator[list[str]]:
     """Rows with something in them, trailing blank cells dropped."""
-    for number in range(sheet.nrows):
-        cells = [cell_text(cell, datemode) for cell in sheet.row(number)]
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            yield cells
+    return kept_rows([cell_text(cell, datemode) for cell in sheet.row(number)]
+                     for number in range(sheet.nrows))
 
 
 class _Discard(io.StringIO):

@@ -41,7 +41,7 @@ import openpyxl
 import python_calamine
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
-from scanner.extract.base import MIB, ExtractedText, Limits, TextBuffer
+from scanner.extract.base import MIB, ExtractedText, Limits, TextBuffer, kept_rows
 
 # Larger workbooks go to openpyxl, which streams: calamine holds a whole sheet in memory.
 CALAMINE_MAX_FILE_BYTES = 20 * MIB
@@ -138,12 +138,8 @@ def _read_openpyxl(handle: BinaryIO, limits: Limits) -> ExtractedText:
 
 
 def _openpyxl_rows(sheet: object) -> Iterator[list[str]]:
-    for row in sheet.iter_rows(values_only=True):  # type: ignore[attr-defined]
-        cells = [format_cell(v) for v in row]
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            yield cells
+    return kept_rows([format_cell(v) for v in row]
+                     for row in sheet.iter_rows(values_only=True))  # type: ignore[attr-defined]
 
 
 def _read_calamine(handle: BinaryIO, limits: Limits) -> ExtractedText:
@@ -184,13 +180,10 @@ def _calamine_rows(sheet: python_calamine.CalamineSheet) -> Iterator[list[str]]:
     # (openpyxl: "#N/A"): _calamine_unsafe sends those workbooks to openpyxl.
     start = sheet.start
     pad = [""] * start[1] if start else []
-    for row in sheet.iter_rows():  # converts one row at a time
-        # Text (most cells, and "" for an empty one) needs no formatting.
-        cells = pad + [v if v.__class__ is str else format_cell(v) for v in row]
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            yield cells
+    # Rows are converted one at a time; text (most cells, and "" for an empty one) needs
+    # no formatting.
+    return kept_rows(pad + [v if v.__class__ is str else format_cell(v) for v in row]
+                     for row in sheet.iter_rows())
 
 
 def _calamine_unsafe(data: bytes) -> str | None:
