@@ -5,7 +5,7 @@
 
 Builds the corpus of ``bench/accuracy_corpus.py`` (documents with planted values and an
 exact count of every mention, plus negative controls), runs the real CLI on it in a
-subprocess (``python -m scanner scan SHARE --out OUT --format json --quiet --workers N``),
+subprocess (``python -m dpscan scan SHARE --out OUT --format json --quiet --workers N``),
 and prints Markdown tables:
 
 * per entity type, FILE level (a file is predicted positive when ``entities[type] > 0``,
@@ -340,7 +340,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
     if out.exists():
         shutil.rmtree(out)
     # --no-db: every file is read and detected (a catalogue would reuse earlier results).
-    command = [sys.executable, "-m", "scanner", "scan", str(share), "--out", str(out),
+    command = [sys.executable, "-m", "dpscan", "scan", str(share), "--out", str(out),
                "--format", "json", "--quiet", "--workers", str(args.workers), "--no-db"]
     started = time.perf_counter()
     proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)

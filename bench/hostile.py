@@ -4,7 +4,7 @@
     .venv/bin/python bench/hostile.py --many 20000 --keep /tmp/hostile
     .venv/bin/python bench/hostile.py --workers 2 --file-timeout 15 --max-worker-mb 768
 
-The scan runs as ``python -m scanner scan`` under tests/hostile/netguard (any network
+The scan runs as ``python -m dpscan scan`` under tests/hostile/netguard (any network
 attempt is logged); the peak is the resident size of the largest process of the scan
 (the main process or a worker), from ``getrusage(RUSAGE_CHILDREN)``.
 """
@@ -23,7 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from scanner.walk import printable_path  # noqa: E402
+from dpscan.scanner.walk import printable_path  # noqa: E402
+
 from tests.hostile.corpus import CASES, build_hostile_corpus  # noqa: E402
 from tests.hostile.test_hostile_scan import run_measured  # noqa: E402
 

@@ -74,7 +74,7 @@ def main() -> None:
         build_tree(root, args.files)
         print(f"built {args.files} files in {time.perf_counter() - started:.1f}s under {root}")
     env = os.environ.copy() | {"DPSCAN_DB": str(db)}
-    dpscan = [sys.executable, "-m", "scanner", "scan", str(root), "--format", "json",
+    dpscan = [sys.executable, "-m", "dpscan", "scan", str(root), "--format", "json",
               "--workers", str(args.workers), "--quiet"]
     if not db.exists():
         first, _ = timed([*dpscan, "--out", str(base / "first")], env)

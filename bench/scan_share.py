@@ -40,7 +40,7 @@ def main() -> None:
         size = sum(p.stat().st_size for p in share.rglob("*") if p.is_file())
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "scanner", "scan", str(share), "--out", str(out),
+            [sys.executable, "-m", "dpscan", "scan", str(share), "--out", str(out),
              "--workers", str(args.workers), "--quiet"],
             check=True, cwd=ROOT,
         )

@@ -204,11 +204,12 @@ def _timed(totals: Counter[str], name: str, function: Callable[..., Any]) -> Cal
 
 def child_dpscan(share: Path, out: Path, workers: int, result_path: Path) -> None:
     """Scan ``share`` with dpscan, write the reports, save timings and findings."""
-    import scanner.pipeline as pipeline
-    import scanner.runner as runner
-    from detectors.content import ContentDetector
-    from reports import write_reports
-    from scanner.config import ScanConfig
+    import dpscan.scanner.pipeline as pipeline
+    import dpscan.scanner.runner as runner
+    from dpscan.detectors.content import ContentDetector
+    from dpscan.reports import write_reports
+
+    from dpscan.model.config import ScanConfig
 
     started = time.perf_counter()
     stages: Counter[str] = Counter()
@@ -320,11 +321,11 @@ def _baseline_init() -> None:
     global _ANALYZER
     import logging
 
+    from dpscan.detectors.recognizers import build_recognizers
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    from detectors.recognizers import build_recognizers
-    from detectors.settings import DetectionSettings
+    from dpscan.model.config import DetectionSettings
 
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     model = DetectionSettings().spacy_model
@@ -341,12 +342,13 @@ def _baseline_init() -> None:
 
 def _baseline_file(path: str) -> dict[str, Any]:
     """Extract with dpscan's extractors, then analyse the whole text with presidio."""
-    from detectors.personal_data import split_text
-    from detectors.settings import DetectionSettings
-    from scanner.extract import extractor_for
-    from scanner.extract.base import Limits
-    from scanner.results import ENTITY_TYPES
-    from scanner.sniff import sniff_handle
+    from dpscan.detectors.personal_data import split_text
+    from dpscan.scanner.extract import extractor_for
+    from dpscan.scanner.sniff import sniff_handle
+
+    from dpscan.model.config import DetectionSettings
+    from dpscan.model.extraction import Limits
+    from dpscan.model.records import ENTITY_TYPES
 
     settings = DetectionSettings()
     began = time.perf_counter()

@@ -1,9 +1,9 @@
 """Everything dpscan finds in one file's content: personal data, data subjects, special categories.
 
-Tables are read by their columns (:mod:`detectors.tabular`); the rest of the text,
+Tables are read by their columns (:mod:`dpscan.detectors.tabular`); the rest of the text,
 with the free-text cells of those tables, goes through presidio
-(:mod:`detectors.personal_data`) and the special category phrase matcher
-(:mod:`detectors.special_categories`).
+(:mod:`dpscan.detectors.personal_data`) and the special category phrase matcher
+(:mod:`dpscan.detectors.special_categories`).
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from detectors.names import count_people, person_key
-from detectors.personal_data import PersonalDataDetector, summarise
-from detectors.recognizers.date_of_birth import birth_year
-from detectors.settings import DetectionSettings
-from detectors.special_categories import SpecialCategoryDetector
-from detectors.tabular import TableReader
-from scanner.extract.base import TableData
-from scanner.results import ENTITY_TYPES, Evidence
+from dpscan.detectors.names import count_people, person_key
+from dpscan.detectors.personal_data import PersonalDataDetector, summarise
+from dpscan.detectors.recognizers.date_of_birth import birth_year
+from dpscan.detectors.special_categories import SpecialCategoryDetector
+from dpscan.detectors.tabular import TableReader
+
+from dpscan.model.config import DetectionSettings
+from dpscan.model.extraction import TableData
+from dpscan.model.records import ENTITY_TYPES, Evidence
 
 
 @dataclass(slots=True)

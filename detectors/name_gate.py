@@ -64,7 +64,7 @@ _SUFFIXES = ("'s", "’s", "s", "es", "ed", "ing")
 @lru_cache(maxsize=1)
 def plain_words() -> frozenset[str]:
     """The English words that are not names (loaded once per process)."""
-    text = resources.files("detectors").joinpath("data/plain_words.txt").read_text("utf-8")
+    text = resources.files("dpscan.detectors").joinpath("data/plain_words.txt").read_text("utf-8")
     return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
 
 

@@ -3,7 +3,7 @@
 A subject access (or erasure) request asks for every file about one person.  Re-reading a
 school's shares for each request takes hours, so each file's names and identifiers are
 kept in the catalogue, but only as keyed hashes: ``"<kind>:<16 hex>"`` where the hex is the
-first 64 bits of HMAC-SHA256 with the installation's secret key (:mod:`scanner.secret`)
+first 64 bits of HMAC-SHA256 with the installation's secret key (:mod:`dpscan.scanner.secret`)
 over the kind and the normalised value.  The catalogue can then answer "which files hold
 this person's UPN, or "Amelia Jones", or "Amelia Jones" next to 2014-03-02?" and holds no
 raw name or identifier.  Hashes of names and dates are only as strong as the key: anyone
@@ -62,14 +62,14 @@ from typing import TYPE_CHECKING
 
 import jellyfish
 import yaml
+from dpscan.detectors.dates import CUE_RE, DATE_PATTERN, parse_date
 from stdnum.gb import nhs as stdnum_nhs
 from stdnum.gb import upn as stdnum_upn
 
-from detectors.dates import CUE_RE, DATE_PATTERN, parse_date
-
 if TYPE_CHECKING:
-    from scanner.extract.base import TableData
-    from scanner.results import FileResult
+    from dpscan.model.extraction import TableData
+    from dpscan.model.records import FileResult
+
 
 # Hex characters of each keyed hash kept (64 bits: no collisions among a school's values).
 HASH_HEX = 16
@@ -454,8 +454,8 @@ def _headings() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
     """Column heading phrases for names and dates of birth, and words that make a heading
     not a person's ("Class name"), from the shared ``column_headers.yaml``."""
     data = yaml.safe_load(
-        resources.files("detectors").joinpath("data", _PERSON_HEADINGS_FILE).read_text("utf-8")
-    )
+        resources.files("dpscan.detectors").joinpath("data", _PERSON_HEADINGS_FILE)
+        .read_text("utf-8"))
     entities = data["entities"]
     return (tuple(entities["PERSON"]), tuple(entities["DATE_OF_BIRTH"]),
             frozenset(data.get("not_person") or ()))
@@ -603,7 +603,7 @@ class PersonQuery:
 
     def masked(self) -> dict[str, str | None]:
         """The query for reports: every value masked."""
-        from detectors.masking import mask_value
+        from dpscan.detectors.masking import mask_value
 
         def mask(kind: str, value: object) -> str | None:
             return None if value is None else mask_value(kind, str(value))
@@ -648,7 +648,7 @@ def parse_name(name: str) -> tuple[list[str], list[str]]:
 def nickname_groups() -> tuple[frozenset[str], ...]:
     """The groups of ``data/nicknames.yaml``."""
     data = yaml.safe_load(
-        resources.files("detectors").joinpath("data", _NICKNAMES_FILE).read_text("utf-8")
+        resources.files("dpscan.detectors").joinpath("data", _NICKNAMES_FILE).read_text("utf-8")
     )
     return tuple(frozenset(fold(n) for n in group) for group in data["groups"])
 

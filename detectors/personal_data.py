@@ -11,7 +11,7 @@ Two tiers, because spaCy's NER costs fifty times what the patterns do:
    words read from spaCy's tokenizer alone (lower-cased words stand in for lemmas:
    presidio matches context words as substrings, so "numbers" still says "number").
 2. **NER** (spaCy's ``ner`` pipe only, the rest of the pipeline switched off) where a
-   name can be: the lines that hold a name candidate (:mod:`detectors.name_gate`: a
+   name can be: the lines that hold a name candidate (:mod:`dpscan.detectors.name_gate`: a
    capitalised word that is not a plain English word, a title before a word, two
    capitalised words ...) or a first-tier hit, at most
    :attr:`DetectionSettings.ner_max_chars` per text (a text up to
@@ -28,6 +28,12 @@ from bisect import bisect_right
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
+from dpscan.detectors.masking import mask_value
+from dpscan.detectors.name_gate import name_candidates
+from dpscan.detectors.names import recase_for_ner, split_person_span
+from dpscan.detectors.ner_cache import NameHit, SharedNerCache, cache_for_this_process
+from dpscan.detectors.recognizers import RECOGNIZERS, build_recognizers
+from dpscan.detectors.settings import ensure_model_installed
 from presidio_analyzer import (
     AnalyzerEngine,
     EntityRecognizer,
@@ -42,13 +48,8 @@ from spacy.tokens import Doc
 from thinc.api import use_ops
 from threadpoolctl import threadpool_limits
 
-from detectors.masking import mask_value
-from detectors.name_gate import name_candidates
-from detectors.names import recase_for_ner, split_person_span
-from detectors.ner_cache import NameHit, SharedNerCache, cache_for_this_process
-from detectors.recognizers import RECOGNIZERS, build_recognizers
-from detectors.settings import DetectionSettings, ensure_model_installed
-from scanner.results import ENTITY_TYPES, Evidence
+from dpscan.model.config import DetectionSettings
+from dpscan.model.records import ENTITY_TYPES, Evidence
 
 # spaCy refuses texts over nlp.max_length and its memory grows with the text:
 # long texts are analysed in chunks cut at line ends.

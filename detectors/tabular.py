@@ -22,13 +22,13 @@ from pathlib import Path
 
 import regex
 import yaml
+from dpscan.detectors.names import person_key
+from dpscan.detectors.recognizers import RECOGNIZERS
+from dpscan.detectors.recognizers.date_of_birth import DATE_RE, birth_year, parse_date
+from dpscan.detectors.recognizers.uk_phone import is_uk_phone_value
 from presidio_analyzer import EntityRecognizer, PatternRecognizer
 
-from detectors.names import person_key
-from detectors.recognizers import RECOGNIZERS
-from detectors.recognizers.date_of_birth import DATE_RE, birth_year, parse_date
-from detectors.recognizers.uk_phone import is_uk_phone_value
-from scanner.results import ENTITY_TYPES
+from dpscan.model.records import ENTITY_TYPES
 
 COLUMN_HEADERS_FILE = "column_headers.yaml"
 # Values sampled to classify a column that has no telling heading.
@@ -127,7 +127,7 @@ class ColumnVocabulary:
 def load_column_vocabulary(path: Path | None = None) -> ColumnVocabulary:
     """Load heading phrases from ``path`` (default: the shipped column_headers.yaml)."""
     if path is None:
-        text = resources.files("detectors").joinpath("data", COLUMN_HEADERS_FILE).read_text(
+        text = resources.files("dpscan.detectors").joinpath("data", COLUMN_HEADERS_FILE).read_text(
             encoding="utf-8")
         name = COLUMN_HEADERS_FILE
     else:

@@ -1,9 +1,9 @@
-"""Report writers: turn one :class:`~scanner.results.ScanResult` into files.
+"""Report writers: turn one :class:`~dpscan.model.records.ScanResult` into files.
 
 Reports read only the ScanResult handed to them; they never re-scan or open
 a scanned file.  Each format is one module plus one line in
 :data:`REPORT_WRITERS`.  Every report file is written atomically and readable
-by its owner only (see :mod:`reports._output`), because a report is itself a
+by its owner only (see :mod:`dpscan.reports._output`), because a report is itself a
 map of where personal data is kept.
 """
 
@@ -14,11 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reports.csv_report import write_csv
-from reports.html_report import write_html
-from reports.json_report import write_json
-from reports.xlsx_report import write_xlsx
-from scanner.results import ScanResult
+from dpscan.reports.csv_report import write_csv
+from dpscan.reports.html_report import write_html
+from dpscan.reports.json_report import write_json
+from dpscan.reports.xlsx_report import write_xlsx
+
+from dpscan.model.records import ScanResult
 
 PRIVATE_DIR_MODE = 0o700
 

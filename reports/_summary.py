@@ -10,17 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from scanner.results import (
-    ENTITY_TYPES,
-    PROTECTION_NONE,
-    STATUS_ENCRYPTED,
-    STATUS_ERROR,
-    STATUS_NOT_READ,
-    STATUS_SCANNED,
-    FileResult,
-    Flag,
-    ScanResult,
-)
+from dpscan.model.ids import SEVERITIES, Flag, Protection, ReviewStatus, Status, severity_rank
+from dpscan.model.records import ENTITY_TYPES, FileResult, ScanResult
 
 
 def total_entities(record: FileResult) -> int:
@@ -59,7 +50,7 @@ def entity_columns(result: ScanResult) -> list[str]:
 
 def is_unprotected_personal_data(record: FileResult) -> bool:
     """True for the worst case: personal data in a file with no protection at all."""
-    return record.has_personal_data and record.protection == PROTECTION_NONE
+    return record.has_personal_data and record.protection == Protection.NONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +121,6 @@ def evidence_lines(record: FileResult) -> list[str]:
 
 # --- Governance views: action list, per-rule and per-asset counts, coverage -----------------
 
-# Severity levels, least to most severe (the governance stage's public values).
-SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
 
 # Flags that explain why a file was not (fully) read: the coverage panel counts them.
 COVERAGE_FLAGS: tuple[str, ...] = (
@@ -147,9 +136,6 @@ COVERAGE_FLAGS: tuple[str, ...] = (
 )
 
 
-def severity_rank(severity: str | None) -> int:
-    """Sort key: critical 3 ... low 0; no (or an unknown) severity -1."""
-    return SEVERITIES.index(severity) if severity in SEVERITIES else -1
 
 
 def reason_text(record: FileResult) -> str:
@@ -308,10 +294,10 @@ def coverage(result: ScanResult) -> Coverage:
         reasons.update(set(record.flags) & set(COVERAGE_FLAGS))
     return Coverage(
         files_seen=max(result.scan.files_seen, len(result.files)),
-        scanned=status[STATUS_SCANNED],
-        encrypted=status[STATUS_ENCRYPTED],
-        failed=status[STATUS_ERROR],
-        not_read=status[STATUS_NOT_READ],
+        scanned=status[Status.SCANNED],
+        encrypted=status[Status.ENCRYPTED],
+        failed=status[Status.ERROR],
+        not_read=status[Status.NOT_READ],
         folders_not_read=len(result.scan.walk_errors),
         reasons={flag: reasons[flag] for flag in COVERAGE_FLAGS if reasons[flag]},
         reused=result.scan.files_reused,
@@ -322,8 +308,8 @@ def coverage(result: ScanResult) -> Coverage:
 # --- The DPO's reviews, changes since the last scan, copies, completeness ------------------
 
 # Review statuses (set by ``dpscan review``; public values).
-REVIEW_FALSE_POSITIVE = "false_positive"
-REVIEW_ACCEPTED = "accepted"
+REVIEW_FALSE_POSITIVE = ReviewStatus.FALSE_POSITIVE
+REVIEW_ACCEPTED = ReviewStatus.ACCEPTED
 
 
 def review_status(record: FileResult) -> str | None:

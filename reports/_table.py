@@ -10,14 +10,15 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from reports._summary import (
+from dpscan.reports._summary import (
     entity_columns,
     evidence_lines,
     parse_date,
     review_status,
     total_entities,
 )
-from scanner.results import FileResult, ScanResult
+
+from dpscan.model.records import FileResult, ScanResult
 
 ALL_FILES_FIXED: tuple[str, ...] = (
     "path",

@@ -9,7 +9,7 @@ leaves the MIS, recorded in the Information Asset Register.
 
 from __future__ import annotations
 
-from scanner.results import Flag
+from dpscan.model.ids import Flag
 
 # Ordered from most to least urgent: the order the reports list them in.
 FLAG_ADVICE: dict[str, str] = {
@@ -119,7 +119,7 @@ def flags_by_urgency(flags: list[str]) -> list[str]:
 
 
 def all_flags() -> list[str]:
-    """Every flag name :class:`~scanner.results.Flag` defines, in its definition order."""
+    """Every flag name :class:`~dpscan.model.records.Flag` defines, in its definition order."""
     return [
         value
         for name, value in vars(Flag).items()

@@ -20,12 +20,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from reports._output import write_private_bytes
-from reports._summary import entity_columns
-from reports._table import all_files_header, all_files_row
-from scanner.results import ScanResult
+from dpscan.reports._output import write_private_bytes
+from dpscan.reports._summary import entity_columns
+from dpscan.reports._table import all_files_header, all_files_row
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from dpscan.model.ids import FORMULA_PREFIXES
+from dpscan.model.records import ScanResult
 
 
 def csv_cell(value: Any) -> str:

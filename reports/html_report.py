@@ -3,7 +3,7 @@
 The page loads nothing from anywhere (no CDN, fonts or images; a strict
 Content-Security-Policy says so to the browser too), so it can be opened
 offline, mailed, or archived, and shows the same thing in ten years.  Its
-charts are SVG images in ``data:`` URIs (:mod:`reports.charts`), which the
+charts are SVG images in ``data:`` URIs (:mod:`dpscan.reports.charts`), which the
 browser treats as inert pictures.  Every
 string from the scan is HTML-escaped by Jinja's autoescape; the template
 never marks scan data ``|safe``.
@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-from reports._output import write_private_bytes
-from reports._summary import (
+from dpscan.reports._output import write_private_bytes
+from dpscan.reports._summary import (
     NO_ASSET,
     NO_RULE,
     SEVERITIES,
@@ -44,9 +42,11 @@ from reports._summary import (
     shows_evidence,
     total_entities,
 )
-from reports.advice import FLAG_ADVICE, advice_for, flags_by_urgency
-from reports.charts import bar_chart
-from scanner.results import FileResult, ScanResult
+from dpscan.reports.advice import FLAG_ADVICE, advice_for, flags_by_urgency
+from dpscan.reports.charts import bar_chart
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from dpscan.model.records import FileResult, ScanResult
 
 TEMPLATE_NAME = "report.html.j2"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reports._output import write_private_bytes
-from scanner.results import ScanResult
+from dpscan.reports._output import write_private_bytes
+
+from dpscan.model.records import ScanResult
 
 
 def render_json(result: ScanResult) -> bytes:

@@ -1,7 +1,7 @@
 """find-person's reports: person.json, person.html and person.xlsx in one folder.
 
 They list where one person's data is, so they are as sensitive as the data: written
-owner-only and atomically (:mod:`reports._output`), the request's values masked, file names
+owner-only and atomically (:mod:`dpscan.reports._output`), the request's values masked, file names
 escaped in HTML and never formulas in the workbook.  Each file carries its retention status
 (rule, due date, action, flags), which an erasure request needs.
 """
@@ -14,17 +14,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from dpscan.detectors.person_index import PersonMatch
+from dpscan.reports import make_private_dir
+from dpscan.reports._output import write_private_bytes
+from dpscan.reports.html_report import visible
+from dpscan.reports.xlsx_report import put
+from dpscan.scanner.person_search import PersonSearchResult
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from detectors.person_index import PersonMatch
-from reports import make_private_dir
-from reports._output import write_private_bytes
-from reports.html_report import visible
-from reports.xlsx_report import put
-from scanner import __version__
-from scanner.person_search import PersonSearchResult
+from dpscan import __version__
 
 TEMPLATE_NAME = "person.html.j2"
 JSON_NAME, HTML_NAME, XLSX_NAME = "person.json", "person.html", "person.xlsx"

@@ -27,13 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.worksheet.worksheet import Worksheet
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet as SheetWriter
-
-from reports._output import write_private_bytes
-from reports._summary import (
+from dpscan.reports._output import write_private_bytes
+from dpscan.reports._summary import (
     UNMASKED_EVIDENCE_WARNING,
     action_list,
     change_counts,
@@ -51,20 +46,25 @@ from reports._summary import (
     shows_evidence,
     total_entities,
 )
-from reports._table import (
+from dpscan.reports._table import (
     all_files_header,
     all_files_row,
     due_date,
     join,
     parse_modified,
 )
-from reports.advice import FLAG_ADVICE, advice_for, flags_by_urgency
-from scanner.results import STATUS_ERROR, FileResult, Flag, ScanResult
+from dpscan.reports.advice import FLAG_ADVICE, advice_for, flags_by_urgency
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet as SheetWriter
+
+from dpscan.model.ids import FORMULA_PREFIXES, Flag, Status
+from dpscan.model.records import FileResult, ScanResult
 
 # Leading characters that make Excel, LibreOffice or a CSV import treat a
 # cell as a formula (OWASP "CSV injection"); tab and CR are included because
 # some importers strip them and then see the next character.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # Excel's last row; a list sheet holds its header and this many rows below it.
 EXCEL_MAX_ROWS = 1_048_576
@@ -625,7 +625,7 @@ def render_xlsx(result: ScanResult) -> bytes:
     _table_sheet(book, "All files", files_header(result),
                  (all_files_row(record, columns) for record in files))
     errors: list[tuple[str, str, str, str | None]] = [
-        ("file", r.root, r.path, r.error) for r in files if r.status == STATUS_ERROR
+        ("file", r.root, r.path, r.error) for r in files if r.status == Status.ERROR
     ]
     errors += [("folder", e.root, e.path, e.error) for e in result.scan.walk_errors]
     _table_sheet(book, "Errors", ERRORS_HEADER, errors)

@@ -1,6 +1,6 @@
-"""``python -m scanner`` runs the dpscan command line."""
+"""``python -m dpscan.scanner`` runs the dpscan command line, as ``python -m dpscan`` does."""
 
-from scanner.cli import main
+from dpscan.scanner.cli import main
 
 if __name__ == "__main__":
     main()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import sqlite3
@@ -29,10 +30,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from scanner import __version__
-from scanner.config import ScanConfig
-from scanner.results import FileResult
-from scanner.walk import FileEntry
+from dpscan.scanner.walk import FileEntry
+
+from dpscan import __version__
+from dpscan.model.config import ScanConfig
+from dpscan.model.ids import REVIEW_STATUSES
+from dpscan.model.records import FileResult
 
 SCHEMA_VERSION = 1
 CATALOGUE_NAME = "catalogue.sqlite"
@@ -40,12 +43,14 @@ CATALOGUE_NAME = "catalogue.sqlite"
 # code digest below catches changes to the code and data; this catches anything else).
 DETECTOR_VERSION = "2"
 # What reads and judges a file's content: a change to any of it re-reads every file.
-_DETECTION_CODE = ("detectors", "scanner/extract", "scanner/pipeline.py", "scanner/sniff.py",
-                   "scanner/mailsniff.py")
+# The packages and modules whose code and data decide what a file's record says; their
+# files are found from the import system, so a new module is covered without a list.
+_DETECTION_CODE = ("dpscan.model", "dpscan.detectors", "dpscan.scanner.extract",
+                   "dpscan.scanner.pipeline", "dpscan.scanner.sniff", "dpscan.scanner.mailsniff",
+                   "dpscan.scanner.protection", "dpscan.scanner.formats")
 # Governance is applied afresh to stored records by every scan: no need to re-read.
-_GOVERNANCE_CODE = frozenset({"detectors/governance.py", "detectors/retention.py",
-                              "detectors/register.py", "detectors/policy.py",
-                              "detectors/data/retention_rules.yaml"})
+_GOVERNANCE_CODE = ("dpscan.detectors.governance",)
+_GOVERNANCE_DATA = frozenset({"retention_rules.yaml"})
 _DETECTION_LIBRARIES = ("presidio-analyzer", "spacy", "thinc", "pdfminer.six", "pypdfium2",
                         "python-docx", "openpyxl", "python-calamine", "python-magic",
                         "phonenumbers")
@@ -55,7 +60,6 @@ _DETECTION_LIBRARIES = ("presidio-analyzer", "spacy", "thinc", "pdfminer.six", "
 _BATCH_FILES = 200
 _BATCH_SECONDS = 2.0
 
-REVIEW_STATUSES = ("false_positive", "accepted")
 
 # change kinds between two scans of the same file
 CHANGE_NEW = "new"  # personal data where there was none (or a new file with it)
@@ -143,6 +147,16 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path("dpscan", appauthor=False) / CATALOGUE_NAME
 
 
+def _module_files_root(name: str) -> list[Path]:
+    """Where module or package ``name`` lives: its folders, or its one file ([] if absent)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        return []
+    if spec.submodule_search_locations:
+        return [Path(p) for p in spec.submodule_search_locations]
+    return [Path(spec.origin)] if spec.origin else []
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
@@ -153,15 +167,17 @@ def detection_code_digest() -> str:
     and spaCy model it reads files with: an upgrade that changes any of them re-reads
     files scanned before rather than trusting their old results."""
     digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent.parent
+    skipped = [Path(p) for name in _GOVERNANCE_CODE for p in _module_files_root(name)]
     for name in _DETECTION_CODE:
-        path = root / name
-        files = sorted(path.rglob("*")) if path.is_dir() else [path]
-        for file in files:
-            relative = file.relative_to(root).as_posix()
-            if (file.is_file() and file.suffix in (".py", ".yaml", ".txt")
-                    and relative not in _GOVERNANCE_CODE):
-                digest.update(relative.encode())
+        for root in _module_files_root(name):
+            files = sorted(root.rglob("*")) if root.is_dir() else [root]
+            base = root if root.is_dir() else root.parent
+            for file in files:
+                if (not file.is_file() or file.suffix not in (".py", ".yaml", ".txt")
+                        or file.name in _GOVERNANCE_DATA
+                        or any(file.is_relative_to(s) for s in skipped)):
+                    continue
+                digest.update(f"{name}/{file.relative_to(base).as_posix()}".encode())
                 digest.update(file.read_bytes())
     for package in _DETECTION_LIBRARIES:
         try:
@@ -667,7 +683,7 @@ def _freeze(results: list[FileResult], mask_evidence: bool = False) -> _Frozen:
     for result in results:
         data = result.to_dict()
         if mask_evidence:
-            from detectors.masking import mask_value
+            from dpscan.detectors.masking import mask_value
 
             data["evidence"] = [e | {"masked": mask_value(e["type"], e["masked"])}
                                 for e in data["evidence"]]
@@ -698,7 +714,6 @@ __all__ = [
     "CHANGE_CHANGED",
     "CHANGE_NEW",
     "CHANGE_RESOLVED",
-    "REVIEW_STATUSES",
     "SCHEMA_VERSION",
     "Catalogue",
     "CatalogueError",

@@ -21,23 +21,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-
-from detectors.governance import SEVERITIES, Governor, Policy, severity_rank
-from detectors.retention import (
+from dpscan.detectors.governance import Governor, Policy
+from dpscan.detectors.governance.retention import (
     RetentionSchedule,
     RulesError,
     check_schedule,
     default_rules_path,
     load_schedule,
 )
-from detectors.settings import DEFAULT_SPACY_MODEL, ModelNotInstalled, ensure_model_installed
-from reports import REPORT_WRITERS, make_private_dir
-from scanner import __version__
-from scanner.config import MIB, Limits, ScanConfig
-from scanner.executors import EXECUTORS
-from scanner.progress import make_progress
-from scanner.results import FileResult, ScanResult, WalkError
-from scanner.settings_file import (
+from dpscan.detectors.settings import ModelNotInstalled, ensure_model_installed
+from dpscan.reports import REPORT_WRITERS, make_private_dir
+from dpscan.scanner.executors import EXECUTORS
+from dpscan.scanner.progress import make_progress
+from dpscan.scanner.settings_file import (
     FileSettings,
     SettingsError,
     build_policy,
@@ -45,8 +41,13 @@ from scanner.settings_file import (
     load_settings,
 )
 
+from dpscan import __version__
+from dpscan.model.config import DEFAULT_SPACY_MODEL, MIB, Limits, ScanConfig
+from dpscan.model.ids import REVIEW_STATUSES, SEVERITIES, severity_rank
+from dpscan.model.records import FileResult, ScanResult, WalkError
+
 if TYPE_CHECKING:
-    from scanner.catalogue import Catalogue
+    from dpscan.scanner.catalogue import Catalogue
 
 log = logging.getLogger("dpscan")
 
@@ -54,7 +55,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_CONFIG_ERROR = 2
 EXIT_INCOMPLETE = 3
-REVIEW_STATUS_CHOICES = ("false_positive", "accepted")
+REVIEW_STATUS_CHOICES = REVIEW_STATUSES
 _DEFAULT_LIMITS = Limits()
 
 
@@ -113,7 +114,7 @@ def _load_governor(rules_file: Path | None, register_file: Path | None,
     schedule = _load_schedule(rules_file)
     register = None
     if register_file is not None:
-        from detectors.register import RegisterError, load_register
+        from dpscan.detectors.governance.register import RegisterError, load_register
 
         try:
             register = load_register(register_file, rule_ids=[r.id for r in schedule.rules])
@@ -275,7 +276,7 @@ def _load_file_settings(config_file: Path | None) -> FileSettings:
 
 
 def _open_catalogue(db_path: Path | None) -> Catalogue:
-    from scanner.catalogue import Catalogue, CatalogueError
+    from dpscan.scanner.catalogue import Catalogue, CatalogueError
 
     try:
         return Catalogue.open(db_path)
@@ -314,7 +315,7 @@ def _prepare_run(ctx: click.Context, options: dict[str, Any], *,
         if not config.scheduler:
             log.info("no --scheduler given: Dask runs a local cluster")
     if config.limits.ocr:
-        from scanner.extract.ocr import OcrUnavailable, require_tesseract
+        from dpscan.scanner.extract.ocr import OcrUnavailable, require_tesseract
 
         try:
             require_tesseract()
@@ -343,7 +344,7 @@ def _index_key(catalogue: Catalogue) -> bytes | None:
     """The per-installation secret for find-person's keyed hashes, kept beside the
     catalogue (None when find-person's index is not available)."""
     try:
-        from scanner.secret import load_or_create_key
+        from dpscan.scanner.secret import load_or_create_key
     except ImportError:
         return None
     return load_or_create_key(catalogue.path.parent)
@@ -351,8 +352,8 @@ def _index_key(catalogue: Catalogue) -> bytes | None:
 
 def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
     """Scan, write the reports, print the summary; Ctrl-C and SIGTERM stop cleanly."""
-    from reports import write_reports
-    from scanner.runner import clear_stop, run_scan
+    from dpscan.reports import write_reports
+    from dpscan.scanner.runner import clear_stop, run_scan
 
     options = run.options
     started = time.monotonic()
@@ -404,7 +405,7 @@ def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
 
 
 def _raise_interrupt(_signum: int, _frame: object) -> None:
-    from scanner.runner import request_stop
+    from dpscan.scanner.runner import request_stop
 
     request_stop()  # kept even if the exception below lands in a __del__ and is dropped
     raise KeyboardInterrupt
@@ -483,8 +484,8 @@ def report(ctx: click.Context, out: Path, formats: tuple[str, ...], roots: tuple
     Retention, the register and the policy are applied afresh (as of today, or --as-of),
     with the DPO's reviews; the changes shown are those of the last scan.
     """
-    from reports import write_reports
-    from scanner.runner import report_from_catalogue
+    from dpscan.reports import write_reports
+    from dpscan.scanner.runner import report_from_catalogue
 
     _setup_logging(options["quiet"], options["log_file"])
     file = _load_file_settings(options["config_file"])
@@ -581,7 +582,7 @@ def usb(ctx: click.Context, mountpoints: tuple[str, ...], out: Path | None,
     data on a stick that reads without a password gets the removable_media flag: the
     policy requires personal data on removable media to be encrypted.
     """
-    from scanner.usb import find_removable_mounts, media_encryption, usb_verdict
+    from dpscan.scanner.usb import find_removable_mounts, media_encryption, usb_verdict
 
     if not mountpoints:
         found = find_removable_mounts()
@@ -639,7 +640,7 @@ def watch(ctx: click.Context, paths: tuple[str, ...], watch_usb: bool,
     --settle-seconds.  Each file with personal data is logged with its severity.  Stop
     with Ctrl-C.
     """
-    from scanner.watch import watch_paths
+    from dpscan.scanner.watch import watch_paths
 
     options = options | {"workers": 1}
     run = _prepare_run(ctx, options)
@@ -661,7 +662,7 @@ def watch(ctx: click.Context, paths: tuple[str, ...], watch_usb: bool,
 
 def _register_commands() -> None:
     # Commands kept in modules of their own: one line each here.
-    from scanner.cli_person import find_person
+    from dpscan.scanner.cli_person import find_person
 
     main.add_command(find_person)
 

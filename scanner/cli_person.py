@@ -1,5 +1,5 @@
 """``dpscan find-person``: every catalogued file about one person (subject access and
-erasure requests).  Registered on the main group in :mod:`scanner.cli`."""
+erasure requests).  Registered on the main group in :mod:`dpscan.scanner.cli`."""
 
 from __future__ import annotations
 
@@ -50,13 +50,13 @@ def find_person(name: str, dob: str | None, upn: str | None, uln: str | None,
     Files that share only the surname (siblings) are left out; files where the name
     stands next to another DOB or UPN are set aside as probably someone else.
     """
-    from detectors.governance import Governor
-    from detectors.person_index import PersonQuery, QueryError
-    from detectors.retention import RulesError, default_rules_path, load_schedule
-    from reports.person_report import write_person_reports
-    from scanner.catalogue import Catalogue, CatalogueError, default_db_path
-    from scanner.person_search import find_person as search
-    from scanner.secret import KeyFileError, load_key
+    from dpscan.detectors.governance import Governor
+    from dpscan.detectors.governance.retention import RulesError, default_rules_path, load_schedule
+    from dpscan.detectors.person_index import PersonQuery, QueryError
+    from dpscan.reports.person_report import write_person_reports
+    from dpscan.scanner.catalogue import Catalogue, CatalogueError, default_db_path
+    from dpscan.scanner.person_search import find_person as search
+    from dpscan.scanner.secret import KeyFileError, load_key
 
     try:
         query = PersonQuery.build(name, dob=dob, upn=upn, uln=uln, nhs=nhs, email=email,

@@ -1,7 +1,7 @@
 """Recognise email files by content where libmagic does not.
 
 libmagic calls many .eml files ``text/plain`` and some Outlook .msg files plain OLE;
-:mod:`scanner.sniff` asks these checks before it trusts those names.
+:mod:`dpscan.scanner.sniff` asks these checks before it trusts those names.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """find-person: every catalogued file about one person, for a subject access or erasure
 request.
 
-The search runs against the catalogue's keyed-hash index (:mod:`detectors.person_index`)
+The search runs against the catalogue's keyed-hash index (:mod:`dpscan.detectors.person_index`)
 without reading the share: ``lookup(terms)`` gives each catalogued file that holds any of
 the query's terms, with the counts it holds.  ``rescan=True`` then reads each candidate
 file again (the extractors, read-only) to confirm the evidence, to count it afresh, and to
@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from rapidfuzz import fuzz
-
-from detectors.person_index import (
+from dpscan.detectors.person_index import (
     FUZZY_TERM,
     OTHER_PERSON,
     PersonMatch,
@@ -35,11 +33,13 @@ from detectors.person_index import (
     query_terms,
     rank,
 )
-from scanner.extract import EncryptedContent, extractor_for
-from scanner.extract.base import ExtractedText, Limits
-from scanner.fileio import open_readonly
-from scanner.results import FileResult
-from scanner.sniff import sniff_handle
+from dpscan.scanner.extract import EncryptedContent, extractor_for
+from dpscan.scanner.fileio import open_readonly
+from dpscan.scanner.sniff import sniff_handle
+from rapidfuzz import fuzz
+
+from dpscan.model.extraction import ExtractedText, Limits
+from dpscan.model.records import FileResult
 
 Lookup = Callable[[Collection[str]], Iterable[tuple[FileResult, Mapping[str, int]]]]
 

@@ -17,25 +17,19 @@ import time
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from detectors.content import ContentDetector
-from detectors.person_index import index_terms
-from detectors.policy import apply_policy_flags
-from detectors.protection import check_protection, decrypt_office
-from scanner.config import ScanConfig
-from scanner.extract import EncryptedContent, extractor_for
-from scanner.extract.base import LimitExceeded, Member
-from scanner.fileio import NotARegularFile, open_readonly
-from scanner.results import (
-    PROTECTION_ENCRYPTED,
-    PROTECTION_NONE,
-    STATUS_ENCRYPTED,
-    STATUS_ERROR,
-    STATUS_SCANNED,
-    FileResult,
-    Flag,
-)
-from scanner.sniff import MIME_EMPTY, sniff_handle
-from scanner.walk import FileEntry
+from dpscan.detectors.content import ContentDetector
+from dpscan.detectors.governance.policy import apply_policy_flags
+from dpscan.detectors.person_index import index_terms
+from dpscan.scanner.extract import EncryptedContent, extractor_for
+from dpscan.scanner.fileio import NotARegularFile, open_readonly
+from dpscan.scanner.protection import check_protection, decrypt_office
+from dpscan.scanner.sniff import MIME_EMPTY, sniff_handle
+from dpscan.scanner.walk import FileEntry
+
+from dpscan.model.config import ScanConfig
+from dpscan.model.extraction import LimitExceeded, Member
+from dpscan.model.ids import Flag, Protection, Status
+from dpscan.model.records import FileResult
 
 # Error messages from parsers can quote bytes of the file: keep them short.
 _MAX_ERROR_CHARS = 300
@@ -62,7 +56,7 @@ def describe_error(exc: BaseException) -> str:
 
 
 def _fail(result: FileResult, message: str) -> FileResult:
-    result.status = STATUS_ERROR
+    result.status = Status.ERROR
     result.error = message
     result.add_flag(Flag.UNREADABLE)
     return result
@@ -129,8 +123,8 @@ def _scan_handle(
     result.mime = sniffed.mime
     result.extension_mismatch = sniffed.extension_mismatch
     if sniffed.mime == MIME_EMPTY:
-        result.protection = PROTECTION_NONE
-        result.status = STATUS_SCANNED
+        result.protection = Protection.NONE
+        result.status = Status.SCANNED
         result.add_flag(Flag.EMPTY_FILE)
         return []
 
@@ -146,8 +140,8 @@ def _scan_handle(
             result.protection_detail = verdict.detail
             return records
     extractor = extractor_for(sniffed.mime)
-    if verdict.protection == PROTECTION_ENCRYPTED:
-        result.status = STATUS_ENCRYPTED
+    if verdict.protection == Protection.ENCRYPTED:
+        result.status = Status.ENCRYPTED
         if extractor is None or not extractor.reads_encrypted:
             return []
     if extractor is None:
@@ -164,8 +158,8 @@ def _scan_handle(
     try:
         extracted = extractor.extract(handle, limits)
     except EncryptedContent as exc:
-        result.protection, result.protection_detail = PROTECTION_ENCRYPTED, exc.detail
-        result.status = STATUS_ENCRYPTED
+        result.protection, result.protection_detail = Protection.ENCRYPTED, exc.detail
+        result.status = Status.ENCRYPTED
         return []
     except LimitExceeded as exc:  # e.g. an image too large to decode: not read, not broken
         result.add_flag(Flag.TOO_LARGE)
@@ -196,8 +190,8 @@ def _scan_handle(
     result.ner_chars = findings.ner_chars
     result.topics = findings.topics
     result.latest_birth_year = findings.latest_birth_year
-    if result.status != STATUS_ENCRYPTED:
-        result.status = STATUS_SCANNED
+    if result.status != Status.ENCRYPTED:
+        result.status = Status.SCANNED
 
     records: list[FileResult] = []
     for member in extracted.members:
@@ -227,8 +221,8 @@ def _scan_member(
     records: list[FileResult] = []
     try:
         if member.encrypted:
-            result.protection, result.protection_detail = PROTECTION_ENCRYPTED, member.encrypted
-            result.status = STATUS_ENCRYPTED
+            result.protection, result.protection_detail = Protection.ENCRYPTED, member.encrypted
+            result.status = Status.ENCRYPTED
         elif member.error and Flag.ARCHIVE_LIMIT in member.flags:
             _limit(container, result, member.error)  # skipped by a limit: not read, not broken
         elif member.error or member.open is None:

@@ -11,7 +11,8 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from scanner.results import STATUS_ERROR, FileResult, WalkError
+from dpscan.model.ids import Status
+from dpscan.model.records import FileResult, WalkError
 
 log = logging.getLogger("dpscan")
 
@@ -31,7 +32,7 @@ class _Counts:
             return
         self.files += 1
         self.personal += bool(item.entities)
-        self.errors += item.status == STATUS_ERROR
+        self.errors += item.status == Status.ERROR
 
     def line(self) -> str:
         return f"{self.files} files, {self.personal} with personal data, {self.errors} errors"

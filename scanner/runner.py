@@ -13,20 +13,15 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 
-from detectors.governance import Governor
-from scanner import __version__
-from scanner.catalogue import Catalogue, Review, ScanRun
-from scanner.config import ScanConfig
-from scanner.executors import Reused, make_executor
-from scanner.results import (
-    STATUS_ERROR,
-    STATUS_SCANNED,
-    FileResult,
-    ScanResult,
-    ScanSummary,
-    WalkError,
-)
-from scanner.walk import FileEntry, walk_roots
+from dpscan.detectors.governance import Governor
+from dpscan.scanner.catalogue import Catalogue, Review, ScanRun
+from dpscan.scanner.executors import Reused, make_executor
+from dpscan.scanner.walk import FileEntry, walk_roots
+
+from dpscan import __version__
+from dpscan.model.config import ScanConfig
+from dpscan.model.ids import Status
+from dpscan.model.records import FileResult, ScanResult, ScanSummary, WalkError
 
 # Set by a stop signal (SIGTERM, Ctrl-C).  The signal handler also raises KeyboardInterrupt to
 # cut a wait short, but an exception raised while Python runs a __del__ or a callback is
@@ -207,8 +202,8 @@ def _judge(item: FileResult, governor: Governor | None,
 
 def _count(summary: ScanSummary, files: list[FileResult], governor: Governor | None) -> None:
     summary.files_seen = len(files)
-    summary.files_scanned = sum(1 for f in files if f.status == STATUS_SCANNED)
-    summary.errors = sum(1 for f in files if f.status == STATUS_ERROR) + len(summary.walk_errors)
+    summary.files_scanned = sum(1 for f in files if f.status == Status.SCANNED)
+    summary.errors = sum(1 for f in files if f.status == Status.ERROR) + len(summary.walk_errors)
     summary.files_with_personal_data = sum(1 for f in files if f.has_personal_data)
     summary.duplicates = find_duplicates(files)
     if governor is not None:

@@ -1,7 +1,7 @@
 """The per-installation secret that keys the find-person index hashes.
 
 The catalogue stores names and identifiers only as HMAC-SHA256 hashes keyed with this
-secret (:mod:`detectors.person_index`).  Without the key, a copy of the catalogue cannot
+secret (:mod:`dpscan.detectors.person_index`).  Without the key, a copy of the catalogue cannot
 be searched for a guessed name or date of birth; with it, it can, so the key file is
 created readable by its owner only, beside the catalogue, and never printed.  A new key
 makes every existing index unsearchable (rescan to rebuild it).

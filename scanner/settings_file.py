@@ -42,11 +42,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from dpscan.detectors.governance import Policy, SeverityPolicy
 
-from detectors.governance import Policy, SeverityPolicy
-from detectors.settings import DEFAULT_THRESHOLDS, DetectionSettings
-from scanner.config import MIB, Limits, ScanConfig
-from scanner.results import ENTITY_TYPES
+from dpscan.model.config import DEFAULT_THRESHOLDS, MIB, DetectionSettings, Limits, ScanConfig
+from dpscan.model.records import ENTITY_TYPES
 
 
 class SettingsError(ValueError):

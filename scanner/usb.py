@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.results import PROTECTION_ENCRYPTED, ScanResult
+from dpscan.model.ids import Protection
+from dpscan.model.records import ScanResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +168,8 @@ def usb_verdict(mountpoint: str, result: ScanResult, encryption: MediaEncryption
     personal = [f for f in result.files if f.has_personal_data]
     special = [f for f in personal if f.special_categories]
     subjects = sum(f.data_subjects for f in personal)
-    encrypted_files = sum(1 for f in files if f.protection == PROTECTION_ENCRYPTED)
-    unprotected = [f for f in personal if f.protection != PROTECTION_ENCRYPTED]
+    encrypted_files = sum(1 for f in files if f.protection == Protection.ENCRYPTED)
+    unprotected = [f for f in personal if f.protection != Protection.ENCRYPTED]
     lines = [f"USB {mountpoint}: {len(files)} files"]
     if personal:
         lines.append(f"  {len(personal)} hold personal data about {subjects} people")

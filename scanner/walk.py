@@ -12,7 +12,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from scanner.results import WalkError
+from dpscan.model.records import WalkError
 
 
 @dataclass(frozen=True, slots=True)

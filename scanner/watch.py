@@ -18,11 +18,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from detectors.governance import Governor
-from scanner.catalogue import Catalogue, ScanRun
-from scanner.config import ScanConfig
-from scanner.executors.worker import scan_entry
-from scanner.walk import FileEntry, printable_path
+from dpscan.detectors.governance import Governor
+from dpscan.scanner.catalogue import Catalogue, ScanRun
+from dpscan.scanner.executors.worker import scan_entry
+from dpscan.scanner.walk import FileEntry, printable_path
+
+from dpscan.model.config import ScanConfig
 
 log = logging.getLogger("dpscan")
 
@@ -182,16 +183,16 @@ def watch_paths(
 
 
 def _removable() -> list:
-    from scanner.usb import find_removable_mounts
+    from dpscan.scanner.usb import find_removable_mounts
 
     return find_removable_mounts()
 
 
 def _scan_new_media(known: set[str], config: ScanConfig, catalogue: Catalogue,
                     governor: Governor | None) -> set[str]:
-    from reports import make_private_dir, write_reports
-    from scanner.runner import run_scan
-    from scanner.usb import media_encryption, usb_verdict
+    from dpscan.reports import make_private_dir, write_reports
+    from dpscan.scanner.runner import run_scan
+    from dpscan.scanner.usb import media_encryption, usb_verdict
 
     mounts = {m.mountpoint for m in _removable()}
     for mountpoint in sorted(mounts - known):
@@ -219,8 +220,8 @@ def _scan_new_media(known: set[str], config: ScanConfig, catalogue: Catalogue,
 
 def _write_reports(catalogue: Catalogue, governor: Governor | None, out: Path,
                    formats: Sequence[str]) -> None:
-    from reports import write_reports
-    from scanner.runner import report_from_catalogue
+    from dpscan.reports import write_reports
+    from dpscan.scanner.runner import report_from_catalogue
 
     result = report_from_catalogue(catalogue, governor)
     if result is not None:

@@ -21,8 +21,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-
-from scanner.cli import main
+from dpscan.scanner.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 REPORT_NAMES = ("findings.json", "report.html", "report.xlsx", "files.csv")
@@ -148,7 +147,7 @@ def test_output_folder_not_writable(share: Path, tmp_path: Path) -> None:
     os.chmod(out, 0o555)
     try:
         proc = subprocess.run(
-            [*prefix, sys.executable, "-m", "scanner", "scan", str(share), "--out", str(out),
+            [*prefix, sys.executable, "-m", "dpscan", "scan", str(share), "--out", str(out),
              "--workers", "1", "--quiet"],
             cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True,
             text=True, timeout=300)

@@ -106,7 +106,8 @@ def _text_of(path: Path) -> str:
 
 
 def test_entity_types_match_the_findings_contract() -> None:
-    from scanner.results import ENTITY_TYPES as CONTRACT
+    from dpscan.model.records import ENTITY_TYPES as CONTRACT
+
 
     assert ENTITY_TYPES == CONTRACT
 

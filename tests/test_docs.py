@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 import click
-
-from scanner.cli import main
+from dpscan.scanner.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -45,13 +44,13 @@ def test_every_command_and_option_is_in_the_readme() -> None:
 
 
 def test_every_flag_is_in_the_readme() -> None:
-    from scanner.results import Flag
+    from dpscan.model.ids import Flag
 
     flags = [v for k, v in vars(Flag).items() if k.isupper()]
     assert flags and [f for f in flags if f"`{f}`" not in README] == []
 
 
 def test_every_entity_type_is_in_the_readme() -> None:
-    from scanner.results import ENTITY_TYPES
+    from dpscan.model.records import ENTITY_TYPES
 
     assert [t for t in ENTITY_TYPES if f"`{t}`" not in README] == []

@@ -13,8 +13,7 @@ import docx
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
-from scanner.cli import main
+from dpscan.scanner.cli import main
 
 TODAY = "2026-11-28"
 

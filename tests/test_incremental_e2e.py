@@ -16,9 +16,8 @@ import time
 from pathlib import Path
 
 from click.testing import CliRunner
+from dpscan.scanner.cli import EXIT_CONFIG_ERROR, EXIT_FINDINGS, EXIT_INCOMPLETE, main
 from faker import Faker
-
-from scanner.cli import EXIT_CONFIG_ERROR, EXIT_FINDINGS, EXIT_INCOMPLETE, main
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +43,7 @@ def _letters(root: Path, count: int, seed: int = 7) -> None:
 def _dpscan(*args: str, env: dict[str, str] | None = None,
             **kwargs: object) -> subprocess.Popen[str]:
     return subprocess.Popen(  # type: ignore[call-overload]
-        [sys.executable, "-m", "scanner", *args], cwd=PROJECT, text=True,
+        [sys.executable, "-m", "dpscan", *args], cwd=PROJECT, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env or os.environ.copy(),
         **kwargs)
 
@@ -176,9 +175,9 @@ def test_usb_verdict_on_a_folder_standing_in_for_a_stick(tmp_path: Path) -> None
 
 def test_usb_without_mountpoint_and_no_media_is_a_clear_error(tmp_path: Path,
                                                               monkeypatch) -> None:
-    import scanner.usb
+    import dpscan.scanner.usb as usb_module
 
-    monkeypatch.setattr(scanner.usb, "find_removable_mounts", lambda: [])
+    monkeypatch.setattr(usb_module, "find_removable_mounts", lambda: [])
     result = CliRunner().invoke(main, ["usb", "--db", str(tmp_path / "c.sqlite")])
     assert result.exit_code == EXIT_CONFIG_ERROR
     assert "no mounted removable media found" in result.output
@@ -219,8 +218,9 @@ def test_review_and_report_from_the_catalogue(tmp_path: Path) -> None:
 
 
 def test_watch_scans_new_files_into_the_catalogue(tmp_path: Path) -> None:
-    from scanner.catalogue import Catalogue
-    from scanner.config import ScanConfig
+    from dpscan.scanner.catalogue import Catalogue
+
+    from dpscan.model.config import ScanConfig
 
     share = tmp_path / "share"
     share.mkdir()
@@ -257,8 +257,8 @@ def test_watch_scans_new_files_into_the_catalogue(tmp_path: Path) -> None:
 
 
 def _watch_in_thread(db: Path, share: Path, config, stop: threading.Event) -> None:  # type: ignore[no-untyped-def]
-    from scanner.catalogue import Catalogue
-    from scanner.watch import watch_paths
+    from dpscan.scanner.catalogue import Catalogue
+    from dpscan.scanner.watch import watch_paths
 
     with Catalogue.open(db) as catalogue:
         watch_paths([str(share)], config, catalogue, None, settle_seconds=0.3,
@@ -266,7 +266,7 @@ def _watch_in_thread(db: Path, share: Path, config, stop: threading.Event) -> No
 
 
 def test_change_queue_coalesces_bursts() -> None:
-    from scanner.watch import ChangeQueue
+    from dpscan.scanner.watch import ChangeQueue
 
     queue = ChangeQueue()
     for _ in range(5):

@@ -266,7 +266,7 @@ def test_subprocess_two_workers_json_matches_in_process(scan: ScannedShare, tmp_
         [
             sys.executable,
             "-m",
-            "scanner",
+            "dpscan",
             "scan",
             str(scan.share_root),
             "--out",
@@ -301,8 +301,7 @@ def test_subprocess_two_workers_json_matches_in_process(scan: ScannedShare, tmp_
 
 def test_help_exits_zero() -> None:
     from click.testing import CliRunner
-
-    from scanner.cli import main
+    from dpscan.scanner.cli import main
 
     runner = CliRunner()
     for args in (["--help"], ["scan", "--help"]):
@@ -322,8 +321,7 @@ def test_help_exits_zero() -> None:
 
 def test_bad_arguments_exit_two(school_share: ShareManifest, tmp_path: Path) -> None:
     from click.testing import CliRunner
-
-    from scanner.cli import main
+    from dpscan.scanner.cli import main
 
     runner = CliRunner()
     missing = runner.invoke(

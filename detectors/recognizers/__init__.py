@@ -12,6 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dpscan.detectors.recognizers.date_of_birth import DateOfBirthRecognizer
+from dpscan.detectors.recognizers.email_offline import OfflineEmailRecognizer
+from dpscan.detectors.recognizers.person_patterns import (
+    RegisterNameRecognizer,
+    TitledNameRecognizer,
+)
+from dpscan.detectors.recognizers.uk_bank_account import UkBankAccountRecognizer
+from dpscan.detectors.recognizers.uk_nino import UkNinoRecognizer
+from dpscan.detectors.recognizers.uk_passport import UkPassportRecognizer
+from dpscan.detectors.recognizers.uk_phone import UkPhoneRecognizer
+from dpscan.detectors.recognizers.uk_postcode import UkPostcodeRecognizer
+from dpscan.detectors.recognizers.uk_uln import UkUlnRecognizer
+from dpscan.detectors.recognizers.uk_upn import UkUpnRecognizer
 from presidio_analyzer import EntityRecognizer
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
@@ -19,17 +32,6 @@ from presidio_analyzer.predefined_recognizers import (
     NhsRecognizer,
     UkDrivingLicenceRecognizer,
 )
-
-from detectors.recognizers.date_of_birth import DateOfBirthRecognizer
-from detectors.recognizers.email_offline import OfflineEmailRecognizer
-from detectors.recognizers.person_patterns import RegisterNameRecognizer, TitledNameRecognizer
-from detectors.recognizers.uk_bank_account import UkBankAccountRecognizer
-from detectors.recognizers.uk_nino import UkNinoRecognizer
-from detectors.recognizers.uk_passport import UkPassportRecognizer
-from detectors.recognizers.uk_phone import UkPhoneRecognizer
-from detectors.recognizers.uk_postcode import UkPostcodeRecognizer
-from detectors.recognizers.uk_uln import UkUlnRecognizer
-from detectors.recognizers.uk_upn import UkUpnRecognizer
 
 
 @dataclass(frozen=True, slots=True)

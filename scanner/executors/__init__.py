@@ -12,14 +12,16 @@ offering ``map(items)``, then register it in :data:`EXECUTORS`.
 
 from __future__ import annotations
 
+import importlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from scanner.config import ScanConfig
-from scanner.results import FileResult, WalkError
-from scanner.walk import FileEntry
+from dpscan.scanner.walk import FileEntry
+
+from dpscan.model.config import ScanConfig
+from dpscan.model.records import FileResult, WalkError
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +82,13 @@ def in_crawl_order(
 
 
 def _serial(config: ScanConfig) -> Executor:
-    from scanner.executors.serial import SerialExecutor
+    from dpscan.scanner.executors.serial import SerialExecutor
 
     return SerialExecutor(config)
 
 
 def _local(config: ScanConfig) -> Executor:
-    from scanner.executors.local import LocalExecutor
+    from dpscan.scanner.executors.local import LocalExecutor
 
     return LocalExecutor(config)
 
@@ -96,7 +98,8 @@ def _local(config: ScanConfig) -> Executor:
 EXECUTORS: dict[str, Callable[[ScanConfig], Executor]] = {
     "serial": _serial,
     "local": _local,
-    "dask": lambda c: __import__("scanner.executors.dask_executor", fromlist=["*"]).DaskExecutor(c),
+    "dask": lambda c: importlib.import_module(
+        "dpscan.scanner.executors.dask_executor").DaskExecutor(c),
 }
 
 

@@ -38,14 +38,15 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import psutil
+from dpscan.detectors.ner_cache import create_shared_ner_cache, share_in_this_process
+from dpscan.scanner.executors import Outcome, WorkItem, in_crawl_order
+from dpscan.scanner.executors.serial import memory_message, stopped_record, timeout_message
+from dpscan.scanner.walk import FileEntry
 from pebble import ProcessExpired, ProcessPool
 
-from detectors.ner_cache import create_shared_ner_cache, share_in_this_process
-from scanner.config import ScanConfig
-from scanner.executors import Outcome, WorkItem, in_crawl_order
-from scanner.executors.serial import memory_message, stopped_record, timeout_message
-from scanner.results import FileResult, Flag
-from scanner.walk import FileEntry
+from dpscan.model.config import ScanConfig
+from dpscan.model.ids import Flag
+from dpscan.model.records import FileResult
 
 # Files queued per worker: enough to keep workers busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 8
@@ -68,14 +69,14 @@ WarmUp = Callable[[ScanConfig], None]
 # which a worker loads in warm_up anyway, but the parent and test workers need not.
 def scan_entry(entry: FileEntry, config: ScanConfig) -> list[FileResult]:
     """:func:`scanner.executors.worker.scan_entry`."""
-    from scanner.executors.worker import scan_entry as scan
+    from dpscan.scanner.executors.worker import scan_entry as scan
 
     return scan(entry, config)
 
 
 def warm_up(config: ScanConfig) -> None:
     """:func:`scanner.executors.worker.warm_up`."""
-    from scanner.executors.worker import warm_up as warm
+    from dpscan.scanner.executors.worker import warm_up as warm
 
     warm(config)
 
@@ -125,7 +126,7 @@ def _run(task: Task, entry: FileEntry, config: ScanConfig) -> list[FileResult]:
     except MemoryError:
         return [stopped_record(entry, memory_message(config), Flag.MEMORY_LIMIT)]
     except Exception as exc:  # noqa: BLE001 - a bug met on one file is that file's error
-        from scanner.pipeline import describe_error
+        from dpscan.scanner.pipeline import describe_error
 
         return [stopped_record(entry, f"not read: {describe_error(exc)}", Flag.UNREADABLE)]
     for record in records:

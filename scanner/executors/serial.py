@@ -17,15 +17,17 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from scanner.config import ScanConfig
-from scanner.executors import Outcome, Reused, WorkItem
-from scanner.results import STATUS_ERROR, FileResult, Flag, WalkError
-from scanner.walk import FileEntry
+from dpscan.scanner.executors import Outcome, Reused, WorkItem
+from dpscan.scanner.walk import FileEntry
+
+from dpscan.model.config import ScanConfig
+from dpscan.model.ids import Flag, Status
+from dpscan.model.records import FileResult, WalkError
 
 
 def scan_entry(entry: FileEntry, config: ScanConfig) -> list[FileResult]:
     """:func:`scanner.executors.worker.scan_entry`, imported on first use (it loads spaCy)."""
-    from scanner.executors.worker import scan_entry as scan
+    from dpscan.scanner.executors.worker import scan_entry as scan
 
     return scan(entry, config)
 
@@ -55,7 +57,7 @@ def stopped_record(entry: FileEntry, message: str, flag: str) -> FileResult:
     modified = dt.datetime.fromtimestamp(entry.mtime_ns / 1e9, tz=dt.UTC)
     result = FileResult(path=entry.relpath, root=entry.root, size=entry.size,
                         modified=modified.replace(microsecond=0).isoformat(),
-                        status=STATUS_ERROR, error=message)
+                        status=Status.ERROR, error=message)
     if entry.non_utf8_name:
         result.add_flag(Flag.NON_UTF8_NAME)
     result.add_flag(flag)

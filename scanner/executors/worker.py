@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gc
 
-from detectors.content import ContentDetector
-from detectors.settings import DetectionSettings
-from scanner.config import ScanConfig
-from scanner.pipeline import scan_file
-from scanner.results import FileResult
-from scanner.walk import FileEntry
+from dpscan.detectors.content import ContentDetector
+from dpscan.scanner.pipeline import scan_file
+from dpscan.scanner.walk import FileEntry
+
+from dpscan.model.config import DetectionSettings, ScanConfig
+from dpscan.model.records import FileResult
 
 # The spaCy model takes seconds to load: each process keeps its detector for every file.
 _detectors: dict[DetectionSettings, ContentDetector] = {}

@@ -11,20 +11,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from scanner.extract.archive import extract_7z, extract_zip
-from scanner.extract.base import EncryptedContent, ExtractedText, Limits
-from scanner.extract.docx import extract_docx
-from scanner.extract.email import MIME_EML, MIME_MSG, extract_eml, extract_msg
-from scanner.extract.html import extract_html
-from scanner.extract.image import extract_image
-from scanner.extract.odf import extract_odf
-from scanner.extract.pdf import extract_pdf
-from scanner.extract.pptx import extract_pptx
-from scanner.extract.rtf import extract_rtf
-from scanner.extract.text import extract_text
-from scanner.extract.xls import extract_xls
-from scanner.extract.xlsx import extract_xlsx
-from scanner.sniff import MIME_DOCX, MIME_PPTX, MIME_XLSX
+from dpscan.scanner.extract.archive import extract_7z, extract_zip
+from dpscan.scanner.extract.docx import extract_docx
+from dpscan.scanner.extract.email import MIME_EML, MIME_MSG, extract_eml, extract_msg
+from dpscan.scanner.extract.html import extract_html
+from dpscan.scanner.extract.image import extract_image
+from dpscan.scanner.extract.odf import extract_odf
+from dpscan.scanner.extract.pdf import extract_pdf
+from dpscan.scanner.extract.pptx import extract_pptx
+from dpscan.scanner.extract.rtf import extract_rtf
+from dpscan.scanner.extract.text import extract_text
+from dpscan.scanner.extract.xls import extract_xls
+from dpscan.scanner.extract.xlsx import extract_xlsx
+from dpscan.scanner.sniff import MIME_DOCX, MIME_PPTX, MIME_XLSX
+
+from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits
 
 ExtractFunction = Callable[[BinaryIO, Limits], ExtractedText]
 

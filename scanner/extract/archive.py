@@ -2,7 +2,7 @@
 
 The text of an archive is its listing, one name a line, because names alone can be
 personal data ("Amelia Jones EHCP.pdf").  Each regular file inside becomes a
-:class:`~scanner.extract.base.Member` that the pipeline scans as its own record
+:class:`~dpscan.model.extraction.Member` that the pipeline scans as its own record
 (``trips.zip!2016/consent.docx``), reading it through ``Member.open`` while the archive
 is still open and capping the bytes it copies.
 
@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from scanner.extract.base import (
+from dpscan.model.extraction import (
     MIB,
     EncryptedContent,
     ExtractedText,
@@ -37,7 +37,7 @@ from scanner.extract.base import (
     Member,
     TextBuffer,
 )
-from scanner.results import Flag
+from dpscan.model.ids import Flag
 
 # A member declaring more than this many bytes out per byte in is a bomb, not a document:
 # text and office files compress 3-20:1, deflate itself cannot beat ~1030:1.  Small

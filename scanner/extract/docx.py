@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from scanner.extract.base import ExtractedText, Limits, TextBuffer
+from dpscan.model.extraction import ExtractedText, Limits, TextBuffer
 
 # Parts python-docx parses on opening that the text does not need.  Word's styles.xml
 # alone is often hundreds of kilobytes (python-docx's own template: 349 kB), and parsing
@@ -153,7 +153,7 @@ def extract_docx(handle: BinaryIO, limits: Limits) -> ExtractedText:
     """Text of a DOCX: headers, body paragraphs and tables in order, footnotes,
     endnotes and comments, then footers.
 
-    Tables are recorded as :class:`~scanner.extract.base.TableData` as well, so a
+    Tables are recorded as :class:`~dpscan.model.extraction.TableData` as well, so a
     register kept as a Word table is judged by its columns.
     """
     token = _TEXT_ONLY.set(True)

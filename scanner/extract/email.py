@@ -2,7 +2,7 @@
 
 A message is one record: its headers as ``Header: value`` lines, the names of its
 attachments, then its body.  Each attachment, and each message forwarded as an
-attachment, is a :class:`~scanner.extract.base.Member`, scanned as a record of its own.
+attachment, is a :class:`~dpscan.model.extraction.Member`, scanned as a record of its own.
 
 A message that shows :data:`EXPOSED_RECIPIENTS_THRESHOLD` or more external addresses
 in To and Cc is flagged :data:`FLAG_RECIPIENTS_EXPOSED`: school policy puts parents in
@@ -39,9 +39,14 @@ from typing import BinaryIO
 
 import lxml.html
 import olefile
+from dpscan.scanner.extract.text import detect_encoding
+from dpscan.scanner.mailsniff import MSG_PROPERTIES as _PROPERTIES
+from dpscan.scanner.mailsniff import MSG_SUBSTG as _SUBSTG
+from dpscan.scanner.mailsniff import looks_like_email, looks_like_msg
+from dpscan.scanner.sniff import MIME_EML, MIME_MSG
 from lxml import etree
 
-from scanner.extract.base import (
+from dpscan.model.extraction import (
     EncryptedContent,
     ExtractedText,
     LimitExceeded,
@@ -49,12 +54,7 @@ from scanner.extract.base import (
     Member,
     TextBuffer,
 )
-from scanner.extract.text import detect_encoding
-from scanner.mailsniff import MSG_PROPERTIES as _PROPERTIES
-from scanner.mailsniff import MSG_SUBSTG as _SUBSTG
-from scanner.mailsniff import looks_like_email, looks_like_msg
-from scanner.results import Flag
-from scanner.sniff import MIME_EML, MIME_MSG
+from dpscan.model.ids import Flag
 
 # Flag id (public contract, like scanner.results.Flag): To/Cc shows external addresses.
 FLAG_RECIPIENTS_EXPOSED = Flag.RECIPIENTS_EXPOSED

@@ -12,11 +12,11 @@ import warnings
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from dpscan.scanner.extract.ocr import ocr_pages, require_tesseract
 from PIL import Image, ImageOps
 
-from scanner.extract.base import ExtractedText, LimitExceeded, Limits
-from scanner.extract.ocr import ocr_pages, require_tesseract
-from scanner.results import Flag
+from dpscan.model.extraction import ExtractedText, LimitExceeded, Limits
+from dpscan.model.ids import Flag
 
 # Decoded images are held in memory: at most this many pixels (an A3 page scanned at
 # 600 dpi has 70 M).  Below Pillow's own bomb bound (89 M warns, 179 M refuses), so this
@@ -80,7 +80,7 @@ def extract_image(handle: BinaryIO, limits: Limits) -> ExtractedText:
     formats: the first frame, since animation frames repeat the picture) until the
     ``ocr_seconds`` budget is spent, then adds the ``ocr_incomplete`` flag.  Raises
     :class:`ImageTooLarge` for an image over :data:`MAX_IMAGE_PIXELS`,
-    :class:`~scanner.extract.ocr.OcrUnavailable` when Tesseract is missing, and Pillow's
+    :class:`~dpscan.scanner.extract.ocr.OcrUnavailable` when Tesseract is missing, and Pillow's
     error for a corrupt image.
     """
     if not limits.ocr:

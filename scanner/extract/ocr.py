@@ -23,8 +23,8 @@ from typing import BinaryIO
 
 from PIL import Image
 
-from scanner.extract.base import ExtractedText, Limits, TextBuffer
-from scanner.results import Flag
+from dpscan.model.extraction import ExtractedText, Limits, TextBuffer
+from dpscan.model.ids import Flag
 
 # Tesseract's language; only English data is expected (package tesseract-ocr-eng).
 LANG = "eng"

@@ -21,7 +21,7 @@ from typing import IO, BinaryIO
 
 from lxml import etree
 
-from scanner.extract.base import EncryptedContent, ExtractedText, Limits, TextBuffer
+from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits, TextBuffer
 
 _NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",

@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from dpscan.scanner.extract.ocr import ocr_pdf
 from pdfminer.converter import TextConverter
 from pdfminer.layout import LAParams
 from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
@@ -24,9 +25,8 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
-from scanner.extract.base import EncryptedContent, ExtractedText, Limits, TextBuffer
-from scanner.extract.ocr import ocr_pdf
-from scanner.results import Flag
+from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits, TextBuffer
+from dpscan.model.ids import Flag
 
 # A gap this many space widths wide is a column gap, not a word space: written as three
 # spaces, as pdfminer.six does, so that "Siobhan Ahmed   Class: Cedar" stays apart.

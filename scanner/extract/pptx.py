@@ -15,7 +15,7 @@ from pptx.shapes.base import BaseShape
 from pptx.shapes.group import GroupShape
 from pptx.table import Table
 
-from scanner.extract.base import ExtractedText, Limits, TextBuffer
+from dpscan.model.extraction import ExtractedText, Limits, TextBuffer
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -72,7 +72,7 @@ def _add_shapes(buffer: TextBuffer, shapes: Iterable[BaseShape], name: str) -> b
 def extract_pptx(handle: BinaryIO, limits: Limits) -> ExtractedText:
     """Text of a presentation, slide by slide: shapes, tables, then that slide's notes.
 
-    Tables are recorded as :class:`~scanner.extract.base.TableData` too, so a class
+    Tables are recorded as :class:`~dpscan.model.extraction.TableData` too, so a class
     list pasted onto a slide is judged by its columns.  Charts, SmartArt and comments
     are not read (python-pptx does not expose their text).
     """

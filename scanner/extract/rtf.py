@@ -25,7 +25,7 @@ from typing import BinaryIO
 
 from striprtf.striprtf import rtf_to_text
 
-from scanner.extract.base import ExtractedText, Limits, TextBuffer
+from dpscan.model.extraction import ExtractedText, Limits, TextBuffer
 
 # Control words, control symbols (\\, \{, \', \*, ...) and group braces.  Plain text and
 # hex data never match, so the search jumps over them at C speed.

@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
-from scanner.extract.base import ExtractedText, Limits, TableData
+from dpscan.model.extraction import ExtractedText, Limits, TableData
 
 # Enough bytes for charset detection to be sure; detection over the whole of a
 # large file is slow and tells no more.

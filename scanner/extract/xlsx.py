@@ -41,7 +41,7 @@ import openpyxl
 import python_calamine
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
-from scanner.extract.base import MIB, ExtractedText, Limits, TextBuffer, kept_rows
+from dpscan.model.extraction import MIB, ExtractedText, Limits, TextBuffer, kept_rows
 
 # Larger workbooks go to openpyxl, which streams: calamine holds a whole sheet in memory.
 CALAMINE_MAX_FILE_BYTES = 20 * MIB

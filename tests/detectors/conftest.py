@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from detectors.personal_data import PersonalDataDetector
+from dpscan.detectors.personal_data import PersonalDataDetector
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from detectors.personal_data import PersonalDataDetector
+from dpscan.detectors.personal_data import PersonalDataDetector
 
 
 def record_ner_reads(detector: PersonalDataDetector) -> list[str]:

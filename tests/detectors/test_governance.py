@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from dpscan.detectors.governance import Governor, Policy
+from dpscan.detectors.governance.retention import default_rules_path, load_schedule
 
-from detectors.governance import Governor, Policy, severity_rank
-from detectors.retention import default_rules_path, load_schedule
-from scanner.results import FileResult
+from dpscan.model.ids import severity_rank
+from dpscan.model.records import FileResult
 
 TODAY = dt.date(2026, 11, 28)
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from detectors.masking import mask_value
+from dpscan.detectors.masking import mask_value
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,8 @@ import stat
 import time
 
 import pytest
-
-from detectors import person_index as pi
-from detectors.person_index import (
+from dpscan.detectors import person_index as pi
+from dpscan.detectors.person_index import (
     OTHER_PERSON,
     POSSIBLE,
     STRONG,
@@ -22,9 +21,10 @@ from detectors.person_index import (
     query_terms,
     rank,
 )
-from scanner.extract.base import TableData
-from scanner.results import FileResult
-from scanner.secret import KEY_BYTES, KeyFileError, load_key, load_or_create_key
+from dpscan.scanner.secret import KEY_BYTES, KeyFileError, load_key, load_or_create_key
+
+from dpscan.model.extraction import TableData
+from dpscan.model.records import FileResult
 
 KEY = bytes(range(32))
 UPN = "L201000024001"

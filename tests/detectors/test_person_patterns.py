@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from detectors.recognizers.person_patterns import RegisterNameRecognizer, TitledNameRecognizer
+from dpscan.detectors.recognizers.person_patterns import (
+    RegisterNameRecognizer,
+    TitledNameRecognizer,
+)
 
 
 def _titled(text: str) -> list[str]:

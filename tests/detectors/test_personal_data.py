@@ -7,9 +7,8 @@ import socket
 from pathlib import Path
 
 import pytest
-
-from detectors.personal_data import PersonalDataDetector, split_text
-from detectors.recognizers.uk_uln import is_valid_uln
+from dpscan.detectors.personal_data import PersonalDataDetector, split_text
+from dpscan.detectors.recognizers.uk_uln import is_valid_uln
 
 VECTORS = Path(__file__).resolve().parents[3] / "shared" / "domain" / "identifier_vectors.json"
 

@@ -6,9 +6,8 @@ import io
 import zipfile
 
 import docx
-
-from detectors.protection import check_protection
-from scanner.sniff import MIME_DOCX
+from dpscan.scanner.protection import check_protection
+from dpscan.scanner.sniff import MIME_DOCX
 
 
 def _zip(encrypted_flag: bool) -> io.BytesIO:

@@ -16,8 +16,7 @@ from types import ModuleType
 
 import openpyxl
 import pytest
-
-from detectors.register import (
+from dpscan.detectors.governance.register import (
     COLUMNS,
     AssetRegister,
     AssetSummary,
@@ -27,8 +26,9 @@ from detectors.register import (
     load_register,
     match_asset,
 )
-from detectors.retention import load_schedule
-from scanner.results import FileResult
+from dpscan.detectors.governance.retention import load_schedule
+
+from dpscan.model.records import FileResult
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "templates" / "information_asset_register.xlsx"

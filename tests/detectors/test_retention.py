@@ -9,8 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-
-from detectors.retention import (
+from dpscan.detectors.governance.retention import (
     RetentionDecision,
     RetentionRule,
     RetentionSchedule,

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import random
 
-from detectors.retention import _rank, default_rules_path, load_schedule, match_rule
+from dpscan.detectors.governance.retention import (
+    _rank,
+    default_rules_path,
+    load_schedule,
+    match_rule,
+)
 
 
 def _every_rule(schedule, path, entities, categories):  # type: ignore[no-untyped-def]

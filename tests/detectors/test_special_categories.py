@@ -6,8 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from detectors.special_categories import (
+from dpscan.detectors.special_categories import (
     CUE_WINDOW_WORDS,
     DEFAULT_VOCABULARY_PATH,
     EVIDENCE_PER_CATEGORY,

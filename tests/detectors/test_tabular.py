@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from detectors.tabular import (
+from dpscan.detectors.tabular import (
     ColumnVocabularyError,
     TableReader,
     is_date_of_birth_value,
@@ -160,7 +159,7 @@ def test_heading_that_lies_is_overruled_by_values(reader: TableReader) -> None:
 
 
 def test_people_on_two_sheets_are_counted_once() -> None:
-    from detectors.names import count_people
+    from dpscan.detectors.names import count_people
 
     reader = TableReader()
     first = reader.read([["Surname", "Forename"], ["JONES", "Amelia"], ["SMITH", "Ben"]])
@@ -176,7 +175,7 @@ def test_rows_with_identifiers_but_no_names_are_subjects(reader: TableReader) ->
 def test_each_phone_cell_is_parsed_once_across_sample_rows_and_tables(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import detectors.tabular as tabular
+    import dpscan.detectors.tabular as tabular
 
     parsed: list[str] = []
     real = tabular.is_uk_phone_value

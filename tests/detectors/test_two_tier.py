@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from dpscan.detectors.content import ContentDetector
+from dpscan.detectors.personal_data import PersonalDataDetector, ner_regions
 
-from detectors.content import ContentDetector
-from detectors.personal_data import PersonalDataDetector, ner_regions
-from detectors.settings import DetectionSettings
+from dpscan.model.config import DetectionSettings
 from tests.detectors.ner_reads import record_ner_reads
 
 FILLER = "The school fair raised money for the library and the garden.\n"
@@ -130,7 +130,7 @@ def test_a_piece_met_before_is_answered_from_the_cache() -> None:
 
 
 def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("detectors.personal_data.NER_CACHE_PIECES", 5)
+    monkeypatch.setattr("dpscan.detectors.personal_data.NER_CACHE_PIECES", 5)
     detector = PersonalDataDetector()
     for i in range(12):
         detector.analyze_text(f"Dear Mrs Okonkwo-{i},\n" + FILLER)
@@ -146,7 +146,7 @@ def test_the_budget_never_cuts_a_word() -> None:
 def test_more_pieces_than_the_cache_holds_are_each_read_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("detectors.personal_data.NER_CACHE_PIECES", 5)
+    monkeypatch.setattr("dpscan.detectors.personal_data.NER_CACHE_PIECES", 5)
     detector = PersonalDataDetector()
     read = record_ner_reads(detector)
     text = "".join(f"Dear Mrs Okonkwo-{i},\n\n{FILLER}\n" for i in range(40))

@@ -13,9 +13,11 @@ import signal
 import tempfile
 import time
 
-from scanner.config import ScanConfig
-from scanner.results import STATUS_SCANNED, FileResult
-from scanner.walk import FileEntry
+from dpscan.scanner.walk import FileEntry
+
+from dpscan.model.config import ScanConfig
+from dpscan.model.ids import Status
+from dpscan.model.records import FileResult
 
 MIB = 1024 * 1024
 
@@ -57,4 +59,4 @@ def misbehave(entry: FileEntry, config: ScanConfig) -> list[FileResult]:
     elif name.startswith("kill"):
         os.kill(os.getpid(), signal.SIGKILL)
     return [FileResult(path=entry.relpath, root=entry.root, size=entry.size,
-                       status=STATUS_SCANNED, extractor=f"pid {os.getpid()}")]
+                       status=Status.SCANNED, extractor=f"pid {os.getpid()}")]

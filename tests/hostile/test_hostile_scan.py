@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dpscan.scanner.walk import printable_path
 
-from scanner.results import Flag
-from scanner.walk import printable_path
+from dpscan.model.ids import Flag
 from tests.hostile.corpus import (
     CASES,
     FORMULA_TEXT,
@@ -65,10 +65,10 @@ with open(sys.argv[1], "w") as out:
 
 def run_measured(args: list[str], out_json: Path, net_log: Path, **kwargs: Any
                  ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    """Run ``python -m scanner ARGS`` under the network guard; return it and its measures."""
+    """Run ``python -m dpscan ARGS`` under the network guard; return it and its measures."""
     env = dict(os.environ, DPSCAN_NET_LOG=str(net_log),
                PYTHONPATH=os.pathsep.join([str(NETGUARD), str(REPO)]))
-    command = [sys.executable, "-c", MEASURE, str(out_json), sys.executable, "-m", "scanner",
+    command = [sys.executable, "-c", MEASURE, str(out_json), sys.executable, "-m", "dpscan",
                *args]
     proc = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, **kwargs)

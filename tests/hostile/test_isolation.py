@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dpscan.scanner.executors import WorkItem
+from dpscan.scanner.executors.local import IN_FLIGHT_PER_WORKER, LocalExecutor, crash_message
+from dpscan.scanner.executors.serial import SerialExecutor
+from dpscan.scanner.walk import FileEntry
 
-from scanner.config import MIB, Limits, ScanConfig
-from scanner.executors import WorkItem
-from scanner.executors.local import IN_FLIGHT_PER_WORKER, LocalExecutor, crash_message
-from scanner.executors.serial import SerialExecutor
-from scanner.results import STATUS_ERROR, STATUS_SCANNED, FileResult, Flag, WalkError
-from scanner.walk import FileEntry
+from dpscan.model.config import MIB, Limits, ScanConfig
+from dpscan.model.ids import Flag, Status
+from dpscan.model.records import FileResult, WalkError
 from tests.hostile import tasks
 
 
@@ -48,7 +49,7 @@ def test_each_misbehaving_file_gets_its_error_and_the_scan_goes_on() -> None:
     assert [r.path for r in records] == names  # crawl order, one record each
     by_name = {r.path: r for r in records}
     for name in ("a.txt", "b.txt", "c.txt", "d.txt", "e.txt"):
-        assert by_name[name].status == STATUS_SCANNED, by_name[name]
+        assert by_name[name].status == Status.SCANNED, by_name[name]
     expected = {
         "sleep.txt": (Flag.TIMEOUT, "not read: took longer than the file_seconds limit (3 s)"),
         "spin.pdf": (Flag.TIMEOUT, "not read: took longer than the file_seconds limit (3 s)"),
@@ -63,7 +64,7 @@ def test_each_misbehaving_file_gets_its_error_and_the_scan_goes_on() -> None:
     }
     for name, (flag, error) in expected.items():
         record = by_name[name]
-        assert (record.status, record.flags, record.error) == (STATUS_ERROR, [flag], error), name
+        assert (record.status, record.flags, record.error) == (Status.ERROR, [flag], error), name
     assert "SIGSEGV" in crash_message(-11) and "SIGKILL" in crash_message(-9)
     # Workers were replaced, not lost: the last files ran in workers started after the
     # crashes (pids differ from the first file's).
@@ -71,9 +72,9 @@ def test_each_misbehaving_file_gets_its_error_and_the_scan_goes_on() -> None:
 
 
 def test_walk_errors_and_reused_results_pass_through_in_order() -> None:
-    from scanner.executors import Reused
+    from dpscan.scanner.executors import Reused
 
-    reused = [FileResult(path="old.txt", root="/share", status=STATUS_SCANNED)]
+    reused = [FileResult(path="old.txt", root="/share", status=Status.SCANNED)]
     items: list[WorkItem] = [_entry("a.txt"), WalkError("/share", "locked", "permission denied"),
                              Reused(_entry("old.txt"), reused), _entry("segv.x"),
                              _entry("b.txt")]
@@ -119,13 +120,13 @@ def test_serial_executor_keeps_the_time_limit() -> None:
     records = [r for o in executor.map([_entry("spin.txt"), _entry("a.txt")]) for r in o]
     assert time.monotonic() - started < 10
     assert [(r.path, r.status, r.flags) for r in records] == [
-        ("spin.txt", STATUS_ERROR, [Flag.TIMEOUT]), ("a.txt", STATUS_SCANNED, [])]
+        ("spin.txt", Status.ERROR, [Flag.TIMEOUT]), ("a.txt", Status.SCANNED, [])]
     assert records[0].error == "not read: took longer than the file_seconds limit (1 s)"
 
 
 def test_real_scan_in_workers_matches_serial(tmp_path: Path) -> None:
     """The real scan_entry through the pool gives what the serial executor gives."""
-    from scanner.walk import walk_root
+    from dpscan.scanner.walk import walk_root
 
     (tmp_path / "letter.txt").write_text("Dear parents, the trip is on Friday.\n")
     (tmp_path / "empty.csv").write_bytes(b"")

@@ -23,17 +23,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dpscan.scanner.walk import FileEntry, walk_root
 
-from scanner.config import ScanConfig
-from scanner.results import STATUS_ERROR, Flag
-from scanner.walk import FileEntry, walk_root
+from dpscan.model.config import ScanConfig
+from dpscan.model.ids import Flag, Status
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def detector():  # noqa: ANN201 - a ContentDetector, imported lazily (spaCy)
-    from scanner.executors.worker import detector_for
+    from dpscan.scanner.executors.worker import detector_for
 
     return detector_for(ScanConfig().detection)
 
@@ -44,7 +44,7 @@ def _entry(path: Path) -> FileEntry:
 
 
 def test_file_deleted_after_the_crawl_saw_it(tmp_path: Path, detector) -> None:  # noqa: ANN001
-    from scanner.pipeline import scan_file
+    from dpscan.scanner.pipeline import scan_file
 
     path = tmp_path / "gone.txt"
     path.write_text("Amelia Jones\n")
@@ -52,13 +52,13 @@ def test_file_deleted_after_the_crawl_saw_it(tmp_path: Path, detector) -> None: 
     path.unlink()
     (record,) = scan_file(entry, ScanConfig(), detector)
     assert (record.status, record.error, record.flags) == (
-        STATUS_ERROR, "vanished before it could be read", [Flag.UNREADABLE])
+        Status.ERROR, "vanished before it could be read", [Flag.UNREADABLE])
 
 
 @pytest.mark.parametrize("change", ["grow", "truncate", "delete"])
 def test_file_changing_while_it_is_read(tmp_path: Path, detector, change: str) -> None:  # noqa: ANN001
     """A writer appends to, truncates or deletes the file while it is being read."""
-    from scanner.pipeline import scan_file
+    from dpscan.scanner.pipeline import scan_file
 
     path = tmp_path / "log.csv"
     row = b"Jones,Amelia,02/03/2015,943 476 5919\n"
@@ -108,7 +108,7 @@ def test_unreadable_folder_and_file_are_listed_and_the_scan_goes_on(
     out = tmp_path / "out"
     try:
         proc = subprocess.run(
-            [*prefix, sys.executable, "-m", "scanner", "scan", str(root), "--out", str(out),
+            [*prefix, sys.executable, "-m", "dpscan", "scan", str(root), "--out", str(out),
              "--workers", "1", "--quiet", "--format", "json"],
             cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True,
             text=True, timeout=300)

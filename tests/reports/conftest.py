@@ -9,21 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from scanner.results import (
-    PROTECTION_ENCRYPTED,
-    PROTECTION_NONE,
-    PROTECTION_UNKNOWN,
-    STATUS_ENCRYPTED,
-    STATUS_ERROR,
-    STATUS_NOT_READ,
-    STATUS_SCANNED,
-    Evidence,
-    FileResult,
-    Flag,
-    ScanResult,
-    ScanSummary,
-    WalkError,
-)
+from dpscan.model.ids import Flag, Protection, Status
+from dpscan.model.records import Evidence, FileResult, ScanResult, ScanSummary, WalkError
 
 SCRIPT_NAME = "<script>alert(1)</script>.txt"
 HYPERLINK_NAME = '=HYPERLINK("http://x","y").csv'
@@ -58,14 +45,14 @@ def build_hostile_result() -> ScanResult:
             size=120,
             modified="2024-03-01T12:34:56+00:00",
             mime="text/plain",
-            protection=PROTECTION_NONE,
+            protection=Protection.NONE,
             entities={"PERSON": 2, "EMAIL_ADDRESS": 1},
             evidence=[
                 Evidence("PERSON", "J*** S****", 0.85),
                 Evidence("EMAIL_ADDRESS", "j***@school.org", 1.0),
             ],
             flags=[Flag.UNPROTECTED_PERSONAL_DATA],
-            status=STATUS_SCANNED,
+            status=Status.SCANNED,
             extractor="text",
             text_chars=100,
             data_subjects=2,
@@ -83,7 +70,7 @@ def build_hostile_result() -> ScanResult:
             size=2048,
             modified="2024-06-01T10:00:00+01:00",  # BST: 09:00 UTC
             mime="text/csv",
-            protection=PROTECTION_NONE,
+            protection=Protection.NONE,
             entities={"UK_NHS": 4, "DATE_OF_BIRTH": 1},
             evidence=[
                 Evidence("UK_NHS", "943 *** 5919", 1.0),
@@ -96,7 +83,7 @@ def build_hostile_result() -> ScanResult:
                 Flag.UNREGISTERED_PERSONAL_DATA,
                 Flag.SPECIAL_CATEGORY_UNPROTECTED,
             ],
-            status=STATUS_SCANNED,
+            status=Status.SCANNED,
             data_subjects=340,
             retention_rule="pupil-medical",
             retention_trigger="modified",
@@ -116,19 +103,19 @@ def build_hostile_result() -> ScanResult:
             size=4096,
             modified="2023-12-31T23:59:59Z",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            protection=PROTECTION_ENCRYPTED,
+            protection=Protection.ENCRYPTED,
             protection_detail="ECMA-376 agile encryption",
-            status=STATUS_ENCRYPTED,
+            status=Status.ENCRYPTED,
         ),
         FileResult(
             path=AT_NAME,
             root=root,
             size=10,
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            protection=PROTECTION_UNKNOWN,
+            protection=Protection.UNKNOWN,
             flags=[Flag.UNREADABLE],
             error=IMG_ERROR,
-            status=STATUS_ERROR,
+            status=Status.ERROR,
         ),
         FileResult(
             path=NEWLINE_NAME,
@@ -136,9 +123,9 @@ def build_hostile_result() -> ScanResult:
             size=0,
             modified="2024-01-02T03:04:05+00:00",
             mime="text/plain",
-            protection=PROTECTION_NONE,
+            protection=Protection.NONE,
             flags=[Flag.EMPTY_FILE, Flag.NO_TEXT_EXTRACTED],
-            status=STATUS_SCANNED,
+            status=Status.SCANNED,
             # A rule and a past due date, but no personal data: no flag, no severity.
             retention_rule="attendance-registers",
             retention_due="2019-01-01",
@@ -150,11 +137,11 @@ def build_hostile_result() -> ScanResult:
             size=50,
             modified="2024-02-02T00:00:00+00:00",
             mime="text/plain",
-            protection=PROTECTION_UNKNOWN,
+            protection=Protection.UNKNOWN,
             entities={"DATE_OF_BIRTH": 1, EXTRA_TYPE: 1},
             evidence=[Evidence("DATE_OF_BIRTH", "**/**/2011", 0.7)],
             flags=[Flag.NON_UTF8_NAME, Flag.DUE_SOON],
-            status=STATUS_SCANNED,
+            status=Status.SCANNED,
             data_subjects=1,
             asset=HOSTILE_ASSET,
             retention_rule="attendance-registers",
@@ -163,17 +150,17 @@ def build_hostile_result() -> ScanResult:
             severity="low",
         ),
         FileResult(
-            path=MINUS_NAME, root=root, size=3, protection=PROTECTION_NONE, status=STATUS_SCANNED
+            path=MINUS_NAME, root=root, size=3, protection=Protection.NONE, status=Status.SCANNED
         ),
         FileResult(
-            path=TAB_NAME, root=root, size=3, protection=PROTECTION_NONE, status=STATUS_SCANNED
+            path=TAB_NAME, root=root, size=3, protection=Protection.NONE, status=Status.SCANNED
         ),
         FileResult(
             path=ERROR_CODE_NAME,
             root=root,
             size=3,
-            protection=PROTECTION_NONE,
-            status=STATUS_NOT_READ,
+            protection=Protection.NONE,
+            status=Status.NOT_READ,
         ),
         FileResult(
             path=BIDI_NAME,
@@ -181,9 +168,9 @@ def build_hostile_result() -> ScanResult:
             size=9,
             mime="application/x-dosexec",
             extension_mismatch=True,
-            protection=PROTECTION_UNKNOWN,
+            protection=Protection.UNKNOWN,
             flags=[Flag.EXTENSION_MISMATCH],
-            status=STATUS_NOT_READ,
+            status=Status.NOT_READ,
         ),
         FileResult(
             path=CLEAN_NAME,
@@ -191,8 +178,8 @@ def build_hostile_result() -> ScanResult:
             size=5,
             modified="2024-04-04T04:04:04+00:00",
             mime="text/plain",
-            protection=PROTECTION_NONE,
-            status=STATUS_SCANNED,
+            protection=Protection.NONE,
+            status=Status.SCANNED,
         ),
     ]
     summary = ScanSummary(

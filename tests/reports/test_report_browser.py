@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dpscan.reports.html_report import write_html
 
-from reports.html_report import write_html
-from scanner.results import ScanResult, WalkError
+from dpscan.model.records import ScanResult, WalkError
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

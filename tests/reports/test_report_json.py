@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
-from reports.json_report import render_json, write_json
-from scanner.results import FileResult, ScanResult
+from dpscan.reports.json_report import render_json, write_json
+
+from dpscan.model.records import FileResult, ScanResult
 
 
 def test_round_trips_to_to_dict(hostile_result: ScanResult, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""reports._output: private (0600), atomic report files."""
+"""dpscan.reports._output: private (0600), atomic report files."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+import dpscan.reports._output as output
 import pytest
-
-import reports._output as output
-from reports._output import open_private, write_private_bytes
+from dpscan.reports._output import open_private, write_private_bytes
 
 
 @pytest.fixture(autouse=True)

@@ -10,15 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from reports import (
+from dpscan.reports import (
     REPORT_WRITERS,
     ReportWriter,
     UnknownReportFormat,
     resolve_formats,
     write_reports,
 )
-from scanner.results import ScanResult
+
+from dpscan.model.records import ScanResult
 
 ALL_FORMATS = ["json", "html", "xlsx"]
 

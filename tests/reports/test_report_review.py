@@ -12,10 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
-from reports._summary import (
+from dpscan.reports._summary import (
     action_list,
     change_counts,
     compute_totals,
@@ -24,16 +21,19 @@ from reports._summary import (
     personal_data_counts,
     reviewed_files,
 )
-from reports.csv_report import render_csv
-from reports.html_report import render_html
-from reports.json_report import render_json
-from reports.xlsx_report import (
+from dpscan.reports.csv_report import render_csv
+from dpscan.reports.html_report import render_html
+from dpscan.reports.json_report import render_json
+from dpscan.reports.xlsx_report import (
     CHANGES_HEADER,
     DUPLICATES_HEADER,
     REVIEWED_COLUMNS,
     render_xlsx,
 )
-from scanner.results import ScanResult, WalkError
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from dpscan.model.records import ScanResult, WalkError
 
 
 def section(page: str, anchor: str) -> str:

@@ -12,10 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
-from reports.xlsx_report import (
+from dpscan.reports.xlsx_report import (
     MAX_CELL_CHARS,
     clean_text,
     parse_modified,
@@ -23,7 +20,10 @@ from reports.xlsx_report import (
     set_text,
     write_xlsx,
 )
-from scanner.results import ENTITY_TYPES, ScanResult
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from dpscan.model.records import ENTITY_TYPES, ScanResult
 
 FIXED = [
     "path",
@@ -318,8 +318,7 @@ def test_odd_values_still_give_a_workbook(hostile_result: ScanResult) -> None:
 
 def test_aware_datetime_cells_are_utc() -> None:
     import xlsxwriter
-
-    from reports.xlsx_report import _Book
+    from dpscan.reports.xlsx_report import _Book
 
     buffer = io.BytesIO()
     book = _Book(buffer)
@@ -338,7 +337,7 @@ def test_aware_datetime_cells_are_utc() -> None:
 def test_rows_past_excels_last_row_are_counted_not_lost(
     hostile_result: ScanResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reports.xlsx_report as xlsx_report
+    import dpscan.reports.xlsx_report as xlsx_report
 
     monkeypatch.setattr(xlsx_report, "MAX_BODY_ROWS", 5)
     files = load_workbook(io.BytesIO(render_xlsx(hostile_result)))["All files"]

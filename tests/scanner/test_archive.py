@@ -23,21 +23,22 @@ import docx
 import py7zr
 import pytest
 import pyzipper
-
-from detectors.content import ContentDetector
-from scanner.config import ScanConfig
-from scanner.extract import extractor_for
-from scanner.extract.archive import (
+from dpscan.detectors.content import ContentDetector
+from dpscan.scanner.extract import extractor_for
+from dpscan.scanner.extract.archive import (
     MAX_NAME_CHARS,
     extract_7z,
     extract_zip,
     printable_member_name,
 )
-from scanner.extract.base import MIB, EncryptedContent, Limits, Member
-from scanner.pipeline import scan_file
-from scanner.results import FileResult, Flag
-from scanner.sniff import MIME_DOCX
-from scanner.walk import FileEntry, walk_root
+from dpscan.scanner.pipeline import scan_file
+from dpscan.scanner.sniff import MIME_DOCX
+from dpscan.scanner.walk import FileEntry, walk_root
+
+from dpscan.model.config import ScanConfig
+from dpscan.model.extraction import MIB, EncryptedContent, Limits, Member
+from dpscan.model.ids import Flag
+from dpscan.model.records import FileResult
 
 NHS_TEXT = "Pupil: Amelia Jones\nNHS number: 999 000 0018\n"
 ZOO = Path("/work/shared/zoo")

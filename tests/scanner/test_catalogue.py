@@ -13,21 +13,21 @@ import stat
 from pathlib import Path
 
 import docx
+import dpscan.scanner.catalogue as catalogue_module
+import dpscan.scanner.pipeline as pipeline
 import openpyxl
 import pytest
-
-import scanner.catalogue as catalogue_module
-import scanner.pipeline as pipeline
-from detectors.governance import Governor, Policy
-from detectors.retention import default_rules_path, load_schedule
-from scanner.catalogue import (
+from dpscan.detectors.governance import Governor, Policy
+from dpscan.detectors.governance.retention import default_rules_path, load_schedule
+from dpscan.scanner.catalogue import (
     SCHEMA_VERSION,
     Catalogue,
     CatalogueError,
     config_fingerprint,
 )
-from scanner.config import ScanConfig
-from scanner.runner import clear_stop, report_from_catalogue, request_stop, run_scan
+from dpscan.scanner.runner import clear_stop, report_from_catalogue, request_stop, run_scan
+
+from dpscan.model.config import ScanConfig
 
 NHS = "943 476 5919"  # valid mod-11 check digit
 PUPIL = "Amelia Thornbury"

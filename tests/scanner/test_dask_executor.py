@@ -9,11 +9,12 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from scanner.config import ScanConfig  # noqa: E402
-from scanner.executors import EXECUTORS, Reused, make_executor  # noqa: E402
-from scanner.executors.dask_executor import DaskExecutor  # noqa: E402
-from scanner.results import FileResult, WalkError  # noqa: E402
-from scanner.walk import walk_roots  # noqa: E402
+from dpscan.scanner.executors import EXECUTORS, Reused, make_executor  # noqa: E402
+from dpscan.scanner.executors.dask_executor import DaskExecutor  # noqa: E402
+from dpscan.scanner.walk import walk_roots  # noqa: E402
+
+from dpscan.model.config import ScanConfig  # noqa: E402
+from dpscan.model.records import FileResult, WalkError  # noqa: E402
 
 
 @pytest.fixture(scope="module")

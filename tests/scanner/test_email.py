@@ -14,11 +14,9 @@ from typing import Any
 
 import docx
 import pytest
-
-from scanner.extract import extractor_for
-from scanner.extract.base import EncryptedContent, ExtractedText, Limits, Member
-from scanner.extract.docx import extract_docx
-from scanner.extract.email import (
+from dpscan.scanner.extract import extractor_for
+from dpscan.scanner.extract.docx import extract_docx
+from dpscan.scanner.extract.email import (
     FLAG_RECIPIENTS_EXPOSED,
     MIME_EML,
     MIME_MSG,
@@ -33,7 +31,9 @@ from scanner.extract.email import (
     property_int,
     property_time,
 )
-from scanner.results import Flag
+
+from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits, Member
+from dpscan.model.ids import Flag
 
 LIMITS = Limits(max_text_chars=100_000)
 NHS = "999 000 0018"  # a valid NHS number (checksum), test range
@@ -716,15 +716,16 @@ def test_zoo_ole_files_that_are_not_messages() -> None:
 
 @pytest.fixture(scope="module")
 def detector() -> Any:
-    from detectors.content import ContentDetector
+    from dpscan.detectors.content import ContentDetector
 
     return ContentDetector()  # loads spaCy: once for the module
 
 
 def _scan(path: Path, detector: Any) -> dict[str, Any]:
-    from scanner.config import ScanConfig
-    from scanner.pipeline import scan_file
-    from scanner.walk import FileEntry, walk_root
+    from dpscan.scanner.pipeline import scan_file
+    from dpscan.scanner.walk import FileEntry, walk_root
+
+    from dpscan.model.config import ScanConfig
 
     (entry,) = [item for item in walk_root(str(path)) if isinstance(item, FileEntry)]
     return {record.path: record for record in scan_file(entry, ScanConfig(workers=1), detector)}

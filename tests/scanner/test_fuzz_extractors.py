@@ -30,11 +30,11 @@ from typing import Any
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
+from dpscan.scanner.extract import EXTRACTORS, ExtractedText, Extractor  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from scanner.config import MIB, Limits, ScanConfig  # noqa: E402
-from scanner.extract import EXTRACTORS, ExtractedText, Extractor  # noqa: E402
+from dpscan.model.config import MIB, Limits, ScanConfig  # noqa: E402
 from tests.hostile.seeds import seed_files  # noqa: E402
 
 EXAMPLES = int(os.environ.get("DPSCAN_FUZZ_EXAMPLES", "25"))
@@ -148,14 +148,14 @@ def test_extractor_survives_mutated_input(extractor: Extractor) -> None:
 
 @pytest.fixture(scope="module")
 def detector() -> Any:
-    from scanner.executors.worker import detector_for
+    from dpscan.scanner.executors.worker import detector_for
 
     return detector_for(ScanConfig().detection)
 
 
 def test_scan_file_survives_mutated_input(tmp_path: Path, detector: Any) -> None:
-    from scanner.pipeline import scan_file
-    from scanner.walk import FileEntry, walk_root
+    from dpscan.scanner.pipeline import scan_file
+    from dpscan.scanner.walk import FileEntry, walk_root
 
     seeds = seed_files()
     config = ScanConfig(limits=LIMITS)

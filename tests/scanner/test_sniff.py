@@ -8,8 +8,7 @@ import zipfile
 import docx
 import openpyxl
 import pytest
-
-from scanner.sniff import (
+from dpscan.scanner.sniff import (
     MIME_DOCX,
     MIME_EMPTY,
     MIME_XLSX,

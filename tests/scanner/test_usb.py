@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scanner.usb import find_removable_mounts, media_encryption, read_mounts
+from dpscan.scanner.usb import find_removable_mounts, media_encryption, read_mounts
 
 MOUNTS = """\
 /dev/sda2 / ext4 rw,relatime 0 0

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from dpscan.scanner.walk import FileEntry, printable_path, walk_root
 
-from scanner.results import WalkError
-from scanner.walk import FileEntry, printable_path, walk_root
+from dpscan.model.records import WalkError
 
 
 def _files(items: list[FileEntry | WalkError]) -> list[str]:
@@ -64,7 +64,7 @@ def test_unlistable_folder_is_a_walk_error(tmp_path: Path, monkeypatch: pytest.M
             raise PermissionError(13, "Permission denied", path)
         return real_scandir(path)
 
-    monkeypatch.setattr("scanner.walk.os.scandir", scandir)
+    monkeypatch.setattr("dpscan.scanner.walk.os.scandir", scandir)
     items = list(walk_root(str(tmp_path)))
     errors = [i for i in items if isinstance(i, WalkError)]
     assert _files(items) == ["ok.txt"]

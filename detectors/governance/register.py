@@ -44,11 +44,11 @@ from pathlib import Path
 from typing import Protocol
 
 import openpyxl
+from dpscan.detectors.governance.retention import glob_to_regex
+from dpscan.detectors.special_categories import load_vocabulary
 from openpyxl.utils.exceptions import InvalidFileException
 
-from detectors.retention import glob_to_regex
-from detectors.special_categories import load_vocabulary
-from scanner.results import PROTECTION_NONE, Flag
+from dpscan.model.ids import Flag, Protection
 
 # The heading row is looked for in this many rows from the top: registers often carry a
 # title, a school name or a "last reviewed" line above the headings.
@@ -841,7 +841,7 @@ def asset_summary(register: AssetRegister, records: Iterable[AssetRecord]) -> li
         tally[0] += 1
         tally[1] += personal
         tally[2] += Flag.OVERDUE in record.flags
-        tally[3] += personal and record.protection == PROTECTION_NONE
+        tally[3] += personal and record.protection == Protection.NONE
     return [
         AssetSummary(
             asset_id=asset.id,

@@ -1,6 +1,6 @@
 """Govern each file's result: retention schedule, asset register, policy flags, severity.
 
-Governance reads only a :class:`~scanner.results.FileResult` (never the file), so it is
+Governance reads only a :class:`~dpscan.model.records.FileResult` (never the file), so it is
 cheap and runs in the main process as results arrive.  A changed rules file or register
 re-governs old results without reading any file again.
 
@@ -31,17 +31,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-from detectors.retention import (
+from dpscan.detectors.governance.retention import (
     RetentionSchedule,
     decide,
     glob_to_regex,
     match_rule,
 )
-from scanner.results import PROTECTION_NONE, FileResult, Flag
+
+from dpscan.model.ids import Flag, Protection
+from dpscan.model.records import FileResult
 
 # Identifiers that say a file is about children.
 CHILD_IDENTIFIERS = frozenset({"UK_UPN", "UK_ULN", "DATE_OF_BIRTH", "UK_NHS"})
-SEVERITIES = ("low", "medium", "high", "critical")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,7 @@ class Governor:
         """Set asset, retention fields, policy flags and severity on ``result``."""
         personal = result.has_personal_data
         if self.register is not None:
-            from detectors.register import match_asset
+            from dpscan.detectors.governance.register import match_asset
 
             asset = match_asset(self.register, result.root, result.path)
             result.asset = asset.id if asset is not None else None
@@ -105,7 +106,7 @@ class Governor:
                 result.add_flag(Flag.UNREGISTERED_PERSONAL_DATA)
         if self.schedule is not None:
             self._retention(result)
-        if personal and result.special_categories and result.protection == PROTECTION_NONE:
+        if personal and result.special_categories and result.protection == Protection.NONE:
             result.add_flag(Flag.SPECIAL_CATEGORY_UNPROTECTED)
         if personal and self.policy.removable_media:
             result.add_flag(Flag.REMOVABLE_MEDIA)
@@ -128,7 +129,7 @@ class Governor:
         """Per register asset: files, with personal data, overdue, unprotected, empty."""
         if self.register is None:
             return []
-        from detectors.register import asset_summary
+        from dpscan.detectors.governance.register import asset_summary
 
         return [asdict(row) for row in asset_summary(self.register, results)]
 
@@ -178,7 +179,7 @@ class Governor:
             score += points.subjects_10
         if result.data_subjects > 1:
             reasons.append(f"{result.data_subjects} people")
-        if result.protection == PROTECTION_NONE:
+        if result.protection == Protection.NONE:
             score += points.unprotected
             if result.special_categories:
                 score += points.special_category_unprotected
@@ -210,9 +211,6 @@ def _age(due: str, today: dt.date) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
-def severity_rank(severity: str | None) -> int:
-    """Sort key: critical first (3) ... low (0); no severity last (-1)."""
-    return SEVERITIES.index(severity) if severity in SEVERITIES else -1
 
 
-__all__ = ["CHILD_IDENTIFIERS", "Governor", "Policy", "SeverityPolicy", "severity_rank"]
+__all__ = ["CHILD_IDENTIFIERS", "Governor", "Policy", "SeverityPolicy"]

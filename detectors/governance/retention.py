@@ -28,15 +28,15 @@ from typing import Any
 
 import yaml
 from dateutil.relativedelta import relativedelta
+from dpscan.detectors.special_categories import load_vocabulary
 
-from detectors.special_categories import load_vocabulary
-from scanner.results import ENTITY_TYPES
+from dpscan.model.ids import ACTIONS
+from dpscan.model.records import ENTITY_TYPES
 
 SCHEMA_VERSION = 1
 
 # Vocabularies (public contract: rules files name these, so never rename one).
 TRIGGERS: tuple[str, ...] = ("modified", "path_date", "date_of_birth", "closure")
-ACTIONS: tuple[str, ...] = ("dispose", "review", "archive", "permanent")
 CONFIDENCE_LEVELS: tuple[str, ...] = ("confirmed", "partially_confirmed", "typical")
 # Special-category ids as the special-category detector reports them (one list: its
 # shipped vocabulary).
@@ -430,7 +430,7 @@ _RETENTION_FIELDS = ("years", "months", "days", "from_end_of")
 def default_rules_path() -> Path:
     """The shipped schedule (``retention_rules.yaml`` at the repository root, packaged as
     ``detectors/data/retention_rules.yaml``)."""
-    return Path(__file__).parent / "data" / "retention_rules.yaml"
+    return Path(__file__).parent.parent / "data" / "retention_rules.yaml"
 
 
 def load_schedule(path: Path) -> RetentionSchedule:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scanner.results import PROTECTION_NONE, FileResult, Flag
+from dpscan.model.ids import Flag, Protection
+from dpscan.model.records import FileResult
 
 
 def apply_policy_flags(result: FileResult) -> None:
@@ -13,5 +14,5 @@ def apply_policy_flags(result: FileResult) -> None:
     """
     if result.extension_mismatch:
         result.add_flag(Flag.EXTENSION_MISMATCH)
-    if result.has_personal_data and result.protection == PROTECTION_NONE:
+    if result.has_personal_data and result.protection == Protection.NONE:
         result.add_flag(Flag.UNPROTECTED_PERSONAL_DATA)

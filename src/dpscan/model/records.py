@@ -1,7 +1,7 @@
 """Plain dataclasses that carry one scan's data from stage to stage.
 
-This is the leaf module of dpscan: every stage (walk, sniff, extract, detect,
-report) imports it and it imports nothing of dpscan's.  The field names of
+Part of the leaf package :mod:`dpscan.model`: every stage (walk, sniff, extract,
+detect, report) imports it and it imports nothing outside the leaf.  The field names of
 :class:`FileResult` and :class:`ScanSummary` are the public ``findings.json``
 contract: add fields, never rename or remove one.
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from dpscan.model.ids import Protection, Status
 
 # Entity type names are a public contract (findings.json, users' scripts).
 ENTITY_TYPES: tuple[str, ...] = (
@@ -28,46 +30,6 @@ ENTITY_TYPES: tuple[str, ...] = (
     "IBAN_CODE",
     "CREDIT_CARD",
 )
-
-# Protection verdicts (public contract).
-PROTECTION_NONE = "none"
-PROTECTION_ENCRYPTED = "encrypted"
-PROTECTION_UNKNOWN = "unknown"
-
-# Per-file status (public contract): what dpscan managed to do with the file.
-STATUS_SCANNED = "scanned"  # text extracted and analysed
-STATUS_NOT_READ = "not_read"  # listed with its type; no text extractor, or skipped by a limit
-STATUS_ENCRYPTED = "encrypted"  # content is encrypted, so it could not be read
-STATUS_ERROR = "error"  # reading failed; `error` says why
-
-
-class Flag:
-    """Flag names set on file records (public contract: never rename one)."""
-
-    EXTENSION_MISMATCH = "extension_mismatch"
-    UNREADABLE = "unreadable"
-    UNPROTECTED_PERSONAL_DATA = "unprotected_personal_data"
-    NO_TEXT_EXTRACTED = "no_text_extracted"
-    TOO_LARGE = "too_large"
-    TEXT_TRUNCATED = "text_truncated"
-    NON_UTF8_NAME = "non_utf8_name"
-    EMPTY_FILE = "empty_file"
-    ARCHIVE_LIMIT = "archive_limit"
-    RECIPIENTS_EXPOSED = "recipients_exposed"
-    OCR_INCOMPLETE = "ocr_incomplete"
-    OVERDUE = "overdue"
-    DUE_SOON = "due_soon"
-    UNREGISTERED_PERSONAL_DATA = "unregistered_personal_data"
-    SPECIAL_CATEGORY_UNPROTECTED = "special_category_unprotected"
-    REMOVABLE_MEDIA = "removable_media"
-    PUBLIC_LOCATION = "public_location"
-    NO_TEXT_LAYER = "no_text_layer"
-    SPECIAL_FILE = "special_file"
-    # Isolation (scanner.executors): the file's worker was stopped and replaced.
-    TIMEOUT = "timeout"
-    MEMORY_LIMIT = "memory_limit"
-    WORKER_CRASHED = "worker_crashed"
-
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
@@ -88,7 +50,7 @@ class FileResult:
     modified: str | None = None  # ISO 8601, UTC
     mime: str | None = None
     extension_mismatch: bool = False
-    protection: str = PROTECTION_UNKNOWN
+    protection: str = Protection.UNKNOWN
     protection_detail: str | None = None
     entities: dict[str, int] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
@@ -96,7 +58,7 @@ class FileResult:
     flags: list[str] = field(default_factory=list)
     error: str | None = None
     # Extensions to the issue-2 contract.
-    status: str = STATUS_NOT_READ
+    status: str = Status.NOT_READ
     extractor: str | None = None
     text_chars: int = 0
     seconds: float = 0.0

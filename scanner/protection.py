@@ -16,9 +16,9 @@ from typing import BinaryIO
 
 import msoffcrypto
 import msoffcrypto.exceptions
+from dpscan.scanner.sniff import MIME_EMPTY, MIME_MSG, family_of
 
-from scanner.results import PROTECTION_ENCRYPTED, PROTECTION_NONE, PROTECTION_UNKNOWN
-from scanner.sniff import MIME_EMPTY, MIME_MSG, family_of
+from dpscan.model.ids import Protection
 
 # Central-directory flag bit 0: the member is encrypted; method 99: WinZip AES.
 _ZIP_FLAG_ENCRYPTED = 0x1
@@ -69,9 +69,9 @@ def _opens_with_default_password(office: object) -> bool:
 
 def _office_verdict(office: object, detail: str) -> ProtectionVerdict:
     if _opens_with_default_password(office):
-        return ProtectionVerdict(PROTECTION_NONE, f"{detail}_default_password",
+        return ProtectionVerdict(Protection.NONE, f"{detail}_default_password",
                                  password=EXCEL_DEFAULT_PASSWORD)
-    return ProtectionVerdict(PROTECTION_ENCRYPTED, detail)
+    return ProtectionVerdict(Protection.ENCRYPTED, detail)
 
 
 def decrypt_office(handle: BinaryIO, password: str, out: BinaryIO) -> None:
@@ -82,8 +82,8 @@ def decrypt_office(handle: BinaryIO, password: str, out: BinaryIO) -> None:
     office.decrypt(out)
 
 
-NOT_PROTECTED = ProtectionVerdict(PROTECTION_NONE)
-UNKNOWN = ProtectionVerdict(PROTECTION_UNKNOWN)
+NOT_PROTECTED = ProtectionVerdict(Protection.NONE)
+UNKNOWN = ProtectionVerdict(Protection.UNKNOWN)
 
 
 def check_encrypted_office(handle: BinaryIO) -> ProtectionVerdict:
@@ -95,7 +95,7 @@ def check_encrypted_office(handle: BinaryIO) -> ProtectionVerdict:
         detail = f"ooxml_{kind}" if kind in ("agile", "standard") else "ooxml_encrypted"
         return _office_verdict(info, detail)
     except Exception:  # noqa: BLE001 - libmagic already said "CDFV2 Encrypted"
-        return ProtectionVerdict(PROTECTION_ENCRYPTED, "ooxml_encrypted")
+        return ProtectionVerdict(Protection.ENCRYPTED, "ooxml_encrypted")
 
 
 def check_ole(handle: BinaryIO) -> ProtectionVerdict:
@@ -129,7 +129,7 @@ def check_zip(handle: BinaryIO) -> ProtectionVerdict:
         scheme = "zip_crypto"
     if len(encrypted) < len(members):
         scheme += "_partial"
-    return ProtectionVerdict(PROTECTION_ENCRYPTED, scheme)
+    return ProtectionVerdict(Protection.ENCRYPTED, scheme)
 
 
 def check_7z(handle: BinaryIO) -> ProtectionVerdict:
@@ -144,7 +144,7 @@ def check_7z(handle: BinaryIO) -> ProtectionVerdict:
         encrypted = True  # the header itself is encrypted: even the names are hidden
     except Exception:  # noqa: BLE001 - corrupt: the extractor will say what is wrong
         return UNKNOWN
-    return ProtectionVerdict(PROTECTION_ENCRYPTED, "7z_aes") if encrypted else NOT_PROTECTED
+    return ProtectionVerdict(Protection.ENCRYPTED, "7z_aes") if encrypted else NOT_PROTECTED
 
 
 def check_opendocument(handle: BinaryIO) -> ProtectionVerdict:
@@ -156,7 +156,7 @@ def check_opendocument(handle: BinaryIO) -> ProtectionVerdict:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
         return UNKNOWN
     if b"encryption-data" in manifest:
-        return ProtectionVerdict(PROTECTION_ENCRYPTED, "odf_encrypted")
+        return ProtectionVerdict(Protection.ENCRYPTED, "odf_encrypted")
     return NOT_PROTECTED
 
 
