@@ -24,10 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dpscan.detectors import person_index as pi  # noqa: E402
 from dpscan.detectors.person_index import PersonQuery, hash_term  # noqa: E402
+from dpscan.model.records import FileResult  # noqa: E402
 from dpscan.scanner.catalogue import Catalogue  # noqa: E402
 from dpscan.scanner.person_search import find_person  # noqa: E402
-
-from dpscan.model.records import FileResult  # noqa: E402
 
 KEY = bytes(range(32))
 PERSON = ("amelia", "jones", "2014-03-02", "L201000024001")

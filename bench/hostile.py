@@ -24,7 +24,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from dpscan.scanner.walk import printable_path  # noqa: E402
-
 from tests.hostile.corpus import CASES, build_hostile_corpus  # noqa: E402
 from tests.hostile.test_hostile_scan import run_measured  # noqa: E402
 

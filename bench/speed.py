@@ -207,9 +207,8 @@ def child_dpscan(share: Path, out: Path, workers: int, result_path: Path) -> Non
     import dpscan.scanner.pipeline as pipeline
     import dpscan.scanner.runner as runner
     from dpscan.detectors.content import ContentDetector
-    from dpscan.reports import write_reports
-
     from dpscan.model.config import ScanConfig
+    from dpscan.reports import write_reports
 
     started = time.perf_counter()
     stages: Counter[str] = Counter()
@@ -321,10 +320,10 @@ def _baseline_init() -> None:
     global _ANALYZER
     import logging
 
-    from dpscan.detectors.recognizers import build_recognizers
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
+    from dpscan.detectors.recognizers import build_recognizers
     from dpscan.model.config import DetectionSettings
 
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
@@ -343,12 +342,11 @@ def _baseline_init() -> None:
 def _baseline_file(path: str) -> dict[str, Any]:
     """Extract with dpscan's extractors, then analyse the whole text with presidio."""
     from dpscan.detectors.personal_data import split_text
-    from dpscan.scanner.extract import extractor_for
-    from dpscan.scanner.sniff import sniff_handle
-
     from dpscan.model.config import DetectionSettings
     from dpscan.model.extraction import Limits
     from dpscan.model.records import ENTITY_TYPES
+    from dpscan.scanner.extract import extractor_for
+    from dpscan.scanner.sniff import sniff_handle
 
     settings = DetectionSettings()
     began = time.perf_counter()

@@ -18,7 +18,6 @@ from dpscan.detectors.personal_data import PersonalDataDetector, summarise
 from dpscan.detectors.recognizers.date_of_birth import birth_year
 from dpscan.detectors.special_categories import SpecialCategoryDetector
 from dpscan.detectors.tabular import TableReader
-
 from dpscan.model.config import DetectionSettings
 from dpscan.model.extraction import TableData
 from dpscan.model.records import ENTITY_TYPES, Evidence

@@ -62,9 +62,11 @@ from typing import TYPE_CHECKING
 
 import jellyfish
 import yaml
-from dpscan.detectors.dates import CUE_RE, DATE_PATTERN, parse_date
 from stdnum.gb import nhs as stdnum_nhs
 from stdnum.gb import upn as stdnum_upn
+
+from dpscan.detectors.dates import CUE_RE, DATE_PATTERN, parse_date
+from dpscan.model.person import PersonMatch
 
 if TYPE_CHECKING:
     from dpscan.model.extraction import TableData
@@ -744,18 +746,6 @@ STRONG = "strong"  # an identifier, or the name next to the DOB / an identifier
 LIKELY = "likely"  # the name with supporting evidence (postcode, DOB elsewhere in the file)
 POSSIBLE = "possible"  # the name (or a variant) alone
 OTHER_PERSON = "other_person"  # the name next to a different DOB or identifier
-
-
-@dataclass(slots=True)
-class PersonMatch:
-    """One file's evidence about the person: score, counts by kind, reasons in words."""
-
-    file: FileResult
-    score: int
-    confidence: str
-    matches: dict[str, int]
-    reasons: list[str]
-    confirmed: bool | None = None  # --rescan: the name or an identifier was read again
 
 
 def _times(label: str, n: int) -> str:

@@ -28,12 +28,6 @@ from bisect import bisect_right
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
-from dpscan.detectors.masking import mask_value
-from dpscan.detectors.name_gate import name_candidates
-from dpscan.detectors.names import recase_for_ner, split_person_span
-from dpscan.detectors.ner_cache import NameHit, SharedNerCache, cache_for_this_process
-from dpscan.detectors.recognizers import RECOGNIZERS, build_recognizers
-from dpscan.detectors.settings import ensure_model_installed
 from presidio_analyzer import (
     AnalyzerEngine,
     EntityRecognizer,
@@ -48,6 +42,12 @@ from spacy.tokens import Doc
 from thinc.api import use_ops
 from threadpoolctl import threadpool_limits
 
+from dpscan.detectors.masking import mask_value
+from dpscan.detectors.name_gate import name_candidates
+from dpscan.detectors.names import recase_for_ner, split_person_span
+from dpscan.detectors.ner_cache import NameHit, SharedNerCache, cache_for_this_process
+from dpscan.detectors.recognizers import RECOGNIZERS, build_recognizers
+from dpscan.detectors.settings import ensure_model_installed
 from dpscan.model.config import DetectionSettings
 from dpscan.model.records import ENTITY_TYPES, Evidence
 

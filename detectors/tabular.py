@@ -22,12 +22,12 @@ from pathlib import Path
 
 import regex
 import yaml
+from presidio_analyzer import EntityRecognizer, PatternRecognizer
+
 from dpscan.detectors.names import person_key
 from dpscan.detectors.recognizers import RECOGNIZERS
 from dpscan.detectors.recognizers.date_of_birth import DATE_RE, birth_year, parse_date
 from dpscan.detectors.recognizers.uk_phone import is_uk_phone_value
-from presidio_analyzer import EntityRecognizer, PatternRecognizer
-
 from dpscan.model.records import ENTITY_TYPES
 
 COLUMN_HEADERS_FILE = "column_headers.yaml"

@@ -14,12 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from dpscan.model.records import ScanResult
 from dpscan.reports.csv_report import write_csv
 from dpscan.reports.html_report import write_html
 from dpscan.reports.json_report import write_json
 from dpscan.reports.xlsx_report import write_xlsx
-
-from dpscan.model.records import ScanResult
 
 PRIVATE_DIR_MODE = 0o700
 

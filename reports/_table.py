@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from dpscan.model.records import FileResult, ScanResult
 from dpscan.reports._summary import (
     entity_columns,
     evidence_lines,
@@ -17,8 +18,6 @@ from dpscan.reports._summary import (
     review_status,
     total_entities,
 )
-
-from dpscan.model.records import FileResult, ScanResult
 
 ALL_FILES_FIXED: tuple[str, ...] = (
     "path",

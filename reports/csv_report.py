@@ -20,12 +20,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from dpscan.model.ids import FORMULA_PREFIXES
+from dpscan.model.records import ScanResult
 from dpscan.reports._output import write_private_bytes
 from dpscan.reports._summary import entity_columns
 from dpscan.reports._table import all_files_header, all_files_row
-
-from dpscan.model.ids import FORMULA_PREFIXES
-from dpscan.model.records import ScanResult
 
 
 def csv_cell(value: Any) -> str:

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from dpscan.model.records import FileResult, ScanResult
 from dpscan.reports._output import write_private_bytes
 from dpscan.reports._summary import (
     NO_ASSET,
@@ -44,9 +47,6 @@ from dpscan.reports._summary import (
 )
 from dpscan.reports.advice import FLAG_ADVICE, advice_for, flags_by_urgency
 from dpscan.reports.charts import bar_chart
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-from dpscan.model.records import FileResult, ScanResult
 
 TEMPLATE_NAME = "report.html.j2"
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dpscan.reports._output import write_private_bytes
-
 from dpscan.model.records import ScanResult
+from dpscan.reports._output import write_private_bytes
 
 
 def render_json(result: ScanResult) -> bytes:

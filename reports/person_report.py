@@ -14,17 +14,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from dpscan.detectors.person_index import PersonMatch
-from dpscan.reports import make_private_dir
-from dpscan.reports._output import write_private_bytes
-from dpscan.reports.html_report import visible
-from dpscan.reports.xlsx_report import put
-from dpscan.scanner.person_search import PersonSearchResult
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from dpscan import __version__
+from dpscan.model.person import PersonMatch, PersonSearchResult
+from dpscan.reports import make_private_dir
+from dpscan.reports._output import write_private_bytes
+from dpscan.reports.html_report import visible
+from dpscan.reports.xlsx_report import put
 
 TEMPLATE_NAME = "person.html.j2"
 JSON_NAME, HTML_NAME, XLSX_NAME = "person.json", "person.html", "person.xlsx"

@@ -27,6 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet as SheetWriter
+
+from dpscan.model.ids import FORMULA_PREFIXES, Flag, Status
+from dpscan.model.records import FileResult, ScanResult
 from dpscan.reports._output import write_private_bytes
 from dpscan.reports._summary import (
     UNMASKED_EVIDENCE_WARNING,
@@ -54,13 +61,6 @@ from dpscan.reports._table import (
     parse_modified,
 )
 from dpscan.reports.advice import FLAG_ADVICE, advice_for, flags_by_urgency
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.worksheet.worksheet import Worksheet
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet as SheetWriter
-
-from dpscan.model.ids import FORMULA_PREFIXES, Flag, Status
-from dpscan.model.records import FileResult, ScanResult
 
 # Leading characters that make Excel, LibreOffice or a CSV import treat a
 # cell as a formula (OWASP "CSV injection"); tab and CR are included because

@@ -30,12 +30,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from dpscan.scanner.walk import FileEntry
-
 from dpscan import __version__
 from dpscan.model.config import ScanConfig
 from dpscan.model.ids import REVIEW_STATUSES
 from dpscan.model.records import FileResult
+from dpscan.scanner.walk import FileEntry
 
 SCHEMA_VERSION = 1
 CATALOGUE_NAME = "catalogue.sqlite"

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from dpscan import __version__
 from dpscan.detectors.governance import Governor, Policy
 from dpscan.detectors.governance.retention import (
     RetentionSchedule,
@@ -30,6 +32,9 @@ from dpscan.detectors.governance.retention import (
     load_schedule,
 )
 from dpscan.detectors.settings import ModelNotInstalled, ensure_model_installed
+from dpscan.model.config import DEFAULT_SPACY_MODEL, MIB, Limits, ScanConfig
+from dpscan.model.ids import REVIEW_STATUSES, SEVERITIES, severity_rank
+from dpscan.model.records import FileResult, ScanResult, WalkError
 from dpscan.reports import REPORT_WRITERS, make_private_dir
 from dpscan.scanner.executors import EXECUTORS
 from dpscan.scanner.progress import make_progress
@@ -40,11 +45,6 @@ from dpscan.scanner.settings_file import (
     build_scan_config,
     load_settings,
 )
-
-from dpscan import __version__
-from dpscan.model.config import DEFAULT_SPACY_MODEL, MIB, Limits, ScanConfig
-from dpscan.model.ids import REVIEW_STATUSES, SEVERITIES, severity_rank
-from dpscan.model.records import FileResult, ScanResult, WalkError
 
 if TYPE_CHECKING:
     from dpscan.scanner.catalogue import Catalogue

@@ -15,14 +15,14 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
+
+from rapidfuzz import fuzz
 
 from dpscan.detectors.person_index import (
     FUZZY_TERM,
     OTHER_PERSON,
-    PersonMatch,
     PersonQuery,
     TermSpec,
     fold,
@@ -33,13 +33,12 @@ from dpscan.detectors.person_index import (
     query_terms,
     rank,
 )
+from dpscan.model.extraction import ExtractedText, Limits
+from dpscan.model.person import PersonSearchResult
+from dpscan.model.records import FileResult
 from dpscan.scanner.extract import EncryptedContent, extractor_for
 from dpscan.scanner.fileio import open_readonly
 from dpscan.scanner.sniff import sniff_handle
-from rapidfuzz import fuzz
-
-from dpscan.model.extraction import ExtractedText, Limits
-from dpscan.model.records import FileResult
 
 Lookup = Callable[[Collection[str]], Iterable[tuple[FileResult, Mapping[str, int]]]]
 
@@ -47,21 +46,6 @@ Lookup = Callable[[Collection[str]], Iterable[tuple[FileResult, Mapping[str, int
 FUZZY_CUTOFF = 88
 _SPOOL_BYTES = 16 * 1024 * 1024
 _WORDS = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-
-
-@dataclass(slots=True)
-class PersonSearchResult:
-    """What a search found: files about the person (best first), files set aside as
-    probably another person of the same name, and how the search went."""
-
-    query: PersonQuery
-    matches: list[PersonMatch]
-    set_aside: list[PersonMatch]
-    candidates: int  # files the index returned (including surname-only ones)
-    weak: int  # candidates left out: only the surname, a date or the postcode
-    seconds: float
-    rescan: bool = False
-    rescan_errors: list[tuple[str, str, str]] = field(default_factory=list)  # root, path, why
 
 
 def find_person(query: PersonQuery, lookup: Lookup, key: bytes, *, rescan: bool = False,

@@ -20,16 +20,15 @@ from typing import BinaryIO
 from dpscan.detectors.content import ContentDetector
 from dpscan.detectors.governance.policy import apply_policy_flags
 from dpscan.detectors.person_index import index_terms
+from dpscan.model.config import ScanConfig
+from dpscan.model.extraction import LimitExceeded, Member
+from dpscan.model.ids import Flag, Protection, Status
+from dpscan.model.records import FileResult
 from dpscan.scanner.extract import EncryptedContent, extractor_for
 from dpscan.scanner.fileio import NotARegularFile, open_readonly
 from dpscan.scanner.protection import check_protection, decrypt_office
 from dpscan.scanner.sniff import MIME_EMPTY, sniff_handle
 from dpscan.scanner.walk import FileEntry
-
-from dpscan.model.config import ScanConfig
-from dpscan.model.extraction import LimitExceeded, Member
-from dpscan.model.ids import Flag, Protection, Status
-from dpscan.model.records import FileResult
 
 # Error messages from parsers can quote bytes of the file: keep them short.
 _MAX_ERROR_CHARS = 300

@@ -16,9 +16,9 @@ from typing import BinaryIO
 
 import msoffcrypto
 import msoffcrypto.exceptions
-from dpscan.scanner.sniff import MIME_EMPTY, MIME_MSG, family_of
 
 from dpscan.model.ids import Protection
+from dpscan.scanner.sniff import MIME_EMPTY, MIME_MSG, family_of
 
 # Central-directory flag bit 0: the member is encrypted; method 99: WinZip AES.
 _ZIP_FLAG_ENCRYPTED = 0x1

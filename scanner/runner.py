@@ -13,15 +13,14 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 
-from dpscan.detectors.governance import Governor
-from dpscan.scanner.catalogue import Catalogue, Review, ScanRun
-from dpscan.scanner.executors import Reused, make_executor
-from dpscan.scanner.walk import FileEntry, walk_roots
-
 from dpscan import __version__
+from dpscan.detectors.governance import Governor
 from dpscan.model.config import ScanConfig
 from dpscan.model.ids import Status
 from dpscan.model.records import FileResult, ScanResult, ScanSummary, WalkError
+from dpscan.scanner.catalogue import Catalogue, Review, ScanRun
+from dpscan.scanner.executors import Reused, make_executor
+from dpscan.scanner.walk import FileEntry, walk_roots
 
 # Set by a stop signal (SIGTERM, Ctrl-C).  The signal handler also raises KeyboardInterrupt to
 # cut a wait short, but an exception raised while Python runs a __del__ or a callback is

@@ -42,8 +42,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from dpscan.detectors.governance import Policy, SeverityPolicy
 
+from dpscan.detectors.governance import Policy, SeverityPolicy
 from dpscan.model.config import DEFAULT_THRESHOLDS, MIB, DetectionSettings, Limits, ScanConfig
 from dpscan.model.records import ENTITY_TYPES
 

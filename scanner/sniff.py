@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import BinaryIO
 
 import magic
+
 from dpscan.scanner.mailsniff import looks_like_email, looks_like_msg
 
 # How many leading bytes libmagic sees.  Enough for OOXML's first zip entries.

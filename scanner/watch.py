@@ -19,11 +19,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dpscan.detectors.governance import Governor
+from dpscan.model.config import ScanConfig
 from dpscan.scanner.catalogue import Catalogue, ScanRun
 from dpscan.scanner.executors.worker import scan_entry
 from dpscan.scanner.walk import FileEntry, printable_path
-
-from dpscan.model.config import ScanConfig
 
 log = logging.getLogger("dpscan")
 

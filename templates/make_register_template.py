@@ -19,12 +19,13 @@ import sys
 import zipfile
 from pathlib import Path
 
-from dpscan.detectors.governance.register import COLUMNS, IGNORED_HEADINGS
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
+
+from dpscan.detectors.governance.register import COLUMNS, IGNORED_HEADINGS
 
 OUTPUT = Path(__file__).resolve().with_name("information_asset_register.xlsx")
 

@@ -66,6 +66,7 @@ def scanned_share(
 ) -> ScannedShare:
     """Run ``dpscan scan`` once in-process over the share and load findings.json."""
     from click.testing import CliRunner
+
     from dpscan.scanner.cli import main
 
     assert share_snapshot, "snapshot must be taken before the scan"

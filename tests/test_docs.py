@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import click
+
 from dpscan.scanner.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docx import Document
-from dpscan.scanner.cli import main
-from dpscan.scanner.cli_person import find_person
 from faker import Faker
 from fpdf import FPDF
 from openpyxl import Workbook, load_workbook
+
+from dpscan.scanner.cli import main
+from dpscan.scanner.cli_person import find_person
 
 PERSON = {"name": "Amelia Jones", "dob": "02/03/2014", "iso": "2014-03-02",
           "upn": "L201000024001", "nhs": "999 000 0018", "postcode": "B33 8TH"}

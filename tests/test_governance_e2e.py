@@ -13,6 +13,7 @@ import docx
 import openpyxl
 import pytest
 from click.testing import CliRunner
+
 from dpscan.scanner.cli import main
 
 TODAY = "2026-11-28"

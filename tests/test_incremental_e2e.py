@@ -16,8 +16,9 @@ import time
 from pathlib import Path
 
 from click.testing import CliRunner
-from dpscan.scanner.cli import EXIT_CONFIG_ERROR, EXIT_FINDINGS, EXIT_INCOMPLETE, main
 from faker import Faker
+
+from dpscan.scanner.cli import EXIT_CONFIG_ERROR, EXIT_FINDINGS, EXIT_INCOMPLETE, main
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -218,9 +219,8 @@ def test_review_and_report_from_the_catalogue(tmp_path: Path) -> None:
 
 
 def test_watch_scans_new_files_into_the_catalogue(tmp_path: Path) -> None:
-    from dpscan.scanner.catalogue import Catalogue
-
     from dpscan.model.config import ScanConfig
+    from dpscan.scanner.catalogue import Catalogue
 
     share = tmp_path / "share"
     share.mkdir()

@@ -301,6 +301,7 @@ def test_subprocess_two_workers_json_matches_in_process(scan: ScannedShare, tmp_
 
 def test_help_exits_zero() -> None:
     from click.testing import CliRunner
+
     from dpscan.scanner.cli import main
 
     runner = CliRunner()
@@ -321,6 +322,7 @@ def test_help_exits_zero() -> None:
 
 def test_bad_arguments_exit_two(school_share: ShareManifest, tmp_path: Path) -> None:
     from click.testing import CliRunner
+
     from dpscan.scanner.cli import main
 
     runner = CliRunner()

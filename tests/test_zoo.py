@@ -14,12 +14,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from dpscan.detectors.content import ContentDetector
+from dpscan.model.config import ScanConfig
 from dpscan.scanner.pipeline import scan_file
 from dpscan.scanner.sniff import family_of
 from dpscan.scanner.walk import FileEntry, walk_root
-
-from dpscan.model.config import ScanConfig
 
 ZOO = Path(__file__).resolve().parents[2] / "shared" / "zoo"
 TRUTH = ZOO / "truth.json"

@@ -37,7 +37,6 @@ from dpscan.detectors.governance.retention import (
     glob_to_regex,
     match_rule,
 )
-
 from dpscan.model.ids import Flag, Protection
 from dpscan.model.records import FileResult
 

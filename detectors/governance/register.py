@@ -44,10 +44,10 @@ from pathlib import Path
 from typing import Protocol
 
 import openpyxl
-from dpscan.detectors.governance.retention import glob_to_regex
-from dpscan.detectors.special_categories import load_vocabulary
 from openpyxl.utils.exceptions import InvalidFileException
 
+from dpscan.detectors.governance.retention import glob_to_regex
+from dpscan.detectors.special_categories import load_vocabulary
 from dpscan.model.ids import Flag, Protection
 
 # The heading row is looked for in this many rows from the top: registers often carry a

@@ -28,8 +28,8 @@ from typing import Any
 
 import yaml
 from dateutil.relativedelta import relativedelta
-from dpscan.detectors.special_categories import load_vocabulary
 
+from dpscan.detectors.special_categories import load_vocabulary
 from dpscan.model.ids import ACTIONS
 from dpscan.model.records import ENTITY_TYPES
 

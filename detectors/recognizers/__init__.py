@@ -12,6 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from presidio_analyzer import EntityRecognizer
+from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer,
+    IbanRecognizer,
+    NhsRecognizer,
+    UkDrivingLicenceRecognizer,
+)
+
 from dpscan.detectors.recognizers.date_of_birth import DateOfBirthRecognizer
 from dpscan.detectors.recognizers.email_offline import OfflineEmailRecognizer
 from dpscan.detectors.recognizers.person_patterns import (
@@ -25,13 +33,6 @@ from dpscan.detectors.recognizers.uk_phone import UkPhoneRecognizer
 from dpscan.detectors.recognizers.uk_postcode import UkPostcodeRecognizer
 from dpscan.detectors.recognizers.uk_uln import UkUlnRecognizer
 from dpscan.detectors.recognizers.uk_upn import UkUpnRecognizer
-from presidio_analyzer import EntityRecognizer
-from presidio_analyzer.predefined_recognizers import (
-    CreditCardRecognizer,
-    IbanRecognizer,
-    NhsRecognizer,
-    UkDrivingLicenceRecognizer,
-)
 
 
 @dataclass(frozen=True, slots=True)

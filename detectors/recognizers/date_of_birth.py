@@ -11,9 +11,10 @@ import bisect
 import datetime as dt
 import re
 
-from dpscan.detectors.dates import CUE_RE, DATE_RE, parse_date
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from dpscan.detectors.dates import CUE_RE, DATE_RE, parse_date
 
 # How far before a date (same line) a cue may stand.
 CUE_WINDOW = 40

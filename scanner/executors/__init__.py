@@ -18,10 +18,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from dpscan.scanner.walk import FileEntry
-
 from dpscan.model.config import ScanConfig
 from dpscan.model.records import FileResult, WalkError
+from dpscan.scanner.walk import FileEntry
 
 
 @dataclass(frozen=True, slots=True)

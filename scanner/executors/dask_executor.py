@@ -18,14 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from dpscan.model.config import ScanConfig
+from dpscan.model.ids import Flag
+from dpscan.model.records import FileResult
 from dpscan.scanner.executors import Outcome, WorkItem, in_crawl_order
 from dpscan.scanner.executors.serial import stopped_record
 from dpscan.scanner.executors.worker import scan_entry, warm_up
 from dpscan.scanner.walk import FileEntry
-
-from dpscan.model.config import ScanConfig
-from dpscan.model.ids import Flag
-from dpscan.model.records import FileResult
 
 # Files queued per worker thread: enough to hide the network round trip, few enough to
 # bound memory on both sides.

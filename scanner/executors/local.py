@@ -38,15 +38,15 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import psutil
-from dpscan.detectors.ner_cache import create_shared_ner_cache, share_in_this_process
-from dpscan.scanner.executors import Outcome, WorkItem, in_crawl_order
-from dpscan.scanner.executors.serial import memory_message, stopped_record, timeout_message
-from dpscan.scanner.walk import FileEntry
 from pebble import ProcessExpired, ProcessPool
 
+from dpscan.detectors.ner_cache import create_shared_ner_cache, share_in_this_process
 from dpscan.model.config import ScanConfig
 from dpscan.model.ids import Flag
 from dpscan.model.records import FileResult
+from dpscan.scanner.executors import Outcome, WorkItem, in_crawl_order
+from dpscan.scanner.executors.serial import memory_message, stopped_record, timeout_message
+from dpscan.scanner.walk import FileEntry
 
 # Files queued per worker: enough to keep workers busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 8

@@ -17,12 +17,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from dpscan.scanner.executors import Outcome, Reused, WorkItem
-from dpscan.scanner.walk import FileEntry
-
 from dpscan.model.config import ScanConfig
 from dpscan.model.ids import Flag, Status
 from dpscan.model.records import FileResult, WalkError
+from dpscan.scanner.executors import Outcome, Reused, WorkItem
+from dpscan.scanner.walk import FileEntry
 
 
 def scan_entry(entry: FileEntry, config: ScanConfig) -> list[FileResult]:

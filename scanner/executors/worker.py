@@ -5,11 +5,10 @@ from __future__ import annotations
 import gc
 
 from dpscan.detectors.content import ContentDetector
-from dpscan.scanner.pipeline import scan_file
-from dpscan.scanner.walk import FileEntry
-
 from dpscan.model.config import DetectionSettings, ScanConfig
 from dpscan.model.records import FileResult
+from dpscan.scanner.pipeline import scan_file
+from dpscan.scanner.walk import FileEntry
 
 # The spaCy model takes seconds to load: each process keeps its detector for every file.
 _detectors: dict[DetectionSettings, ContentDetector] = {}

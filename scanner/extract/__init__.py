@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits
 from dpscan.scanner.extract.archive import extract_7z, extract_zip
 from dpscan.scanner.extract.docx import extract_docx
 from dpscan.scanner.extract.email import MIME_EML, MIME_MSG, extract_eml, extract_msg
@@ -24,8 +25,6 @@ from dpscan.scanner.extract.text import extract_text
 from dpscan.scanner.extract.xls import extract_xls
 from dpscan.scanner.extract.xlsx import extract_xlsx
 from dpscan.scanner.sniff import MIME_DOCX, MIME_PPTX, MIME_XLSX
-
-from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits
 
 ExtractFunction = Callable[[BinaryIO, Limits], ExtractedText]
 

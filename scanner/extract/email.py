@@ -39,11 +39,6 @@ from typing import BinaryIO
 
 import lxml.html
 import olefile
-from dpscan.scanner.extract.text import detect_encoding
-from dpscan.scanner.mailsniff import MSG_PROPERTIES as _PROPERTIES
-from dpscan.scanner.mailsniff import MSG_SUBSTG as _SUBSTG
-from dpscan.scanner.mailsniff import looks_like_email, looks_like_msg
-from dpscan.scanner.sniff import MIME_EML, MIME_MSG
 from lxml import etree
 
 from dpscan.model.extraction import (
@@ -55,6 +50,11 @@ from dpscan.model.extraction import (
     TextBuffer,
 )
 from dpscan.model.ids import Flag
+from dpscan.scanner.extract.text import detect_encoding
+from dpscan.scanner.mailsniff import MSG_PROPERTIES as _PROPERTIES
+from dpscan.scanner.mailsniff import MSG_SUBSTG as _SUBSTG
+from dpscan.scanner.mailsniff import looks_like_email, looks_like_msg
+from dpscan.scanner.sniff import MIME_EML, MIME_MSG
 
 # Flag id (public contract, like scanner.results.Flag): To/Cc shows external addresses.
 FLAG_RECIPIENTS_EXPOSED = Flag.RECIPIENTS_EXPOSED

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 import lxml.html
-from dpscan.scanner.extract.text import detect_encoding
 from lxml import etree
 
 from dpscan.model.extraction import ExtractedText, Limits, TextBuffer, kept_rows
+from dpscan.scanner.extract.text import detect_encoding
 
 # Not shown to a reader: their content is code, styling or fallback markup.
 _HIDDEN = ("script", "style", "noscript", "template")

@@ -12,11 +12,11 @@ import warnings
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from dpscan.scanner.extract.ocr import ocr_pages, require_tesseract
 from PIL import Image, ImageOps
 
 from dpscan.model.extraction import ExtractedText, LimitExceeded, Limits
 from dpscan.model.ids import Flag
+from dpscan.scanner.extract.ocr import ocr_pages, require_tesseract
 
 # Decoded images are held in memory: at most this many pixels (an A3 page scanned at
 # 600 dpi has 70 M).  Below Pillow's own bomb bound (89 M warns, 179 M refuses), so this

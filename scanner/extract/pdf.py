@@ -17,7 +17,6 @@ from typing import BinaryIO
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from dpscan.scanner.extract.ocr import ocr_pdf
 from pdfminer.converter import TextConverter
 from pdfminer.layout import LAParams
 from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
@@ -27,6 +26,7 @@ from pdfminer.pdfparser import PDFParser
 
 from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits, TextBuffer
 from dpscan.model.ids import Flag
+from dpscan.scanner.extract.ocr import ocr_pdf
 
 # A gap this many space widths wide is a column gap, not a word space: written as three
 # spaces, as pdfminer.six does, so that "Siobhan Ahmed   Class: Cedar" stays apart.

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 import xlrd
-from dpscan.scanner.extract.xlsx import format_cell
 from xlrd.sheet import Cell, Sheet
 
 from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits, TextBuffer, kept_rows
+from dpscan.scanner.extract.xlsx import format_cell
 
 
 def cell_text(cell: Cell, datemode: int) -> str:

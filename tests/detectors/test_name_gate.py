@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dpscan.detectors.name_gate import is_plain_word, name_candidates, plain_words
 
 

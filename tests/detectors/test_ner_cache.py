@@ -5,11 +5,11 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
-import dpscan.detectors.ner_cache as ner_cache
 import pytest
+
+import dpscan.detectors.ner_cache as ner_cache
 from dpscan.detectors.ner_cache import SharedNerCache, create_shared_ner_cache
 from dpscan.detectors.personal_data import PersonalDataDetector
-
 from tests.detectors.ner_reads import record_ner_reads
 
 LETTER = "Dear Mrs Okonkwo,\nThank you for coming in.\nYours sincerely\nMr Tobiasz Kowalczyk\n"
@@ -62,9 +62,8 @@ def test_a_second_worker_reads_nothing_the_first_has_read(tmp_path: Path) -> Non
 
 def test_no_usable_temp_folder_means_no_shared_cache(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from dpscan.scanner.executors.local import LocalExecutor
-
     from dpscan.model.config import ScanConfig
+    from dpscan.scanner.executors.local import LocalExecutor
 
     def no_temp_folder(*args: object, **kwargs: object) -> None:
         raise FileNotFoundError("No usable temporary directory found")

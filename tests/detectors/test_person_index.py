@@ -9,6 +9,7 @@ import stat
 import time
 
 import pytest
+
 from dpscan.detectors import person_index as pi
 from dpscan.detectors.person_index import (
     OTHER_PERSON,
@@ -21,10 +22,9 @@ from dpscan.detectors.person_index import (
     query_terms,
     rank,
 )
-from dpscan.scanner.secret import KEY_BYTES, KeyFileError, load_key, load_or_create_key
-
 from dpscan.model.extraction import TableData
 from dpscan.model.records import FileResult
+from dpscan.scanner.secret import KEY_BYTES, KeyFileError, load_key, load_or_create_key
 
 KEY = bytes(range(32))
 UPN = "L201000024001"

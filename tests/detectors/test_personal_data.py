@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
+
 from dpscan.detectors.personal_data import PersonalDataDetector, split_text
 from dpscan.detectors.recognizers.uk_uln import is_valid_uln
 

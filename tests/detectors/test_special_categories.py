@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from dpscan.detectors.special_categories import (
     CUE_WINDOW_WORDS,
     DEFAULT_VOCABULARY_PATH,

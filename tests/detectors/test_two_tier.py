@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from dpscan.detectors.content import ContentDetector
 from dpscan.detectors.personal_data import PersonalDataDetector, ner_regions
-
 from dpscan.model.config import DetectionSettings
 from tests.detectors.ner_reads import record_ner_reads
 

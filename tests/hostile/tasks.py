@@ -13,11 +13,10 @@ import signal
 import tempfile
 import time
 
-from dpscan.scanner.walk import FileEntry
-
 from dpscan.model.config import ScanConfig
 from dpscan.model.ids import Status
 from dpscan.model.records import FileResult
+from dpscan.scanner.walk import FileEntry
 
 MIB = 1024 * 1024
 

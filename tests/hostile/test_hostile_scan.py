@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dpscan.scanner.walk import printable_path
 
 from dpscan.model.ids import Flag
+from dpscan.scanner.walk import printable_path
 from tests.hostile.corpus import (
     CASES,
     FORMULA_TEXT,

@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dpscan.scanner.executors import WorkItem
-from dpscan.scanner.executors.local import IN_FLIGHT_PER_WORKER, LocalExecutor, crash_message
-from dpscan.scanner.executors.serial import SerialExecutor
-from dpscan.scanner.walk import FileEntry
 
 from dpscan.model.config import MIB, Limits, ScanConfig
 from dpscan.model.ids import Flag, Status
 from dpscan.model.records import FileResult, WalkError
+from dpscan.scanner.executors import WorkItem
+from dpscan.scanner.executors.local import IN_FLIGHT_PER_WORKER, LocalExecutor, crash_message
+from dpscan.scanner.executors.serial import SerialExecutor
+from dpscan.scanner.walk import FileEntry
 from tests.hostile import tasks
 
 

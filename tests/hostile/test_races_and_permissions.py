@@ -23,10 +23,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dpscan.scanner.walk import FileEntry, walk_root
 
 from dpscan.model.config import ScanConfig
 from dpscan.model.ids import Flag, Status
+from dpscan.scanner.walk import FileEntry, walk_root
 
 REPO = Path(__file__).resolve().parents[2]
 

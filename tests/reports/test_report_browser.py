@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dpscan.reports.html_report import write_html
 
 from dpscan.model.records import ScanResult, WalkError
+from dpscan.reports.html_report import write_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

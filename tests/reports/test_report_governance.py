@@ -10,14 +10,14 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
+from openpyxl import load_workbook
+
+from dpscan.model.records import ScanResult
 from dpscan.reports.advice import FLAG_ADVICE, advice_for, all_flags, flags_by_urgency
 from dpscan.reports.charts import UnsafeChart, bar_chart_svg, chart_label
 from dpscan.reports.csv_report import csv_cell, render_csv
 from dpscan.reports.html_report import render_html
 from dpscan.reports.xlsx_report import ACTION_COLUMNS, render_xlsx
-from openpyxl import load_workbook
-
-from dpscan.model.records import ScanResult
 
 
 def test_every_flag_has_advice() -> None:

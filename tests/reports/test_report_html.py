@@ -9,10 +9,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from dpscan.reports import html_report
-from dpscan.reports.html_report import render_html, visible, write_html
 
 from dpscan.model.records import ScanResult
+from dpscan.reports import html_report
+from dpscan.reports.html_report import render_html, visible, write_html
 
 TEMPLATE = Path(html_report.__file__).parent / "templates" / html_report.TEMPLATE_NAME
 CSP = (

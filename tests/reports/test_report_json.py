@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
-from dpscan.reports.json_report import render_json, write_json
-
 from dpscan.model.records import FileResult, ScanResult
+from dpscan.reports.json_report import render_json, write_json
 
 
 def test_round_trips_to_to_dict(hostile_result: ScanResult, tmp_path: Path) -> None:

@@ -12,9 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from dpscan.reports.xlsx_report import write_xlsx
 
 from dpscan.model.records import ScanResult
+from dpscan.reports.xlsx_report import write_xlsx
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 if SOFFICE is None:

@@ -7,8 +7,9 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-import dpscan.reports._output as output
 import pytest
+
+import dpscan.reports._output as output
 from dpscan.reports._output import open_private, write_private_bytes
 
 

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from dpscan.model.records import ScanResult
 from dpscan.reports import (
     REPORT_WRITERS,
     ReportWriter,
@@ -17,8 +19,6 @@ from dpscan.reports import (
     resolve_formats,
     write_reports,
 )
-
-from dpscan.model.records import ScanResult
 
 ALL_FORMATS = ["json", "html", "xlsx"]
 

@@ -12,6 +12,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from dpscan.model.records import ScanResult, WalkError
 from dpscan.reports._summary import (
     action_list,
     change_counts,
@@ -30,10 +34,6 @@ from dpscan.reports.xlsx_report import (
     REVIEWED_COLUMNS,
     render_xlsx,
 )
-from openpyxl import Workbook, load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
-from dpscan.model.records import ScanResult, WalkError
 
 
 def section(page: str, anchor: str) -> str:

@@ -12,6 +12,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from dpscan.model.records import ENTITY_TYPES, ScanResult
 from dpscan.reports.xlsx_report import (
     MAX_CELL_CHARS,
     clean_text,
@@ -20,10 +24,6 @@ from dpscan.reports.xlsx_report import (
     set_text,
     write_xlsx,
 )
-from openpyxl import Workbook, load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
-from dpscan.model.records import ENTITY_TYPES, ScanResult
 
 FIXED = [
     "path",
@@ -318,6 +318,7 @@ def test_odd_values_still_give_a_workbook(hostile_result: ScanResult) -> None:
 
 def test_aware_datetime_cells_are_utc() -> None:
     import xlsxwriter
+
     from dpscan.reports.xlsx_report import _Book
 
     buffer = io.BytesIO()

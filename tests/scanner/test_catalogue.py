@@ -13,12 +13,14 @@ import stat
 from pathlib import Path
 
 import docx
-import dpscan.scanner.catalogue as catalogue_module
-import dpscan.scanner.pipeline as pipeline
 import openpyxl
 import pytest
+
+import dpscan.scanner.catalogue as catalogue_module
+import dpscan.scanner.pipeline as pipeline
 from dpscan.detectors.governance import Governor, Policy
 from dpscan.detectors.governance.retention import default_rules_path, load_schedule
+from dpscan.model.config import ScanConfig
 from dpscan.scanner.catalogue import (
     SCHEMA_VERSION,
     Catalogue,
@@ -26,8 +28,6 @@ from dpscan.scanner.catalogue import (
     config_fingerprint,
 )
 from dpscan.scanner.runner import clear_stop, report_from_catalogue, request_stop, run_scan
-
-from dpscan.model.config import ScanConfig
 
 NHS = "943 476 5919"  # valid mod-11 check digit
 PUPIL = "Amelia Thornbury"

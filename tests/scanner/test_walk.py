@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-from dpscan.scanner.walk import FileEntry, printable_path, walk_root
 
 from dpscan.model.records import WalkError
+from dpscan.scanner.walk import FileEntry, printable_path, walk_root
 
 
 def _files(items: list[FileEntry | WalkError]) -> list[str]:

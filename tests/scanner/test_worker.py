@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from dpscan.scanner.executors import worker
 
 from dpscan.model.config import DetectionSettings
+from dpscan.scanner.executors import worker
 
 
 def test_detector_built_once_then_its_objects_are_frozen_out_of_gc(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
 from dpscan.detectors.recognizers.uk_phone import (
     UkPhoneRecognizer,
     is_uk_phone_value,
     phone_candidates_only,
 )
-from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 
 def test_all_but_possible_numbers_is_blanked_in_place() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dpscan.detectors.recognizers.person_patterns import (
     RegisterNameRecognizer,
     TitledNameRecognizer,

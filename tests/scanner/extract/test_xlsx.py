@@ -14,13 +14,13 @@ import re
 import zipfile
 from collections.abc import Callable
 
-import dpscan.scanner.extract.xlsx as xlsx
 import openpyxl
 import pytest
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import MAC_EPOCH
 
+import dpscan.scanner.extract.xlsx as xlsx
 from dpscan.model.extraction import ExtractedText, Limits
 
 LIMITS = Limits(max_text_chars=100_000)

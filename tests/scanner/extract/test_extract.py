@@ -9,15 +9,15 @@ import io
 import docx
 import openpyxl
 import pytest
+from fpdf import FPDF
+
+from dpscan.model.extraction import Limits
+from dpscan.model.ids import Flag
 from dpscan.scanner.extract import EncryptedContent, extractor_for
 from dpscan.scanner.extract.docx import extract_docx
 from dpscan.scanner.extract.pdf import extract_pdf
 from dpscan.scanner.extract.text import detect_encoding, extract_text
 from dpscan.scanner.extract.xlsx import extract_xlsx
-from fpdf import FPDF
-
-from dpscan.model.extraction import Limits
-from dpscan.model.ids import Flag
 
 LIMITS = Limits(max_text_chars=100_000)
 
@@ -176,10 +176,11 @@ def test_docx_reads_footnotes_endnotes_and_comments() -> None:
 
 
 def test_docx_opened_for_text_leaves_styles_unparsed_for_extraction_only() -> None:
-    import dpscan.scanner.extract.docx as docx_extractor
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.part import Part
     from docx.parts.styles import StylesPart
+
+    import dpscan.scanner.extract.docx as docx_extractor
 
     buffer = io.BytesIO()
     _rich_document().save(buffer)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from dpscan.detectors.governance import Governor, Policy
 from dpscan.detectors.governance.retention import default_rules_path, load_schedule
-
 from dpscan.model.ids import severity_rank
 from dpscan.model.records import FileResult
 

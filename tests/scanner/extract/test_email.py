@@ -14,6 +14,9 @@ from typing import Any
 
 import docx
 import pytest
+
+from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits, Member
+from dpscan.model.ids import Flag
 from dpscan.scanner.extract import extractor_for
 from dpscan.scanner.extract.docx import extract_docx
 from dpscan.scanner.extract.email import (
@@ -31,9 +34,6 @@ from dpscan.scanner.extract.email import (
     property_int,
     property_time,
 )
-
-from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits, Member
-from dpscan.model.ids import Flag
 
 LIMITS = Limits(max_text_chars=100_000)
 NHS = "999 000 0018"  # a valid NHS number (checksum), test range
@@ -722,10 +722,9 @@ def detector() -> Any:
 
 
 def _scan(path: Path, detector: Any) -> dict[str, Any]:
+    from dpscan.model.config import ScanConfig
     from dpscan.scanner.pipeline import scan_file
     from dpscan.scanner.walk import FileEntry, walk_root
-
-    from dpscan.model.config import ScanConfig
 
     (entry,) = [item for item in walk_root(str(path)) if isinstance(item, FileEntry)]
     return {record.path: record for record in scan_file(entry, ScanConfig(workers=1), detector)}

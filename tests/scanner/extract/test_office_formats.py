@@ -21,7 +21,16 @@ from types import SimpleNamespace
 import pptx
 import pytest
 import xlrd
+from lxml import etree
+from pptx.slide import Slide
+from pptx.util import Inches
+from striprtf.striprtf import rtf_to_text
+
 from dpscan.detectors.content import ContentDetector
+from dpscan.model.config import ScanConfig
+from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits
+from dpscan.model.ids import Flag, Protection, Status
+from dpscan.model.records import FileResult
 from dpscan.scanner.extract import extractor_for
 from dpscan.scanner.extract.html import extract_html
 from dpscan.scanner.extract.odf import MAX_COLUMNS, extract_odf
@@ -32,18 +41,9 @@ from dpscan.scanner.pipeline import scan_file
 from dpscan.scanner.protection import check_protection
 from dpscan.scanner.sniff import MIME_PPTX, sniff_handle
 from dpscan.scanner.walk import FileEntry, walk_root
-from lxml import etree
-from pptx.slide import Slide
-from pptx.util import Inches
-from striprtf.striprtf import rtf_to_text
-
-from dpscan.model.config import ScanConfig
-from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits
-from dpscan.model.ids import Flag, Protection, Status
-from dpscan.model.records import FileResult
 
 LIMITS = Limits(max_text_chars=100_000)
-ZOO = Path(__file__).resolve().parents[3] / "shared" / "zoo"
+ZOO = Path(__file__).resolve().parents[4] / "shared" / "zoo"
 NHS = "999 000 0018"  # valid checksum, test range
 CLASS_LIST = [["Name", "UPN", "DOB"], ["Amelia Jones", "A123456789012", "02/03/2015"],
               ["Sam Patel", "B987654321098", "14/11/2014"]]

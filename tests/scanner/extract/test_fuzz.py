@@ -30,11 +30,11 @@ from typing import Any
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from dpscan.scanner.extract import EXTRACTORS, ExtractedText, Extractor  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from dpscan.model.config import MIB, Limits, ScanConfig  # noqa: E402
+from dpscan.scanner.extract import EXTRACTORS, ExtractedText, Extractor  # noqa: E402
 from tests.hostile.seeds import seed_files  # noqa: E402
 
 EXAMPLES = int(os.environ.get("DPSCAN_FUZZ_EXAMPLES", "25"))

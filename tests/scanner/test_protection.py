@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import docx
+
 from dpscan.scanner.protection import check_protection
 from dpscan.scanner.sniff import MIME_DOCX
 

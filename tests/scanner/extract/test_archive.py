@@ -23,7 +23,12 @@ import docx
 import py7zr
 import pytest
 import pyzipper
+
 from dpscan.detectors.content import ContentDetector
+from dpscan.model.config import ScanConfig
+from dpscan.model.extraction import MIB, EncryptedContent, Limits, Member
+from dpscan.model.ids import Flag
+from dpscan.model.records import FileResult
 from dpscan.scanner.extract import extractor_for
 from dpscan.scanner.extract.archive import (
     MAX_NAME_CHARS,
@@ -34,11 +39,6 @@ from dpscan.scanner.extract.archive import (
 from dpscan.scanner.pipeline import scan_file
 from dpscan.scanner.sniff import MIME_DOCX
 from dpscan.scanner.walk import FileEntry, walk_root
-
-from dpscan.model.config import ScanConfig
-from dpscan.model.extraction import MIB, EncryptedContent, Limits, Member
-from dpscan.model.ids import Flag
-from dpscan.model.records import FileResult
 
 NHS_TEXT = "Pupil: Amelia Jones\nNHS number: 999 000 0018\n"
 ZOO = Path("/work/shared/zoo")

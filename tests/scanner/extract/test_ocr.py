@@ -17,6 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
+
+from dpscan.model.config import ScanConfig
+from dpscan.model.extraction import Limits
+from dpscan.model.ids import Flag, Status
 from dpscan.scanner.extract import extractor_for
 from dpscan.scanner.extract import ocr as ocr_module
 from dpscan.scanner.extract.image import MAX_IMAGE_PIXELS, ImageTooLarge, extract_image
@@ -34,12 +40,6 @@ from dpscan.scanner.extract.ocr import (
 from dpscan.scanner.extract.pdf import extract_pdf
 from dpscan.scanner.pipeline import scan_file
 from dpscan.scanner.walk import FileEntry, walk_root
-from fpdf import FPDF
-from PIL import Image, ImageDraw, ImageFont
-
-from dpscan.model.config import ScanConfig
-from dpscan.model.extraction import Limits
-from dpscan.model.ids import Flag, Status
 
 requires_tesseract = pytest.mark.skipif(
     not tesseract_available(),

@@ -16,6 +16,7 @@ from types import ModuleType
 
 import openpyxl
 import pytest
+
 from dpscan.detectors.governance.register import (
     COLUMNS,
     AssetRegister,
@@ -27,10 +28,9 @@ from dpscan.detectors.governance.register import (
     match_asset,
 )
 from dpscan.detectors.governance.retention import load_schedule
-
 from dpscan.model.records import FileResult
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE = ROOT / "templates" / "information_asset_register.xlsx"
 TEMPLATE_SCRIPT = ROOT / "templates" / "make_register_template.py"
 

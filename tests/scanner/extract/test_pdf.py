@@ -6,12 +6,12 @@ import io
 
 import pypdfium2 as pdfium
 import pytest
-from dpscan.scanner.extract import pdf as pdf_module
-from dpscan.scanner.extract.pdf import extract_pdf
 from fpdf import FPDF
 
 from dpscan.model.extraction import EncryptedContent, Limits
 from dpscan.model.ids import Flag
+from dpscan.scanner.extract import pdf as pdf_module
+from dpscan.scanner.extract.pdf import extract_pdf
 
 LIMITS = Limits()
 LINES = [

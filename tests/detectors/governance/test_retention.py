@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+
 from dpscan.detectors.governance.retention import (
     RetentionDecision,
     RetentionRule,
@@ -22,7 +23,7 @@ from dpscan.detectors.governance.retention import (
     path_date,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 RULES_FILE = ROOT / "retention_rules.yaml"
 TODAY = date(2025, 6, 1)
 
