@@ -48,6 +48,7 @@ from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -241,7 +242,10 @@ def child_dpscan(share: Path, out: Path, workers: int, result_path: Path) -> Non
                         extractors[_name]["files"] += 1
                         extractors[_name]["bytes"] += size
 
-                wrapped[extractor.name] = dataclasses.replace(extractor, extract=timed_extract)
+                # The format row's extract, timed; the pipeline reads only these three.
+                wrapped[extractor.name] = SimpleNamespace(
+                    name=extractor.name, reads_encrypted=extractor.reads_encrypted,
+                    extract=timed_extract)
             return wrapped[extractor.name]
 
         pipeline.extractor_for = extractor_for

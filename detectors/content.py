@@ -19,6 +19,7 @@ from dpscan.detectors.recognizers.date_of_birth import birth_year
 from dpscan.detectors.special_categories import SpecialCategoryDetector
 from dpscan.detectors.tabular import TableReader
 from dpscan.model.config import DetectionSettings
+from dpscan.model.entities import BIRTH_DATE_TYPES, NAME_TYPES, entity
 from dpscan.model.extraction import TableData
 from dpscan.model.records import ENTITY_TYPES, Evidence
 
@@ -109,15 +110,17 @@ class ContentDetector:
                          self.personal.analyze("\n".join(pattern_text), names=False))
         found.extend(prose_found)
 
-        years.extend(birth_year(v) for t, v, _ in found if t == "DATE_OF_BIRTH" and v)
+        years.extend(birth_year(v) for t, v, _ in found if t in BIRTH_DATE_TYPES and v)
         findings.latest_birth_year = max((y for y in years if y), default=None)
         counts = Counter(entity_type for entity_type, _, _ in found)
+        for entity_type in counts:
+            entity(entity_type)  # a type with no row would be lost: EntityTableError
         findings.entities = {t: counts[t] for t in ENTITY_TYPES if counts[t]}
         findings.evidence = summarise(
             [f for f in found if f[1]], self.settings.evidence_per_type,
             show=self.settings.show_evidence).evidence
 
-        people |= Counter({person_key(v) for t, v, _ in prose_found if t == "PERSON"})
+        people |= Counter({person_key(v) for t, v, _ in prose_found if t in NAME_TYPES})
         findings.data_subjects = count_people(people) + unnamed
         if findings.entities and not findings.data_subjects:
             findings.data_subjects = 1  # identifiers with no name still belong to someone

@@ -7,26 +7,11 @@ two findings apart (``943 *** ****``, ``j***@school.org``, ``A*** J***``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from dpscan.model.entities import ENTITY_BY_ID, MaskStyle
 
 _ALNUM = re.compile(r"[A-Za-z0-9]")
-
-# Characters kept in the clear at the start of each value type.  Identifiers keep
-# a short prefix (the NHS number's first block, a postcode's outward area letter);
-# everything else keeps one character per word.
-_KEEP_PREFIX: dict[str, int] = {
-    "UK_NHS": 3,
-    "UK_ULN": 2,
-    "UK_UPN": 1,
-    "UK_NINO": 2,
-    "UK_POSTCODE": 2,
-    "PHONE_NUMBER": 3,
-    "CREDIT_CARD": 0,
-    "IBAN_CODE": 2,
-    "UK_BANK_ACCOUNT": 0,
-    "UK_PASSPORT": 0,
-    "UK_DRIVING_LICENCE": 0,
-    "DATE_OF_BIRTH": 0,
-}
 
 
 def _mask_after(value: str, keep: int) -> str:
@@ -54,11 +39,19 @@ def mask_value(entity_type: str, value: str) -> str:
     """Return a masked preview of ``value``, a detected ``entity_type``.
 
     The result never holds more than a few leading characters of the value, and
-    word lengths of names are hidden (``A***`` for every first name).
+    word lengths of names are hidden (``A***`` for every first name).  Each type is masked
+    as its row says (identifiers keep a short prefix: the NHS number's first block, a
+    postcode's outward area letters); a type with no row keeps one character per word.
     """
     value = " ".join(value.split())  # one line, however the value was laid out
-    if entity_type == "EMAIL_ADDRESS":
-        return _mask_email(value)
-    if entity_type in _KEEP_PREFIX:
-        return _mask_after(value, _KEEP_PREFIX[entity_type])
-    return _mask_words(value)
+    row = ENTITY_BY_ID.get(entity_type)
+    if row is None:
+        return _mask_words(value)
+    return _MASKERS[row.mask](value, row.mask_keep)
+
+
+_MASKERS: dict[MaskStyle, Callable[[str, int], str]] = {
+    MaskStyle.WORDS: lambda value, _keep: _mask_words(value),
+    MaskStyle.EMAIL: lambda value, _keep: _mask_email(value),
+    MaskStyle.PREFIX: _mask_after,
+}

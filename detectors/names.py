@@ -1,4 +1,4 @@
-"""What a name is, for PERSON findings: filters, normalisation and counting people.
+"""What a name is, for name findings: filters, normalisation and counting people.
 
 spaCy's small English model finds most names but also tags class names, streets,
 headings and stray capitalised words.  These plain functions decide what counts.
@@ -27,6 +27,8 @@ _ACRONYMS = frozenset({
     "EYFS", "MIS", "SIMS", "LA", "DFE", "OFSTED", "CEO", "CIN", "CP", "PP", "TA", "HLTA",
 })
 _LOWER = re.compile(r"[a-z]")
+# A table cell that can be a name: a letter first, no digits or code-like symbols.
+_NAME_CELL = re.compile(r"^[^\W\d_][^\d@/\\|<>{}\[\]=+*#%&]{0,80}$")
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’-]{2,}\b")
 
 
@@ -51,7 +53,7 @@ def recase_for_ner(text: str) -> str:
 
 
 def plausible_person(value: str) -> bool:
-    """True when a PERSON span from spaCy can be a name: capitalised letters, no digits,
+    """True when a person span from spaCy can be a name: capitalised letters, no digits,
     not a lone title or school word, not a street, building or saint's name."""
     stripped = " ".join(value.split())
     words = stripped.split()
@@ -67,6 +69,13 @@ def plausible_person(value: str) -> bool:
     if not meaningful:
         return False
     return not (len(meaningful) == 1 and meaningful[0].lower().strip(".,'") in _NOT_NAMES)
+
+
+def is_plausible_name(value: str) -> bool:
+    """True for a table cell that can be a person's name: letters first, no digits, a few
+    words."""
+    value = value.strip()
+    return bool(_NAME_CELL.match(value)) and len(value.split()) <= 6
 
 
 def person_key(value: str) -> str:
@@ -87,7 +96,7 @@ _SAINT = re.compile(r"^(?:st\.?|saint)\s", re.IGNORECASE)
 
 
 def split_person_span(value: str) -> list[tuple[int, str]]:
-    """The names in a spaCy PERSON span, with their offsets in it.
+    """The names in a spaCy person span, with their offsets in it.
 
     A span that runs over a line break is two names (or a name and a job title on
     the next line): each line is judged on its own.

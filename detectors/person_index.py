@@ -63,9 +63,9 @@ from typing import TYPE_CHECKING
 import jellyfish
 import yaml
 from stdnum.gb import nhs as stdnum_nhs
-from stdnum.gb import upn as stdnum_upn
 
 from dpscan.detectors.dates import CUE_RE, DATE_PATTERN, parse_date
+from dpscan.model.entities import BIRTH_DATE_TYPES, ENTITIES, NAME_TYPES
 from dpscan.model.person import PersonMatch
 
 if TYPE_CHECKING:
@@ -96,24 +96,40 @@ ANCHOR_KINDS = (DOB, UPN, ULN, NHS)
 KIND_PRIORITY = (UPN, ULN, NHS, NEAR, PAIR, EMAIL, DOB, DATED, INITIAL, POSTCODE, PHONPAIR,
                  NAME, PHON, DATE)
 _PRIORITY = {kind: rank for rank, kind in enumerate(KIND_PRIORITY)}
+# The entity type of each kind of value (to mask a query as findings are masked).
+_ENTITY_OF_KIND: dict[str, str] = {row.index_kind: row.id for row in ENTITIES if row.index_kind}
 
 # The same date forms as the date-of-birth recognizer (detectors.dates has no presidio).
 _DATE = DATE_PATTERN
-_POSTCODE = (
-    r"GIR\s?0AA|[A-PR-UWYZ][0-9][ABCDEFGHJKPSTUW]?\s?[0-9][ABD-HJLNP-UW-Z]{2}"
-    r"|[A-PR-UWYZ][0-9]{2}\s?[0-9][ABD-HJLNP-UW-Z]{2}"
-    r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY]?\s?[0-9][ABD-HJLNP-UW-Z]{2}"
-    r"|[A-PR-UWYZ][A-HK-Y][0-9]{2}\s?[0-9][ABD-HJLNP-UW-Z]{2}"
-)
-# Identifiers are found by one small pattern each (one big alternation is several times
-# slower in Python's re), then merged with the words by position.
-_ID_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("email", re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")),
-    ("date", re.compile(rf"\b(?:{_DATE})\b", re.IGNORECASE)),
-    ("upn", re.compile(r"\b[A-Za-z]\d{11}[0-9A-Za-z]\b")),
-    ("num", re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")),
-    ("postcode", re.compile(rf"\b(?:{_POSTCODE})\b")),
-)
+
+
+# The UPN and postcode patterns and the UPN and ULN checks are the recognizers' own
+# (detectors.recognizers), imported when first needed: importing a recognizer loads presidio,
+# a second that a search from the command line does without.
+@lru_cache(maxsize=1)
+def _postcode_pattern() -> re.Pattern[str]:
+    """The postcode recognizer's pattern, in capitals only (in lower case it is words)."""
+    from dpscan.detectors.recognizers.uk_postcode import UkPostcodeRecognizer
+
+    return re.compile("|".join(p.regex for p in UkPostcodeRecognizer.PATTERNS))
+
+
+@lru_cache(maxsize=1)
+def _id_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Identifiers, found by one small pattern each (one big alternation is several times
+    slower in Python's re), then merged with the words by position."""
+    from dpscan.detectors.recognizers.uk_upn import UkUpnRecognizer
+
+    return (
+        ("email", re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")),
+        ("date", re.compile(rf"\b(?:{_DATE})\b", re.IGNORECASE)),
+        # In either case, as presidio reads it.
+        ("upn", re.compile("|".join(p.regex for p in UkUpnRecognizer.PATTERNS), re.IGNORECASE)),
+        ("num", re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")),
+        ("postcode", _postcode_pattern()),
+    )
+
+
 _ID_HINT = re.compile(r"[\d@]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+")
 _DATE_ONLY = re.compile(rf"\s*(?:{_DATE})\s*", re.IGNORECASE)
@@ -122,7 +138,6 @@ _CUE = CUE_RE
 # or the full stop of an initial ("A. Jones").
 _JOIN = re.compile(r"[ \u00a0]*,?[ \u00a0]*")
 _JOIN_AFTER_INITIAL = re.compile(r"\.?[ \u00a0]*,?[ \u00a0]*")
-_UPN_OK = re.compile(r"[A-HJ-NPQR-Z]\d{11}[0-9A-HJ-NPQR-Z]")
 
 # Capitalised words that are never names: they end a name run instead of joining it.
 _NOT_NAMES = frozenset("""
@@ -186,26 +201,17 @@ def parse_dob(value: str) -> dt.date:
 
 
 def is_valid_upn(value: str) -> bool:
-    """A UPN with the right DfE check letter (the local-authority code is not checked)."""
-    value = value.upper()
-    if not _UPN_OK.fullmatch(value):
-        return False
-    try:
-        return stdnum_upn.calc_check_digit(value[1:]) == value[0]
-    except ValueError:
-        return False
+    """A UPN with the right DfE check letter (the recognizer's check)."""
+    from dpscan.detectors.recognizers.uk_upn import is_valid_upn as check
+
+    return check(value)
 
 
 def is_valid_uln(digits: str) -> bool:
-    """A ULN: 10 digits, first not 0, check digit ``10 - sum(d_i * (10 - i)) mod 11``.
+    """A ULN of digits only, with the right check digit (the recognizer's check)."""
+    from dpscan.detectors.recognizers.uk_uln import is_valid_uln as check
 
-    The same check as detectors.recognizers.uk_uln, kept here so a search from the command
-    line does not load presidio.
-    """
-    if len(digits) != 10 or not digits.isdigit() or digits[0] == "0":
-        return False
-    remainder = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9])) % 11
-    return remainder != 0 and int(digits[9]) == 10 - remainder
+    return digits.isdigit() and check(digits)
 
 
 def is_valid_nhs(digits: str) -> bool:
@@ -320,7 +326,7 @@ def _tokens(text: str) -> list[tuple[int, int, str, re.Match[str]]]:
     inside an identifier ("March" in a date, the parts of an email) is not a word."""
     found: list[tuple[int, int, str, re.Match[str]]] = []
     if _ID_HINT.search(text):  # every identifier has a digit or an @
-        for group, pattern in _ID_PATTERNS:
+        for group, pattern in _id_patterns():
             found.extend((m.start(), m.end(), group, m) for m in pattern.finditer(text))
     found.sort(key=lambda t: (t[0], -t[1]))
     ids: list[tuple[int, int, str, re.Match[str]]] = []
@@ -459,7 +465,8 @@ def _headings() -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
         resources.files("dpscan.detectors").joinpath("data", _PERSON_HEADINGS_FILE)
         .read_text("utf-8"))
     entities = data["entities"]
-    return (tuple(entities["PERSON"]), tuple(entities["DATE_OF_BIRTH"]),
+    return (tuple(p for t in NAME_TYPES for p in entities[t]),
+            tuple(p for t in BIRTH_DATE_TYPES for p in entities[t]),
             frozenset(data.get("not_person") or ()))
 
 
@@ -599,7 +606,7 @@ class PersonQuery:
                 raise QueryError("the email address has no @")
         if postcode is not None:
             postcode = compact(postcode)
-            if not re.fullmatch(_POSTCODE, postcode):
+            if not _postcode_pattern().fullmatch(postcode):
                 raise QueryError("not a UK postcode")
         return cls(" ".join(name.split()), dob, upn, uln, nhs, email, postcode)
 
@@ -608,16 +615,16 @@ class PersonQuery:
         from dpscan.detectors.masking import mask_value
 
         def mask(kind: str, value: object) -> str | None:
-            return None if value is None else mask_value(kind, str(value))
+            return None if value is None else mask_value(_ENTITY_OF_KIND[kind], str(value))
 
         return {
-            "name": mask("PERSON", self.name),
+            "name": mask(NAME, self.name),
             "dob": None if self.dob is None else "****-**-**",
-            "upn": mask("UK_UPN", self.upn),
-            "uln": mask("UK_ULN", self.uln),
-            "nhs": mask("UK_NHS", self.nhs),
-            "email": mask("EMAIL_ADDRESS", self.email),
-            "postcode": mask("UK_POSTCODE", self.postcode),
+            "upn": mask(UPN, self.upn),
+            "uln": mask(ULN, self.uln),
+            "nhs": mask(NHS, self.nhs),
+            "email": mask(EMAIL, self.email),
+            "postcode": mask(POSTCODE, self.postcode),
         }
 
     def identifiers(self) -> dict[str, str]:

@@ -27,6 +27,7 @@ import threading
 from bisect import bisect_right
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from typing import cast
 
 from presidio_analyzer import (
     AnalyzerEngine,
@@ -35,7 +36,7 @@ from presidio_analyzer import (
     RecognizerResult,
 )
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
-from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider
+from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -46,9 +47,10 @@ from dpscan.detectors.masking import mask_value
 from dpscan.detectors.name_gate import name_candidates
 from dpscan.detectors.names import recase_for_ner, split_person_span
 from dpscan.detectors.ner_cache import NameHit, SharedNerCache, cache_for_this_process
-from dpscan.detectors.recognizers import RECOGNIZERS, build_recognizers
+from dpscan.detectors.recognizers import build_recognizers
 from dpscan.detectors.settings import ensure_model_installed
 from dpscan.model.config import DetectionSettings
+from dpscan.model.entities import ENTITIES, NAME_TYPES
 from dpscan.model.records import ENTITY_TYPES, Evidence
 
 # spaCy refuses texts over nlp.max_length and its memory grows with the text:
@@ -95,6 +97,9 @@ def split_text(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
 
 
 _SURNAME_COMMA = re.compile(r",\s?$")
+# Per type, the types a match of it is not one inside (see Entity.dropped_inside).
+_DROPPED_INSIDE: dict[str, tuple[str, ...]] = {
+    row.id: row.dropped_inside for row in ENTITIES if row.dropped_inside}
 
 
 def _refine(
@@ -102,25 +107,28 @@ def _refine(
 ) -> list[tuple[RecognizerResult, str]]:
     """Turn presidio's results into (result, value) findings, fixing what it gets wrong.
 
-    - A PERSON span over a line break is one name per line ("Miss S. Nguyen\nNathan").
+    - A name span over a line break is one name per line ("Miss S. Nguyen\nNathan").
     - "HARDING, Wayne" in a register is one person, not a surname and a forename.
-    - A 3-3-4 digit run inside a phone number ("+44 121 496 0693") is not an NHS number.
-    - PERSON spans that are not names (streets, titles, headings) are dropped.
+    - A match overlapping a match of a type its row lists in ``dropped_inside`` is not one
+      (a 3-3-4 digit run inside a phone number "+44 121 496 0693" is not an NHS number).
+    - Name spans that are not names (streets, titles, headings) are dropped.
     """
-    phones = [(r.start, r.end) for r in results if r.entity_type == "PHONE_NUMBER"]
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for result in results:
+        spans.setdefault(result.entity_type, []).append((result.start, result.end))
     people: list[RecognizerResult] = []
     found: list[tuple[RecognizerResult, str]] = []
     for result in sorted(results, key=lambda r: r.start):
-        if result.entity_type == "UK_NHS" and any(
-            result.start < end and result.end > start for start, end in phones
-        ):
+        if any(result.start < end and result.end > start
+               for outer in _DROPPED_INSIDE.get(result.entity_type, ())
+               for start, end in spans.get(outer, ())):
             continue
-        if result.entity_type != "PERSON":
+        if result.entity_type not in NAME_TYPES:
             found.append((result, text[result.start:result.end]))
             continue
         for start, name in split_person_span(text[result.start:result.end]):
             start += result.start
-            part = RecognizerResult("PERSON", start, start + len(name), result.score,
+            part = RecognizerResult(result.entity_type, start, start + len(name), result.score,
                                     analysis_explanation=result.analysis_explanation)
             previous = people[-1] if people else None
             if previous is not None and part.start < previous.end:
@@ -173,7 +181,8 @@ def token_artifacts(text: str, stop_words: frozenset[str]) -> NlpArtifacts:
     matches = list(_TOKEN.finditer(text))
     tokens = [m.group() for m in matches]
     lemmas = [t.lower() for t in tokens]
-    artifacts = NlpArtifacts(entities=[], tokens=tokens,
+    # presidio annotates tokens as a spaCy Doc but only iterates, counts and zips them.
+    artifacts = NlpArtifacts(entities=[], tokens=tokens,  # type: ignore[arg-type]
                              tokens_indices=[m.start() for m in matches], lemmas=lemmas,
                              nlp_engine=None, language="en")
     # What presidio's set_keywords keeps: no stop words, no punctuation, no "be".
@@ -182,7 +191,7 @@ def token_artifacts(text: str, stop_words: frozenset[str]) -> NlpArtifacts:
     return artifacts
 
 
-class _Owned(list):  # type: ignore[type-arg]
+class _Owned(list[RecognizerResult]):
     """Results no one else holds: presidio's enhancer may change them where they are."""
 
     def __deepcopy__(self, memo: dict[int, object]) -> _Owned:
@@ -211,20 +220,27 @@ class IndexedContextEnhancer(LemmaContextAwareEnhancer):
     ) -> list[str]:
         if not nlp_artifacts.tokens:
             return [""]
-        index = getattr(nlp_artifacts, "dpscan_index", None)
+        index: tuple[list[int], frozenset[str]] | None = getattr(
+            nlp_artifacts, "dpscan_index", None)
         if index is None:
             ends = [i + len(t) for i, t in zip(nlp_artifacts.tokens_indices,
                                                nlp_artifacts.tokens, strict=True)]
-            index = nlp_artifacts.dpscan_index = (ends, frozenset(nlp_artifacts.keywords))
+            index = (ends, frozenset(nlp_artifacts.keywords))
+            # NlpArtifacts declares no such attribute but takes it (no __slots__; the
+            # presidio canary test checks): the index lives as long as its artifacts.
+            setattr(nlp_artifacts, "dpscan_index", index)  # noqa: B010
         ends, keywords = index
         # The first token that ends after the match starts (presidio's own rule).
         token = bisect_right(ends, start)
         if token >= len(ends):
             return [""]
+        # presidio annotates the keywords as a list but only tests membership in them.
         context = self._add_n_words_backward(
-            token, self.context_prefix_count, nlp_artifacts.lemmas, keywords)
+            token, self.context_prefix_count, nlp_artifacts.lemmas,
+            keywords)  # type: ignore[arg-type]
         context += self._add_n_words_forward(
-            token, self.context_suffix_count, nlp_artifacts.lemmas, keywords)
+            token, self.context_suffix_count, nlp_artifacts.lemmas,
+            keywords)  # type: ignore[arg-type]
         return list(set(context))
 
 
@@ -306,9 +322,11 @@ class PersonalDataDetector:
         # entities.  One BLAS thread: dpscan runs one worker process per core.
         threadpool_limits(limits=1, user_api="blas")
         with use_ops("numpy", use_blis=False):
-            nlp_engine = provider.create_engine()
+            # nlp_engine_name "spacy" makes a SpacyNlpEngine; create_engine is typed as
+            # returning its base class.
+            nlp_engine = cast(SpacyNlpEngine, provider.create_engine())
         self._engine = nlp_engine
-        self._nlp: Language = nlp_engine.nlp["en"]
+        self._nlp: Language = nlp_engine.get_nlp("en")
         self._stop_words = frozenset(self._nlp.Defaults.stop_words)
         # NER's answer for a piece of text depends on that text alone: a piece met before
         # (a letterhead, a signature block, a template's paragraph, a copied document) is
@@ -333,7 +351,7 @@ class PersonalDataDetector:
         )
 
     def _names(self, chunks: list[str]) -> dict[str, list[NameHit]]:
-        """spaCy's PERSON entities in each of ``chunks``: from this detector's cache, else
+        """spaCy's names in each of ``chunks``: from this detector's cache, else
         from the scan's shared cache, else from one batch through NER."""
         answers: dict[str, list[NameHit]] = {}
         with self._ner_lock:  # a Dask worker may run several files on one detector
@@ -349,7 +367,8 @@ class PersonalDataDetector:
         docs = self._nlp.pipe((recase_for_ner(c) for c in missing), batch_size=NER_BATCH)
         computed = {
             text: [(r.entity_type, r.start, r.end, r.score)
-                   for r in self._spacy.analyze(text, ["PERSON"], self._entity_artifacts(doc))]
+                   for r in self._spacy.analyze(text, list(NAME_TYPES),
+                                                self._entity_artifacts(doc))]
             for text, doc in zip(missing, docs, strict=True)
         }
         if self.shared_cache and computed:
@@ -372,23 +391,18 @@ class PersonalDataDetector:
         return NlpArtifacts(entities=entities, tokens=doc, tokens_indices=[], lemmas=[],
                             nlp_engine=None, language="en", scores=scores)
 
-    @property
-    def recognizer_names(self) -> list[str]:
-        """Names of the table rows in use (for provenance)."""
-        return [spec.name for spec in RECOGNIZERS]
-
     def analyze(
         self, text: str, *, names: bool = True
     ) -> list[tuple[RecognizerResult, str]]:
         """Every accepted finding in ``text`` with the matched value (kept in memory only).
 
-        ``names=False`` leaves PERSON out (a table whose columns hold no names).
+        ``names=False`` leaves names out (a table whose columns hold no names).
         """
         return self.analyze_text(text, names=names).found
 
     def analyze_text(self, text: str, *, names: bool = True) -> Analysis:
         """:meth:`analyze`, with the number of characters that went through NER."""
-        entities = self.entities if names else [e for e in self.entities if e != "PERSON"]
+        entities = self.entities if names else [e for e in self.entities if e not in NAME_TYPES]
         results: list[RecognizerResult] = []
         for offset, chunk in split_text(text):
             if not chunk.strip():

@@ -48,6 +48,9 @@ from pathlib import Path
 import ahocorasick
 import yaml
 
+from dpscan.model.configfile import ConfigFile, Fields
+from dpscan.model.errors import ConfigError
+
 DEFAULT_VOCABULARY_PATH = Path(__file__).parent / "data" / "special_categories.yaml"
 
 CUE_WINDOW_WORDS = 50  # how near a needs_cue hit must be to a strong/weak hit
@@ -68,12 +71,9 @@ _TOP_FIELDS = ("version", "categories")
 _CATEGORY_ID = re.compile(r"[a-z][a-z0-9_]*")
 _SEPARATORS = re.compile(r"[\W_]+")
 
-_YAML_STR = "tag:yaml.org,2002:str"
-_YAML_INT = "tag:yaml.org,2002:int"
 
-
-class VocabularyError(ValueError):
-    """The vocabulary file is malformed; the message names the file, line and field."""
+class VocabularyError(ConfigError):
+    """The vocabulary file is invalid: ``problems`` names the file, line and field of each."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,168 +139,120 @@ def is_abbreviation(phrase: str) -> bool:
 def load_vocabulary(path: Path | None = None) -> SpecialCategoryVocabulary:
     """Read and validate a vocabulary file (default: the one shipped with dpscan).
 
-    Raises :class:`VocabularyError` naming the file, line and field of the first problem:
-    unknown fields, missing or empty phrase lists, non-string phrases, duplicate
+    Raises :class:`VocabularyError` naming the file, line and field of every problem:
+    unknown fields, missing or empty phrase lists, phrases that are not text, duplicate
     categories or phrases, bad ``min_weak`` values, or YAML syntax errors.
     """
     path = DEFAULT_VOCABULARY_PATH if path is None else Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise VocabularyError(f"{path}: cannot read vocabulary: {exc.strerror or exc}") from exc
-    return _VocabularyParser(path).parse(raw)
+    config = ConfigFile.read(path, what="vocabulary file", error=VocabularyError)
+    categories = _read_vocabulary(config)
+    config.check()
+    return SpecialCategoryVocabulary(
+        categories=tuple(categories),
+        source=str(path),
+        digest=hashlib.sha256(config.raw).hexdigest(),
+    )
 
 
-class _VocabularyParser:
-    """Walks the composed YAML node tree, so every error can cite a line number."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def error(self, node: yaml.Node | None, message: str) -> VocabularyError:
-        line = node.start_mark.line + 1 if node is not None else 1
-        return VocabularyError(f"{self.path} line {line}: {message}")
-
-    def parse(self, raw: bytes) -> SpecialCategoryVocabulary:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise VocabularyError(f"{self.path}: not UTF-8 text ({exc.reason})") from exc
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" line {mark.line + 1}" if mark is not None else ""
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise VocabularyError(f"{self.path}{where}: invalid YAML: {problem}") from exc
-        if not isinstance(root, yaml.MappingNode):
-            raise self.error(root, "expected a mapping with a 'categories' field")
-        top = self.mapping(root, _TOP_FIELDS, context="")
-        if "version" in top:
-            version = self.integer(top["version"], "field 'version'")
-            if version != SUPPORTED_VERSION:
-                raise self.error(
-                    top["version"],
-                    f"field 'version': unsupported version {version} "
-                    f"(this dpscan reads version {SUPPORTED_VERSION})",
-                )
-        if "categories" not in top:
-            raise self.error(root, "missing field 'categories'")
-        categories_node = top["categories"]
-        if not isinstance(categories_node, yaml.MappingNode) or not categories_node.value:
-            raise self.error(categories_node, "field 'categories': expected a non-empty mapping")
-        categories: list[CategoryVocabulary] = []
-        seen: set[str] = set()
-        for key_node, value_node in categories_node.value:
-            category_id = self.string(key_node, "field 'categories': category id")
-            if not _CATEGORY_ID.fullmatch(category_id):
-                raise self.error(
-                    key_node,
-                    f"category '{category_id}': id must be lower case letters, digits and "
-                    "underscores, starting with a letter",
-                )
-            if category_id in seen:
-                raise self.error(key_node, f"category '{category_id}': duplicate category")
-            seen.add(category_id)
-            categories.append(self.category(category_id, value_node))
-        return SpecialCategoryVocabulary(
-            categories=tuple(categories),
-            source=str(self.path),
-            digest=hashlib.sha256(raw).hexdigest(),
+def _read_vocabulary(config: ConfigFile) -> list[CategoryVocabulary]:
+    """The valid categories of the file; problems are recorded on ``config``."""
+    if config.root is None:
+        config.problem(
+            None, "", "the vocabulary file is empty (it must be a mapping with a categories field)"
         )
-
-    def mapping(
-        self, node: yaml.MappingNode, allowed: tuple[str, ...], context: str
-    ) -> dict[str, yaml.Node]:
-        """The mapping's fields by name, rejecting unknown and repeated fields."""
-        fields: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            name = self.string(key_node, f"{context}field name")
-            if name not in allowed:
-                raise self.error(
-                    key_node,
-                    f"{context}unknown field '{name}' (allowed: {', '.join(allowed)})",
-                )
-            if name in fields:
-                raise self.error(key_node, f"{context}field '{name}' given twice")
-            fields[name] = value_node
-        return fields
-
-    def category(self, category_id: str, node: yaml.Node) -> CategoryVocabulary:
-        context = f"category '{category_id}': "
-        if not isinstance(node, yaml.MappingNode):
-            raise self.error(node, f"{context}expected a mapping of fields")
-        fields = self.mapping(node, _CATEGORY_FIELDS, context)
-        description = ""
-        if "description" in fields:
-            description = self.string(fields["description"], f"{context}field 'description'")
-        min_weak = DEFAULT_MIN_WEAK
-        if "min_weak" in fields:
-            min_weak = self.integer(fields["min_weak"], f"{context}field 'min_weak'")
-            if min_weak < 1:
-                raise self.error(
-                    fields["min_weak"], f"{context}field 'min_weak': must be at least 1"
-                )
-        if STRONG not in fields:
-            raise self.error(node, f"{context}missing field '{STRONG}'")
-        lists: dict[str, tuple[str, ...]] = {}
-        seen: dict[str, str] = {}  # normalised, case-folded phrase -> tier it is in
-        for tier in (STRONG, WEAK, NEEDS_CUE):
-            if tier in fields:
-                lists[tier] = self.phrases(fields[tier], tier, context, seen)
-        countable = len(lists.get(WEAK, ())) + len(lists.get(NEEDS_CUE, ()))
-        if "min_weak" in fields and min_weak > countable:
-            raise self.error(
-                fields["min_weak"],
-                f"{context}field 'min_weak': {min_weak} is more than the {countable} "
-                f"'{WEAK}' and '{NEEDS_CUE}' phrases listed, so they could never count",
-            )
-        return CategoryVocabulary(
-            id=category_id,
-            description=description,
-            min_weak=min_weak,
-            strong=lists[STRONG],
-            weak=lists.get(WEAK, ()),
-            needs_cue=lists.get(NEEDS_CUE, ()),
+        return []
+    top = config.mapping(config.root, "", "the vocabulary file", allowed=_TOP_FIELDS)
+    if top is None:
+        return []
+    version = top.integer("version", required=False)
+    if version is not None and version != SUPPORTED_VERSION:
+        config.problem(
+            top.get("version"),
+            "",
+            f"version must be {SUPPORTED_VERSION} (got {version})",
         )
-
-    def phrases(
-        self, node: yaml.Node, tier: str, context: str, seen: dict[str, str]
-    ) -> tuple[str, ...]:
-        where = f"{context}field '{tier}'"
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.error(node, f"{where}: expected a list of phrases")
-        if not node.value:
-            raise self.error(node, f"{where}: empty list (remove the field or add phrases)")
-        phrases: list[str] = []
-        for item in node.value:
-            phrase = self.string(item, f"{where}: phrase").strip()
-            key = normalise(phrase).lower()
-            if not key:
-                raise self.error(item, f"{where}: phrase {phrase!r} has no letters or digits")
-            # Compared ignoring case and punctuation: "self-harm" and "Self harm" would
-            # match the same words and inflate the count of distinct phrases.
-            if key in seen:
-                raise self.error(
-                    item, f"{where}: phrase {phrase!r} is already listed in '{seen[key]}'"
-                )
-            seen[key] = tier
-            phrases.append(phrase)
-        return tuple(phrases)
-
-    def string(self, node: yaml.Node, what: str) -> str:
-        if not isinstance(node, yaml.ScalarNode) or node.tag != _YAML_STR:
-            shown = node.value if isinstance(node, yaml.ScalarNode) else node.id
-            raise self.error(
-                node, f"{what}: expected text, got {shown!r} (put it in quotes if it is text)"
+    listed = top.required("categories")
+    if listed is None:
+        return []
+    if not isinstance(listed, yaml.MappingNode) or not listed.value:
+        config.problem(
+            listed, "", "categories must be a non-empty mapping of category id: fields"
+        )
+        return []
+    by_id = config.mapping(listed, "", "categories", prefix="categories.")
+    assert by_id is not None  # a mapping node, checked above
+    categories: list[CategoryVocabulary] = []
+    for category_id, (key_node, node) in by_id.entries.items():
+        if not _CATEGORY_ID.fullmatch(category_id):
+            config.problem(
+                key_node,
+                f"category '{category_id}'",
+                "id must be lower case letters, digits and underscores, starting with a letter",
             )
-        return node.value
+            continue
+        category = _read_category(config, category_id, node)
+        if category is not None:
+            categories.append(category)
+    return categories
 
-    def integer(self, node: yaml.Node, what: str) -> int:
-        if not isinstance(node, yaml.ScalarNode) or node.tag != _YAML_INT:
-            shown = node.value if isinstance(node, yaml.ScalarNode) else node.id
-            raise self.error(node, f"{what}: expected a whole number, got {shown!r}")
-        return int(yaml.constructor.SafeConstructor().construct_object(node))
+
+def _read_category(
+    config: ConfigFile, category_id: str, node: yaml.Node
+) -> CategoryVocabulary | None:
+    """One category, or None when it has problems (they are recorded on ``config``)."""
+    before = config.count
+    where = f"category '{category_id}'"
+    fields = config.mapping(node, where, "a category", allowed=_CATEGORY_FIELDS)
+    if fields is None:
+        return None
+    description = fields.text("description", required=False, empty_ok=True) or ""
+    min_weak = fields.integer("min_weak", required=False, minimum=1)
+    fields.required(STRONG)
+    lists: dict[str, tuple[str, ...]] = {}
+    seen: dict[str, str] = {}  # normalised, case-folded phrase -> tier it is in
+    for tier in (STRONG, WEAK, NEEDS_CUE):
+        if tier in fields:
+            lists[tier] = _read_phrases(fields, tier, seen)
+    countable = len(lists.get(WEAK, ())) + len(lists.get(NEEDS_CUE, ()))
+    # Only worth saying once the phrases themselves are right: a bad phrase is not counted.
+    if min_weak is not None and min_weak > countable and config.count == before:
+        config.problem(
+            fields.get("min_weak"),
+            where,
+            f"min_weak: {min_weak} is more than the {countable} {WEAK} and {NEEDS_CUE} "
+            "phrases listed, so they could never count",
+        )
+    if config.count > before:
+        return None
+    return CategoryVocabulary(
+        id=category_id,
+        description=description,
+        min_weak=DEFAULT_MIN_WEAK if min_weak is None else min_weak,
+        strong=lists[STRONG],
+        weak=lists.get(WEAK, ()),
+        needs_cue=lists.get(NEEDS_CUE, ()),
+    )
+
+
+def _read_phrases(fields: Fields, tier: str, seen: dict[str, str]) -> tuple[str, ...]:
+    phrases: list[str] = []
+    for item, phrase in fields.text_list(tier):
+        key = normalise(phrase).lower()
+        if not key:
+            fields.config.problem(
+                item, fields.where, f"{tier}: phrase {phrase!r} has no letters or digits"
+            )
+            continue
+        # Compared ignoring case and punctuation: "self-harm" and "Self harm" would
+        # match the same words and inflate the count of distinct phrases.
+        if key in seen:
+            fields.config.problem(
+                item, fields.where, f"{tier}: phrase {phrase!r} is already listed in {seen[key]}"
+            )
+            continue
+        seen[key] = tier
+        phrases.append(phrase)
+    return tuple(phrases)
 
 
 # -------------------------------------------------------------------------- matching

@@ -11,24 +11,22 @@ presidio analysis, as do tables whose shape gives no columns to go by.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import regex
 import yaml
-from presidio_analyzer import EntityRecognizer, PatternRecognizer
+from presidio_analyzer import Pattern, PatternRecognizer
 
-from dpscan.detectors.names import person_key
-from dpscan.detectors.recognizers import RECOGNIZERS
-from dpscan.detectors.recognizers.date_of_birth import DATE_RE, birth_year, parse_date
-from dpscan.detectors.recognizers.uk_phone import is_uk_phone_value
-from dpscan.model.records import ENTITY_TYPES
+from dpscan.detectors.names import is_plausible_name, person_key
+from dpscan.detectors.recognizers import build_recognizer, resolve
+from dpscan.detectors.recognizers.date_of_birth import birth_year
+from dpscan.model.entities import BIRTH_DATE_TYPES, ENTITIES, ENTITY_BY_ID, NAME_TYPES
 
 COLUMN_HEADERS_FILE = "column_headers.yaml"
 # Values sampled to classify a column that has no telling heading.
@@ -49,15 +47,14 @@ MIN_PLAIN_ROWS = 3
 # Characters of such cells checked per table.
 PATTERN_ONLY_CHARS = 200_000
 # Types counted once per row however many columns hold them (forename + surname).
-ONCE_PER_ROW = frozenset({"PERSON", "UK_BANK_ACCOUNT"})
-# Entity types worth inferring from values alone (with checksums or strict shapes).
-VALUE_TYPES = ("UK_NHS", "UK_UPN", "UK_ULN", "UK_NINO", "EMAIL_ADDRESS", "UK_POSTCODE",
-               "PHONE_NUMBER", "IBAN_CODE", "CREDIT_CARD")
+ONCE_PER_ROW = frozenset(row.id for row in ENTITIES if row.once_per_row)
+# Entity types worth inferring from values alone (with checksums or strict shapes), in the
+# order they are tried.
+VALUE_TYPES = tuple(row.id for row in sorted(
+    (row for row in ENTITIES if row.value_priority is not None),
+    key=lambda row: row.value_priority or 0))
 
 _WORD = re.compile(r"[a-z0-9]+")
-_SORT_CODE = re.compile(r"\d{2}[- ]?\d{2}[- ]?\d{2}")
-_ACCOUNT_NUMBER = re.compile(r"\d{6,8}")
-_NAME_VALUE = re.compile(r"^[^\W\d_][^\d@/\\|<>{}\[\]=+*#%&]{0,80}$")
 
 
 class ColumnVocabularyError(ValueError):
@@ -119,7 +116,7 @@ class ColumnVocabulary:
         if best is None:
             return None
         kind, name = best[1]
-        if name == "PERSON" and self.not_person.intersection(words):
+        if name in NAME_TYPES and self.not_person.intersection(words):
             return None
         return kind, name
 
@@ -139,7 +136,8 @@ def load_column_vocabulary(path: Path | None = None) -> ColumnVocabulary:
     if unknown:
         raise ColumnVocabularyError(f"{name}: unknown field(s) {', '.join(sorted(unknown))}")
     entities = _phrase_table(name, "entities", data.get("entities", {}))
-    bad = set(entities) - set(ENTITY_TYPES)
+    # Every type named must have a row in the entity table (dpscan.model.entities).
+    bad = set(entities) - set(ENTITY_BY_ID)
     if bad:
         raise ColumnVocabularyError(f"{name}: entities: unknown entity type(s) {sorted(bad)}")
     return ColumnVocabulary(
@@ -166,8 +164,10 @@ def _pattern_check(recognizer: PatternRecognizer) -> Callable[[str], bool]:
     """The recognizer's own patterns and checksum applied to one value, without presidio's
     per-call bookkeeping (explanations, de-duplication): a 20,000-row list has 100,000 cells.
     """
+    # presidio sets PatternRecognizer.patterns to a bare [] in one branch: mypy cannot type it.
+    patterns: list[Pattern] = recognizer.patterns  # type: ignore[has-type]
     compiled = [regex.compile(p.regex, flags=recognizer.global_regex_flags or 0)
-                for p in recognizer.patterns]
+                for p in patterns]
 
     def check(value: str) -> bool:
         for pattern in compiled:
@@ -193,24 +193,6 @@ def _cached_for_short_cells(
 
     cell.cache_info = cached.cache_info  # type: ignore[attr-defined]
     return cell
-
-
-def is_plausible_name(value: str) -> bool:
-    """True for a value that can be a person's name: letters first, no digits, a few words."""
-    value = value.strip()
-    return bool(_NAME_VALUE.match(value)) and len(value.split()) <= 6
-
-
-def is_date_of_birth_value(value: str) -> bool:
-    """True for a cell that is a real past date (the column heading says whose birth)."""
-    match = DATE_RE.fullmatch(value.strip())
-    if match is None:
-        # Spreadsheet exports add midnight: "02/03/2015 00:00".
-        match = DATE_RE.match(value.strip())
-        if match is None or value.strip()[match.end():].strip() not in ("", "00:00", "00:00:00"):
-            return False
-    date = parse_date(match)
-    return date is not None and dt.date(1900, 1, 1) <= date <= dt.date.today()
 
 
 @dataclass(slots=True)
@@ -263,15 +245,6 @@ class TableReader:
             kind = self._kinds[heading] = self.vocabulary.classify(heading)
             return kind
 
-    @cached_property
-    def _recognizers(self) -> dict[str, EntityRecognizer]:
-        found: dict[str, EntityRecognizer] = {}
-        for spec in RECOGNIZERS:
-            for entity in spec.entities:
-                if entity != "DATE_OF_BIRTH":
-                    found[entity] = spec.build()
-        return found
-
     def validator(self, entity_type: str) -> Callable[[str], bool]:
         """A check that a whole cell is a value of ``entity_type`` (memoised per value).
 
@@ -285,19 +258,20 @@ class TableReader:
             return check
 
     def _build_validator(self, entity_type: str) -> Callable[[str], bool]:
-        if entity_type == "PERSON":
-            return is_plausible_name
-        if entity_type == "DATE_OF_BIRTH":
-            return is_date_of_birth_value
-        if entity_type == "PHONE_NUMBER":
-            # libphonenumber takes a tenth of a millisecond a cell.
-            return _cached_for_short_cells(is_uk_phone_value, long_cell=is_uk_phone_value)
-        recognizer = self._recognizers[entity_type]
+        row = ENTITY_BY_ID[entity_type]
+        if row.cell_check is not None:
+            cell_check: Callable[[str], bool] = resolve(row.cell_check)
+            return _cached_for_short_cells(cell_check, long_cell=cell_check)
+        # The type's one recognizer (a type with several has a cell check of its own).
+        recognizer = build_recognizer(row, row.recognizers[0])
         if isinstance(recognizer, PatternRecognizer):
             check = _pattern_check(recognizer)
         else:
             def check(value: str) -> bool:
-                results = recognizer.analyze(value, [entity_type], None)
+                # A recognizer without NER reads no NLP artifacts (presidio's own
+                # recognizers default them to None); presidio's base class annotates them
+                # as required.
+                results = recognizer.analyze(value, [entity_type], None)  # type: ignore[arg-type]
                 return any(r.end - r.start >= 0.8 * len(value) for r in results)
         return _cached_for_short_cells(lambda value: bool(value) and check(value),
                                        long_cell=lambda value: False)
@@ -339,9 +313,9 @@ class TableReader:
         for row in body:
             personal = False
             counted: set[str] = set()
-            for index, (kind, name) in kinds.items():
+            for index, (column_kind, name) in kinds.items():
                 value = row[index].strip() if index < len(row) else ""
-                if kind == "category":
+                if column_kind == "category":
                     if value.lower() not in self.vocabulary.blank_values:
                         result.special_categories.setdefault(name, header[index])
                     continue
@@ -357,17 +331,17 @@ class TableReader:
                         row[i].strip() for i, k in kinds.items()
                         if k == ("entity", name) and i < len(row) and row[i].strip()
                     )
-                    if name == "PERSON":
+                    if name in NAME_TYPES:
                         result.people[person_key(value)] += 1
                 counted.add(name)
-                if name == "DATE_OF_BIRTH":
+                if name in BIRTH_DATE_TYPES:
                     year = birth_year(value)
                     if year and (result.latest_birth_year or 0) < year:
                         result.latest_birth_year = year
                 result.entities[name] += 1
                 if sum(1 for t, _ in result.examples if t == name) < 3:
                     result.examples.append((name, value))
-            if personal and "PERSON" not in counted:
+            if personal and counted.isdisjoint(NAME_TYPES):
                 result.unnamed_subjects += 1
         plain: list[int] = []
         for index in range(width):
@@ -413,15 +387,14 @@ class TableReader:
     def column_validator(self, entity_type: str, heading: str) -> Callable[[str], bool]:
         """The check for one cell of a column of ``entity_type`` headed ``heading``.
 
-        Bank details are often split over two columns: a "Sort code" column holds sort
-        codes and an "Account number" column account numbers, each only half the pair.
+        A value split over columns (a sort code beside its account number) has a check per
+        part, chosen by the heading.
         """
-        if entity_type == "UK_BANK_ACCOUNT":
-            words = _words(heading)
-            if "sort" in words:
-                return lambda value: bool(_SORT_CODE.fullmatch(value.strip()))
-            if "account" in words or "acc" in words:
-                return lambda value: bool(_ACCOUNT_NUMBER.fullmatch(value.strip()))
+        part_column_check = ENTITY_BY_ID[entity_type].part_column_check
+        if part_column_check is not None:
+            check: Callable[[str], bool] | None = resolve(part_column_check)(_words(heading))
+            if check is not None:
+                return check
         return self.validator(entity_type)
 
     def _classify_by_values(self, values: list[str]) -> tuple[str, str] | None:
@@ -465,17 +438,19 @@ class TableReader:
             lines.append(", ".join(row[i].strip() if i < len(row) else "" for i in candidates))
             offset += -2 + 1  # the last cell has no ", " after it; the line ends with "\n"
         hits: Counter[int] = Counter()
+        found: dict[int, str] = {}  # column -> the name type NER found in it
         for entity_type, start, end in self.ner_sample("\n".join(lines)):
-            if entity_type != "PERSON":
+            if entity_type not in NAME_TYPES:
                 continue
             for index, cell_start, cell_end in spans:
                 if start < cell_end and end > cell_start:
                     hits[index] += 1
+                    found.setdefault(index, entity_type)
         for index in candidates:
             filled = sum(1 for v in _column(sample, index) if v.strip())
             if filled and hits[index] >= 0.5 * filled:
-                kinds[index] = ("entity", "PERSON")
-                result.columns[header[index] or f"column {index + 1}"] = "PERSON"
+                kinds[index] = ("entity", found[index])
+                result.columns[header[index] or f"column {index + 1}"] = found[index]
 
 
 def _column(rows: Sequence[Sequence[str]], index: int) -> list[str]:
@@ -513,7 +488,5 @@ __all__ = [
     "ColumnVocabularyError",
     "TableDetection",
     "TableReader",
-    "is_date_of_birth_value",
-    "is_plausible_name",
     "load_column_vocabulary",
 ]

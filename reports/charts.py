@@ -67,6 +67,7 @@ def bar_chart_svg(title: str, counts: Mapping[str, int], *, severity_colours: bo
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     shown = _limit(counts)
     labels = [chart_label(name) for name in shown]
@@ -75,14 +76,13 @@ def bar_chart_svg(title: str, counts: Mapping[str, int], *, severity_colours: bo
         _SEVERITY_COLOURS.get(name, _BAR_COLOUR) if severity_colours else _BAR_COLOUR
         for name in shown
     ]
-    rc = {
+    with matplotlib.rc_context({
         "svg.fonttype": "none",
         "svg.hashsalt": "dpscan",  # stable ids: the same scan gives the same page
         "text.parse_math": False,  # a "$" in a rule id is text, not TeX
         "font.family": "sans-serif",
         "font.size": 9,
-    }
-    with matplotlib.rc_context(rc):
+    }):
         height = 0.9 + 0.28 * max(len(values), 1)
         figure = Figure(figsize=(4.6, height), dpi=100)
         FigureCanvasAgg(figure)
@@ -92,7 +92,9 @@ def bar_chart_svg(title: str, counts: Mapping[str, int], *, severity_colours: bo
         axes.set_yticks(positions, labels)
         axes.invert_yaxis()  # first item at the top
         axes.set_title(title, loc="left", fontsize=10, fontweight="bold", color="#243b53")
-        axes.xaxis.get_major_locator().set_params(integer=True)
+        locator = axes.xaxis.get_major_locator()
+        if isinstance(locator, MaxNLocator):  # a new axes' AutoLocator is one
+            locator.set_params(integer=True)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
         for position, value in zip(positions, values, strict=True):

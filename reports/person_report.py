@@ -12,11 +12,12 @@ import io
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from dpscan import __version__
 from dpscan.model.person import PersonMatch, PersonSearchResult
@@ -99,7 +100,8 @@ def render_xlsx(result: PersonSearchResult) -> bytes:
     """person.xlsx: Files (about the person), Set aside, Query; every cell literal text."""
     data = person_json(result)
     book = Workbook()
-    sheets = ((book.active, "Files", data["files"]),
+    # A new Workbook holds one sheet, a Worksheet.
+    sheets = ((cast(Worksheet, book.active), "Files", data["files"]),
               (book.create_sheet(), "Set aside", data["set_aside"]))
     for ws, title, files in sheets:
         ws.title = title
@@ -110,9 +112,9 @@ def render_xlsx(result: PersonSearchResult) -> bytes:
                 put(ws, row, column, value)
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(ws.max_row, 1)}"
-        for column, width in zip("ABCDEFGHIJK", (60, 30, 8, 12, 50, 30, 10, 24, 14, 10, 30),
+        for letter, width in zip("ABCDEFGHIJK", (60, 30, 8, 12, 50, 30, 10, 24, 14, 10, 30),
                                  strict=True):
-            ws.column_dimensions[column].width = width
+            ws.column_dimensions[letter].width = width
     query = book.create_sheet("Query")
     for row, (name, value) in enumerate(data["query"].items(), start=1):
         put(query, row, 1, name)

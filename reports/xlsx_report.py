@@ -24,7 +24,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import xlsxwriter
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -147,7 +147,8 @@ def set_text(cell: Cell, value: str) -> None:
 
 def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write ``value`` to a cell; strings always go through :func:`set_text`."""
-    cell = ws.cell(row=row, column=column)
+    # The sheets written here merge no cells, so this is never a read-only MergedCell.
+    cell = cast(Cell, ws.cell(row=row, column=column))
     if isinstance(value, str):
         set_text(cell, value)
     elif isinstance(value, datetime):

@@ -25,15 +25,16 @@ import os
 import sqlite3
 import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from dpscan import __version__
-from dpscan.model.config import ScanConfig
+from dpscan.model.config import ScanConfig, detection_values
 from dpscan.model.ids import REVIEW_STATUSES
 from dpscan.model.records import FileResult
+from dpscan.scanner.formats import required_distributions
 from dpscan.scanner.walk import FileEntry
 
 SCHEMA_VERSION = 1
@@ -50,9 +51,10 @@ _DETECTION_CODE = ("dpscan.model", "dpscan.detectors", "dpscan.scanner.extract",
 # Governance is applied afresh to stored records by every scan: no need to re-read.
 _GOVERNANCE_CODE = ("dpscan.detectors.governance",)
 _GOVERNANCE_DATA = frozenset({"retention_rules.yaml"})
-_DETECTION_LIBRARIES = ("presidio-analyzer", "spacy", "thinc", "pdfminer.six", "pypdfium2",
-                        "python-docx", "openpyxl", "python-calamine", "python-magic",
-                        "phonenumbers")
+# The libraries the detectors judge text with (the spaCy model is a setting: its version
+# is in config_fingerprint); sniffing's and each file format's come from the format table.
+_DETECTOR_LIBRARIES = ("presidio-analyzer", "spacy", "thinc", "phonenumbers")
+_DETECTION_LIBRARIES = tuple(sorted({*_DETECTOR_LIBRARIES, *required_distributions()}))
 
 # Commit at least this often: a kill loses no more than one batch of work, which the next
 # run redoes (a file is written in one transaction with its records, never half).
@@ -190,19 +192,13 @@ def detection_code_digest() -> str:
 def config_fingerprint(config: ScanConfig) -> str:
     """What makes two scans read a file the same way: a file scanned under another
     fingerprint is read again.  Governance settings are not part of it (applied afresh)."""
-    limits = asdict(config.limits)
-    detection = asdict(config.detection)
-    # Unmasked evidence is masked again before it is stored: the records are the same.
-    detection.pop("show_evidence", None)
-    # Isolation limits decide whether a file finishes, not what is found in it.
-    for name in ("file_seconds", "worker_memory_bytes"):
-        limits.pop(name, None)
     key = (hashlib.sha256(config.index_key).hexdigest()[:16]
            if config.index_key is not None else None)
+    # The settings declared to change detection (dpscan.model.config.SETTINGS).
     material = json.dumps(
         {"version": __version__, "detector": DETECTOR_VERSION,
-         "code": detection_code_digest(), "model": _model_version(config), "limits": limits,
-         "detection": detection, "index_key": key},
+         "code": detection_code_digest(), "model": _model_version(config),
+         **detection_values(config), "index_key": key},
         sort_keys=True, default=str,
     )
     return hashlib.sha256(material.encode()).hexdigest()[:32]
@@ -369,6 +365,8 @@ class Catalogue:
                     (_now(), roots_json)).lastrowid
             else:
                 self.db.execute("UPDATE scans SET status = 'running' WHERE id = ?", (scan_id,))
+        if scan_id is None:  # sqlite3 gives a rowid after every INSERT into a rowid table
+            raise CatalogueError(f"{self.path}: the scan could not be recorded")
         return ScanRun(self, int(scan_id), list(roots), config_fingerprint(config), full=full,
                        mask_evidence=config.detection.show_evidence)
 
@@ -569,6 +567,7 @@ class ScanRun:
         change = _change(known, personal, signature)
         values = (entry.size, entry.mtime_ns, entry.inode, entry.device, self.fingerprint,
                   frozen.records[0][1], int(personal), signature, self.id)
+        file_id: int | None
         if known is None:
             file_id = self.db.execute(
                 "INSERT INTO files (size, mtime_ns, inode, device, fingerprint, sha256, "
@@ -582,6 +581,8 @@ class ScanRun:
                 "fingerprint = ?, sha256 = ?, personal = ?, signature = ?, last_scan = ?, "
                 "deleted_scan = NULL WHERE id = ?", (*values, file_id))
             self.db.execute("DELETE FROM records WHERE file_id = ?", (file_id,))
+        if file_id is None:  # sqlite3 gives a rowid after every INSERT into a rowid table
+            raise CatalogueError(f"{self.catalogue.path}: {entry.relpath} could not be recorded")
         self._known[(entry.root, entry.relpath)] = _Known(
             file_id, entry.size, entry.mtime_ns, entry.inode, self.fingerprint, personal,
             signature, False)

@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,22 +25,22 @@ import click
 from dpscan import __version__
 from dpscan.detectors.governance import Governor, Policy
 from dpscan.detectors.governance.retention import (
-    RetentionSchedule,
-    RulesError,
     check_schedule,
     default_rules_path,
     load_schedule,
 )
 from dpscan.detectors.settings import ModelNotInstalled, ensure_model_installed
-from dpscan.model.config import DEFAULT_SPACY_MODEL, MIB, Limits, ScanConfig
+from dpscan.model.config import SETTINGS, ScanConfig
+from dpscan.model.errors import ConfigError
 from dpscan.model.ids import REVIEW_STATUSES, SEVERITIES, severity_rank
 from dpscan.model.records import FileResult, ScanResult, WalkError
+from dpscan.model.setting import Kind, Setting
 from dpscan.reports import REPORT_WRITERS, make_private_dir
+from dpscan.scanner.cli_command import Group
 from dpscan.scanner.executors import EXECUTORS
 from dpscan.scanner.progress import make_progress
 from dpscan.scanner.settings_file import (
     FileSettings,
-    SettingsError,
     build_policy,
     build_scan_config,
     load_settings,
@@ -53,16 +53,8 @@ log = logging.getLogger("dpscan")
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
-EXIT_CONFIG_ERROR = 2
 EXIT_INCOMPLETE = 3
 REVIEW_STATUS_CHOICES = REVIEW_STATUSES
-_DEFAULT_LIMITS = Limits()
-
-
-class ConfigError(click.ClickException):
-    """A configuration problem: reported in one line, exit status 2."""
-
-    exit_code = EXIT_CONFIG_ERROR
 
 
 def _parse_formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -88,7 +80,7 @@ def _prepare_out_dir(out: Path) -> Path:
     return out
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dpscan")
 def main() -> None:
     """dpscan: find personal data on school file shares and USB media.
@@ -99,29 +91,15 @@ def main() -> None:
     """
 
 
-def _load_schedule(rules_file: Path | None) -> RetentionSchedule:
-    try:
-        return load_schedule(rules_file or default_rules_path())
-    except RulesError as exc:
-        raise ConfigError(str(exc)) from exc
-    except OSError as exc:
-        raise ConfigError(f"cannot read rules file {rules_file}: {exc.strerror}") from exc
-
-
 def _load_governor(rules_file: Path | None, register_file: Path | None,
                    policy: Policy, today: dt.date | None = None) -> Governor:
     """The retention schedule, register and policy, validated before anything is scanned."""
-    schedule = _load_schedule(rules_file)
+    schedule = load_schedule(rules_file or default_rules_path())
     register = None
     if register_file is not None:
-        from dpscan.detectors.governance.register import RegisterError, load_register
+        from dpscan.detectors.governance.register import load_register
 
-        try:
-            register = load_register(register_file, rule_ids=[r.id for r in schedule.rules])
-        except RegisterError as exc:
-            raise ConfigError(str(exc)) from exc
-        except OSError as exc:
-            raise ConfigError(f"cannot read register {register_file}: {exc.strerror}") from exc
+        register = load_register(register_file, rule_ids=[r.id for r in schedule.rules])
         for warning in register.warnings:
             log.warning("%s", warning)
     return Governor(schedule, register, policy, today=today)
@@ -142,10 +120,10 @@ def rules_check(rules_file: Path | None) -> None:
     and that each rule's examples match it and its negative examples do not.  Exit
     status 0 when the file is sound, 2 otherwise.
     """
-    schedule = _load_schedule(rules_file)
+    schedule = load_schedule(rules_file or default_rules_path())
     problems = check_schedule(schedule)
     if problems:
-        raise ConfigError("\n".join(problems))
+        raise ConfigError(problems)
     click.echo(f"{schedule.source}: {len(schedule.rules)} rules, every example holds.")
 
 
@@ -184,50 +162,44 @@ def _governance_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+# Settings whose allowed values a registry of the scanner names (the leaf cannot import it).
+_SETTING_CHOICES: dict[str, Collection[str]] = {"executor": EXECUTORS}
+# The settings a flag can give.
+_FLAGGED: tuple[Setting, ...] = tuple(s for s in SETTINGS if s.flag is not None)
+
+
+def _setting_option(declared: Setting) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The click option of a declared setting; its value keeps the flag's unit."""
+    assert declared.flag is not None
+    names = [declared.flag, *([declared.short] if declared.short else []), declared.name]
+    kind = declared.validate.kind
+    if kind is Kind.SWITCH:
+        # --on/--off: None when neither is given; a lone flag: False.
+        return click.option(*names, help=declared.help,
+                            **({"default": None} if "/" in declared.flag else {"is_flag": True}))
+    if kind is Kind.LIST:
+        return click.option(*names, multiple=True, metavar=declared.metavar, help=declared.help)
+    minimum = declared.validate.minimum
+    types: dict[Kind, click.ParamType | None] = {
+        Kind.WHOLE: click.IntRange(min=None if minimum is None else int(minimum)),
+        Kind.NUMBER: click.FloatRange(min=minimum),
+        Kind.NAME: (click.Choice(sorted(_SETTING_CHOICES[declared.name]))
+                    if declared.name in _SETTING_CHOICES else None),
+    }
+    return click.option(
+        *names, type=types[kind], metavar=declared.metavar, help=declared.help,
+        default=declared.outside(declared.default) if declared.show_default else None,
+        show_default=declared.show_default)
+
+
 def _scan_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Options that decide how files are read and scanned."""
-    for option in reversed([
+    """Options that decide how files are read and scanned: one per declared setting with a
+    flag, and those of the run itself."""
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.option("--format", "-f", "formats", default=",".join(REPORT_WRITERS),
                      show_default=True, callback=_parse_formats,
                      help="Comma-separated report formats."),
-        click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
-                     help="Worker processes. [default: number of CPU cores]"),
-        click.option("--exclude", "excludes", multiple=True, metavar="GLOB",
-                     help="Skip files and folders whose name or relative path matches "
-                          "(repeatable)."),
-        click.option("--follow-symlinks", is_flag=True,
-                     help="Follow symbolic links (each folder is still visited once)."),
-        click.option("--max-file-mb", type=click.IntRange(min=1),
-                     default=_DEFAULT_LIMITS.max_file_bytes // MIB, show_default=True,
-                     help="Files larger than this are listed but not read."),
-        click.option("--max-text-chars", type=click.IntRange(min=1000),
-                     default=_DEFAULT_LIMITS.max_text_chars, show_default=True,
-                     help="Text analysed per file; the rest is flagged text_truncated."),
-        click.option("--spacy-model", default=DEFAULT_SPACY_MODEL, show_default=True,
-                     help="Installed spaCy pipeline used for names."),
-        click.option("--ocr/--no-ocr", default=None,
-                     help="Read images and PDFs without a text layer by OCR (Debian package "
-                          "tesseract-ocr). [default: off]"),
-        click.option("--ocr-seconds", type=click.FloatRange(min=1),
-                     default=_DEFAULT_LIMITS.ocr_seconds, show_default=True,
-                     help="OCR time per file; pages left unread are flagged ocr_incomplete."),
-        click.option("--file-timeout", "file_seconds", type=click.FloatRange(min=1),
-                     default=_DEFAULT_LIMITS.file_seconds, show_default=True,
-                     help="Seconds one file may take; past it the worker is replaced and the "
-                          "file gets an error naming the limit."),
-        click.option("--max-worker-mb", "worker_memory_mb", type=click.IntRange(min=256),
-                     default=_DEFAULT_LIMITS.worker_memory_bytes // MIB, show_default=True,
-                     help="Memory one worker process may use; a file that needs more gets "
-                          "an error."),
-        click.option("--executor", type=click.Choice(sorted(EXECUTORS)), default="local",
-                     show_default=True,
-                     help="Where files are scanned: local worker processes, or a Dask "
-                          "cluster."),
-        click.option("--scheduler", metavar="ADDRESS",
-                     help="Dask scheduler address for --executor dask, e.g. tcp://host:8786."),
-        click.option("--show-evidence", is_flag=True,
-                     help="Put detected values in the reports UNMASKED (the reports say so "
-                          "at the top). Default: masked."),
+        *(_setting_option(declared) for declared in _FLAGGED),
         click.option("--no-db", is_flag=True,
                      help="Keep no catalogue: read every file, remember nothing."),
         click.option("--full", is_flag=True,
@@ -237,9 +209,16 @@ def _scan_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--json", "json_progress", is_flag=True,
                      help="Print one JSON line per file and a final summary line on "
                           "standard output, for other tools."),
-    ]):
+    ]
+    for option in reversed(options):
         command = option(command)
     return command
+
+
+def _settings_given(ctx: click.Context, options: dict[str, Any]) -> dict[str, Any]:
+    """The settings whose flags were given on the command line, by name."""
+    return {declared.name: options[declared.name] for declared in _FLAGGED
+            if ctx.get_parameter_source(declared.name) is click.core.ParameterSource.COMMANDLINE}
 
 
 @dataclass(slots=True)
@@ -269,10 +248,7 @@ def _setup_logging(quiet: bool, log_file: Path | None) -> None:
 
 
 def _load_file_settings(config_file: Path | None) -> FileSettings:
-    try:
-        return load_settings(config_file) if config_file is not None else FileSettings()
-    except SettingsError as exc:
-        raise ConfigError(str(exc)) from exc
+    return load_settings(config_file) if config_file is not None else FileSettings()
 
 
 def _open_catalogue(db_path: Path | None) -> Catalogue:
@@ -289,24 +265,8 @@ def _prepare_run(ctx: click.Context, options: dict[str, Any], *,
     """Validate settings, rules, register, model and catalogue; build the scan's config."""
     _setup_logging(options["quiet"], options["log_file"])
 
-    def given(name: str) -> bool:
-        return ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
-
     file = _load_file_settings(options["config_file"])
-    tunable = {k: options[k] for k in ("max_file_mb", "max_text_chars", "spacy_model",
-                                       "ocr_seconds", "file_seconds", "worker_memory_mb",
-                                       "executor", "scheduler")}
-    config = build_scan_config(
-        file,
-        options={k: v for k, v in tunable.items() if given(k)}
-        | ({"ocr": options["ocr"]} if options["ocr"] is not None else {}),
-        defaults=tunable | {"ocr": False},
-        workers=options["workers"] or os.cpu_count() or 1,
-        excludes=options["excludes"],
-        follow_symlinks=options["follow_symlinks"],
-    )
-    if options["show_evidence"]:
-        config = replace(config, detection=replace(config.detection, show_evidence=True))
+    config = build_scan_config(file, _settings_given(ctx, options))
     if config.executor == "dask":
         import importlib.util
 
@@ -367,7 +327,7 @@ def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
             # scan reads every file (and the catalogue keeps the masked form).
             result = run_scan(roots, run.config, progress=callback, governor=run.governor,
                               catalogue=run.catalogue,
-                              full=options["full"] or options["show_evidence"],
+                              full=options["full"] or run.config.detection.show_evidence,
                               resume=options["resume"])
     except ModelNotInstalled as exc:
         raise ConfigError(str(exc)) from exc
@@ -376,7 +336,6 @@ def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
         signal.signal(signal.SIGINT, previous_int)
         if run.catalogue is not None:
             run.catalogue.close()
-    result.scan.settings["show_evidence"] = bool(options["show_evidence"])
     written = write_reports(result, out, options["formats"])
     summary = result.scan
     if options["json_progress"]:
@@ -414,6 +373,7 @@ def _raise_interrupt(_signum: int, _frame: object) -> None:
 def _json_progress(inner: Callable[[Any], None]) -> Callable[[FileResult | WalkError], None]:
     def emit(item: FileResult | WalkError) -> None:
         inner(item)
+        line: dict[str, object]
         if isinstance(item, WalkError):
             line = {"event": "walk_error", "root": item.root, "path": item.path,
                     "error": item.error}
@@ -642,8 +602,8 @@ def watch(ctx: click.Context, paths: tuple[str, ...], watch_usb: bool,
     """
     from dpscan.scanner.watch import watch_paths
 
-    options = options | {"workers": 1}
     run = _prepare_run(ctx, options)
+    run.config = replace(run.config, workers=1)
     if run.catalogue is None:
         raise ConfigError("watch keeps its results in the catalogue: do not use --no-db")
     if out is not None:

@@ -7,16 +7,11 @@ from pathlib import Path
 
 import click
 
-EXIT_CONFIG_ERROR = 2
+from dpscan.model.errors import ConfigError
+from dpscan.scanner.cli_command import Command
 
 
-class PersonSearchError(click.ClickException):
-    """A request or catalogue problem: nothing is searched (exit status 2)."""
-
-    exit_code = EXIT_CONFIG_ERROR
-
-
-@click.command("find-person")
+@click.command("find-person", cls=Command)
 @click.option("--name", required=True, metavar="NAME",
               help='The person\'s name: "Amelia Jones", "JONES Amelia" or "Jones, Amelia".')
 @click.option("--dob", metavar="DATE", help="Date of birth (2014-03-02 or 02/03/2014).")
@@ -51,7 +46,7 @@ def find_person(name: str, dob: str | None, upn: str | None, uln: str | None,
     stands next to another DOB or UPN are set aside as probably someone else.
     """
     from dpscan.detectors.governance import Governor
-    from dpscan.detectors.governance.retention import RulesError, default_rules_path, load_schedule
+    from dpscan.detectors.governance.retention import default_rules_path, load_schedule
     from dpscan.detectors.person_index import PersonQuery, QueryError
     from dpscan.reports.person_report import write_person_reports
     from dpscan.scanner.catalogue import Catalogue, CatalogueError, default_db_path
@@ -62,21 +57,16 @@ def find_person(name: str, dob: str | None, upn: str | None, uln: str | None,
         query = PersonQuery.build(name, dob=dob, upn=upn, uln=uln, nhs=nhs, email=email,
                                   postcode=postcode)
     except QueryError as exc:
-        raise PersonSearchError(str(exc)) from exc
-    try:
-        schedule = load_schedule(rules_file or default_rules_path())
-    except RulesError as exc:
-        raise PersonSearchError(str(exc)) from exc
-    except OSError as exc:
-        raise PersonSearchError(f"cannot read rules file {rules_file}: {exc.strerror}") from exc
+        raise ConfigError(str(exc)) from exc
+    schedule = load_schedule(rules_file or default_rules_path())
     db = Path(db_path) if db_path is not None else default_db_path()
     if not db.exists():
-        raise PersonSearchError(f"no catalogue at {db}: run dpscan scan first")
+        raise ConfigError(f"no catalogue at {db}: run dpscan scan first")
     try:
         key = load_key(db.parent)
         catalogue = Catalogue.open(db)
     except (KeyFileError, CatalogueError) as exc:
-        raise PersonSearchError(str(exc)) from exc
+        raise ConfigError(str(exc)) from exc
     try:
         result = search(query, catalogue.files_with_terms, key, rescan=rescan,
                         govern=Governor(schedule).govern)
@@ -85,7 +75,7 @@ def find_person(name: str, dob: str | None, upn: str | None, uln: str | None,
     try:
         written = write_person_reports(result, out)
     except OSError as exc:
-        raise PersonSearchError(f"cannot write the reports to {out}: {exc}") from exc
+        raise ConfigError(f"cannot write the reports to {out}: {exc}") from exc
     if not quiet:
         click.echo(f"{len(result.matches)} files about the person, {len(result.set_aside)} "
                    f"set aside (same name, other DOB or identifier), {result.weak} sharing "
@@ -94,4 +84,4 @@ def find_person(name: str, dob: str | None, upn: str | None, uln: str | None,
             click.echo(f"  {path}", err=True)
 
 
-__all__ = ["PersonSearchError", "find_person"]
+__all__ = ["find_person"]

@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO, cast
 
 from rapidfuzz import fuzz
 
@@ -190,11 +190,14 @@ def _extract(handle: BinaryIO, name: str, size: int, chain: list[str],
         with member.open() as source, tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as spool:
             copied = _copy_bounded(source, spool, limits.max_member_bytes)
             spool.seek(0)
-            return _extract(spool, Path(wanted).name, copied, chain[1:], limits)
+            # typeshed types a SpooledTemporaryFile as IO[bytes] only, though in "w+b"
+            # mode it is the binary file the sniffer and extractors take.
+            return _extract(cast(BinaryIO, spool), Path(wanted).name, copied, chain[1:],
+                            limits)
     raise RescanError(f"{wanted} is no longer inside its container")
 
 
-def _copy_bounded(source: BinaryIO, target: BinaryIO, cap: int) -> int:
+def _copy_bounded(source: IO[bytes], target: IO[bytes], cap: int) -> int:
     copied = 0
     while chunk := source.read(1024 * 1024):
         copied += len(chunk)

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO, BinaryIO, cast
 
 from dpscan.detectors.content import ContentDetector
 from dpscan.detectors.governance.policy import apply_policy_flags
 from dpscan.detectors.person_index import index_terms
 from dpscan.model.config import ScanConfig
-from dpscan.model.extraction import LimitExceeded, Member
+from dpscan.model.extraction import LimitExceeded, Member, is_content_failure
 from dpscan.model.ids import Flag, Protection, Status
 from dpscan.model.records import FileResult
 from dpscan.scanner.extract import EncryptedContent, extractor_for
@@ -99,7 +101,9 @@ def scan_file(
                 members = _scan_handle(handle, size, result, config, detector, 0, budget)
         except NotARegularFile:
             result.add_flag(Flag.SPECIAL_FILE)
-        except Exception as exc:  # noqa: BLE001 - any failure is this file's, not the scan's
+        except BaseException as exc:  # noqa: BLE001 - any failure is this file's, not the scan's (a Rust panic too)
+            if not is_content_failure(exc):
+                raise
             _fail(result, describe_error(exc))
         apply_policy_flags(result)
         return [result, *members]
@@ -135,9 +139,10 @@ def _scan_handle(
             decrypt_office(handle, verdict.password, plain)
             size = plain.tell()
             plain.seek(0)
-            records = _scan_handle(plain, size, result, config, detector, depth, budget)
+            members = _scan_handle(_binary(plain), size, result, config, detector, depth,
+                                   budget)
             result.protection_detail = verdict.detail
-            return records
+            return members
     extractor = extractor_for(sniffed.mime)
     if verdict.protection == Protection.ENCRYPTED:
         result.status = Status.ENCRYPTED
@@ -164,7 +169,9 @@ def _scan_handle(
         result.add_flag(Flag.TOO_LARGE)
         result.error = str(exc)
         return []
-    except Exception as exc:  # noqa: BLE001 - corrupt or hostile content
+    except BaseException as exc:  # noqa: BLE001 - corrupt or hostile content (a Rust panic too)
+        if not is_content_failure(exc):
+            raise
         _fail(result, describe_error(exc))
         return []
     if extracted.protection_detail:
@@ -234,10 +241,12 @@ def _scan_member(
                                       f"({config.limits.max_depth})")
         else:
             budget.members -= 1
-            records = _read_member(member, result, config, detector, depth, budget)
+            records = _read_member(member.open, result, config, detector, depth, budget)
     except LimitExceeded as exc:
         _limit(container, result, str(exc))
-    except Exception as exc:  # noqa: BLE001 - a bad member is the member's problem
+    except BaseException as exc:  # noqa: BLE001 - a bad member is the member's problem (a Rust panic too)
+        if not is_content_failure(exc):
+            raise
         _fail(result, describe_error(exc))
     apply_policy_flags(result)
     result.seconds = round(time.perf_counter() - started, 4)
@@ -245,7 +254,7 @@ def _scan_member(
 
 
 def _read_member(
-    member: Member,
+    open_member: Callable[[], IO[bytes]],
     result: FileResult,
     config: ScanConfig,
     detector: ContentDetector,
@@ -256,7 +265,7 @@ def _read_member(
     # extractors get a seekable file, reading no more than the limits allow: a zip bomb
     # stops at the limit, never expanded further.
     cap = min(config.limits.max_member_bytes, budget.total_bytes)
-    with member.open() as source, tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as spool:
+    with open_member() as source, tempfile.SpooledTemporaryFile(_SPOOL_BYTES) as spool:
         copied = 0
         digest = hashlib.sha256()
         while chunk := source.read(1024 * 1024):
@@ -272,13 +281,21 @@ def _read_member(
         budget.total_bytes -= copied
         result.sha256 = digest.hexdigest()
         spool.seek(0)
-        return _scan_handle(spool, copied, result, config, detector, depth, budget)
+        return _scan_handle(_binary(spool), copied, result, config, detector, depth, budget)
+
+
+def _binary(spool: tempfile.SpooledTemporaryFile[bytes]) -> BinaryIO:
+    """A binary spool as the BinaryIO the sniffer and extractors take: typeshed types a
+    SpooledTemporaryFile as IO[bytes] only, though in "w+b" mode it is a binary file."""
+    return cast(BinaryIO, spool)
 
 
 def _sha256(handle: BinaryIO) -> str:
     """The SHA-256 of the whole file (copies of one pupil list are found by it); the
     handle is left at the start.  The page cache makes the extractor's read cheap after."""
-    digest = hashlib.file_digest(handle, "sha256")
+    # open_readonly's handle is a BufferedReader (os.fdopen "rb"), which file_digest reads
+    # into; BinaryIO declares no readinto.
+    digest = hashlib.file_digest(cast(io.BufferedReader, handle), "sha256")
     handle.seek(0)
     return digest.hexdigest()
 

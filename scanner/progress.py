@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
@@ -39,7 +39,9 @@ class _Counts:
 
 
 @contextmanager
-def make_progress(quiet: bool = False) -> Iterator[object]:
+def make_progress(
+    quiet: bool = False,
+) -> Iterator[Callable[[FileResult | WalkError], None]]:
     """A context giving a callback that takes each file's result as it arrives."""
     counts = _Counts()
     if quiet:

@@ -2,23 +2,22 @@
 
 Checks read only container metadata (zip flags, the OLE directory, an ODF
 manifest), never the content.  PDFs are judged by the PDF extractor, which must
-open the document anyway.  To cover a new kind of file, add one function and one
-row to :data:`PROTECTION_CHECKS`.
+open the document anyway.  Each format's row in :mod:`dpscan.scanner.formats` names
+its check; to cover a new kind of file, write one function here and name it there.
 """
 
 from __future__ import annotations
 
 import tempfile
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import msoffcrypto
 import msoffcrypto.exceptions
 
 from dpscan.model.ids import Protection
-from dpscan.scanner.sniff import MIME_EMPTY, MIME_MSG, family_of
+from dpscan.scanner.formats import format_of, resolve
 
 # Central-directory flag bit 0: the member is encrypted; method 99: WinZip AES.
 _ZIP_FLAG_ENCRYPTED = 0x1
@@ -74,7 +73,7 @@ def _office_verdict(office: object, detail: str) -> ProtectionVerdict:
     return ProtectionVerdict(Protection.ENCRYPTED, detail)
 
 
-def decrypt_office(handle: BinaryIO, password: str, out: BinaryIO) -> None:
+def decrypt_office(handle: IO[bytes], password: str, out: IO[bytes]) -> None:
     """Write the decrypted content of the Office file on ``handle`` to ``out``."""
     handle.seek(0)
     office = msoffcrypto.OfficeFile(handle)
@@ -160,47 +159,23 @@ def check_opendocument(handle: BinaryIO) -> ProtectionVerdict:
     return NOT_PROTECTED
 
 
-def _not_protected(handle: BinaryIO) -> ProtectionVerdict:
+def assume_not_protected(handle: BinaryIO) -> ProtectionVerdict:
+    """Formats with no encryption of their own (text, images), or whose extractor judges
+    it (PDF)."""
     return NOT_PROTECTED
 
 
-# Family name (scanner.sniff.TYPE_FAMILIES) -> check.  Formats with no encryption
-# of their own (text, images) are "none"; a family not listed is "unknown".
-PROTECTION_CHECKS: dict[str, Callable[[BinaryIO], ProtectionVerdict]] = {
-    "encrypted-office": check_encrypted_office,
-    "ole": check_ole,
-    "zip": check_zip,
-    "7z": check_7z,
-    "opendocument": check_opendocument,
-    "word": check_zip,
-    "spreadsheet": check_zip,
-    "presentation": check_zip,
-    "pdf": _not_protected,  # refined by the PDF extractor, which opens the document
-    "text": _not_protected,
-    "rtf": _not_protected,
-    "image": _not_protected,
-    "audio-video": _not_protected,
-}
-
-
-# Checks for one content type, before its family's: an Outlook message is an OLE file
-# that msoffcrypto cannot open, and has no password protection of its own.
-PROTECTION_CHECKS_BY_MIME: dict[str, Callable[[BinaryIO], ProtectionVerdict]] = {
-    MIME_MSG: _not_protected,
-}
-
-
 def check_protection(mime: str, handle: BinaryIO) -> ProtectionVerdict:
-    """Whether the file of type ``mime`` open on ``handle`` is protected, and by what."""
-    if mime == MIME_EMPTY:
-        return NOT_PROTECTED
-    family = family_of(mime)
-    check = PROTECTION_CHECKS_BY_MIME.get(mime)
-    if check is None and family:
-        check = PROTECTION_CHECKS.get(family)
-    if check is None:
+    """Whether the file of type ``mime`` open on ``handle`` is protected, and by what.
+
+    "unknown" when the format has no check (or no row in the format table).
+    """
+    row = format_of(mime)
+    if row is None or row.protection is None:
         return UNKNOWN
+    check = resolve(row.protection)
     try:
-        return check(handle)
+        verdict: ProtectionVerdict = check(handle)
+        return verdict
     finally:
         handle.seek(0)

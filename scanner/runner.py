@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import asdict
 
 from dpscan import __version__
 from dpscan.detectors.governance import Governor
-from dpscan.model.config import ScanConfig
+from dpscan.model.config import ScanConfig, settings_summary
 from dpscan.model.ids import Status
 from dpscan.model.records import FileResult, ScanResult, ScanSummary, WalkError
 from dpscan.scanner.catalogue import Catalogue, Review, ScanRun
@@ -50,7 +50,7 @@ def _now() -> str:
 
 def iter_scan(
     roots: list[str], config: ScanConfig, run: ScanRun | None = None
-) -> Iterator[FileResult | WalkError]:
+) -> Generator[FileResult | WalkError, None, None]:
     """Yield each file's result (and each crawl error) in crawl order.
 
     With a catalogue ``run``, unchanged files are not read: their stored results are
@@ -71,10 +71,11 @@ def iter_scan(
         for item in items:
             if isinstance(item, FileEntry):
                 cached = run.cached(item)
-                if cached is not None:
-                    item = Reused(item, cached)
-                waiting.append(item)
-            yield item
+                queued: FileEntry | Reused = item if cached is None else Reused(item, cached)
+                waiting.append(queued)
+                yield queued
+            else:
+                yield item
 
     for outcome in make_executor(config).map(work()):
         if isinstance(outcome, WalkError):
@@ -112,17 +113,7 @@ def run_scan(
         started=_now(),
         finished=None,
         roots=list(roots),
-        settings={
-            "workers": config.workers,
-            "executor": config.executor,
-            "follow_symlinks": config.follow_symlinks,
-            "excludes": list(config.excludes),
-            "max_file_bytes": config.limits.max_file_bytes,
-            "max_text_chars": config.limits.max_text_chars,
-            "file_seconds": config.limits.file_seconds,
-            "worker_memory_bytes": config.limits.worker_memory_bytes,
-            "spacy_model": config.detection.spacy_model,
-        },
+        settings=settings_summary(config),
     )
     run = catalogue.begin_scan(roots, config, resume=resume, full=full) if catalogue else None
     reviews = catalogue.reviews() if catalogue else {}
@@ -176,6 +167,8 @@ def report_from_catalogue(
         settings=dict(stored.get("settings") or {}),
         walk_errors=[WalkError(**e) for e in stored.get("walk_errors") or ()],
     )
+    # The catalogue keeps evidence masked, whatever the scan showed.
+    summary.settings.pop("show_evidence", None)
     summary.scan_id = latest["id"]
     summary.complete = latest["status"] == "complete"
     summary.files_reused = int(stored.get("files_reused") or 0)
@@ -217,9 +210,7 @@ def find_duplicates(files: list[FileResult]) -> list[dict[str, object]]:
     for result in files:
         if result.sha256 and result.size:
             groups.setdefault(result.sha256, []).append(result)
-    found = [
-        {"sha256": sha, "files": [{"root": r.root, "path": r.path} for r in group]}
-        for sha, group in groups.items() if len(group) > 1
-    ]
-    found.sort(key=lambda g: len(g["files"]), reverse=True)  # type: ignore[arg-type]
-    return found
+    shared = sorted((item for item in groups.items() if len(item[1]) > 1),
+                    key=lambda item: len(item[1]), reverse=True)
+    return [{"sha256": sha, "files": [{"root": r.root, "path": r.path} for r in group]}
+            for sha, group in shared]

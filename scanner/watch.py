@@ -17,12 +17,16 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dpscan.detectors.governance import Governor
 from dpscan.model.config import ScanConfig
 from dpscan.scanner.catalogue import Catalogue, ScanRun
 from dpscan.scanner.executors.worker import scan_entry
 from dpscan.scanner.walk import FileEntry, printable_path
+
+if TYPE_CHECKING:  # watchdog is imported only when watching starts
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 log = logging.getLogger("dpscan")
 
@@ -63,25 +67,25 @@ class ChangeQueue:
         return ready, deleted
 
 
-def _handler(queue: ChangeQueue) -> object:
+def _handler(queue: ChangeQueue) -> FileSystemEventHandler:
     from watchdog.events import FileSystemEventHandler
 
     class Handler(FileSystemEventHandler):
-        def on_created(self, event: object) -> None:
-            if not event.is_directory:  # type: ignore[attr-defined]
-                queue.changed(os.fsdecode(event.src_path))  # type: ignore[attr-defined]
+        def on_created(self, event: FileSystemEvent) -> None:
+            if not event.is_directory:
+                queue.changed(os.fsdecode(event.src_path))
 
         on_modified = on_created
         on_closed = on_created
 
-        def on_moved(self, event: object) -> None:
-            if not event.is_directory:  # type: ignore[attr-defined]
-                queue.deleted(os.fsdecode(event.src_path))  # type: ignore[attr-defined]
-                queue.changed(os.fsdecode(event.dest_path))  # type: ignore[attr-defined]
+        def on_moved(self, event: FileSystemEvent) -> None:
+            if not event.is_directory:
+                queue.deleted(os.fsdecode(event.src_path))
+                queue.changed(os.fsdecode(event.dest_path))
 
-        def on_deleted(self, event: object) -> None:
-            if not event.is_directory:  # type: ignore[attr-defined]
-                queue.deleted(os.fsdecode(event.src_path))  # type: ignore[attr-defined]
+        def on_deleted(self, event: FileSystemEvent) -> None:
+            if not event.is_directory:
+                queue.deleted(os.fsdecode(event.src_path))
 
     return Handler()
 
@@ -158,7 +162,7 @@ def watch_paths(
     observer = Observer()
     handler = _handler(queue)
     for root in roots:
-        observer.schedule(handler, root, recursive=True)  # type: ignore[arg-type]
+        observer.schedule(handler, root, recursive=True)
     run = catalogue.begin_scan(list(roots), config)
     observer.start()
     log.info("watching %s (scan %s)", ", ".join(roots), run.id)

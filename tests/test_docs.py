@@ -55,3 +55,13 @@ def test_every_entity_type_is_in_the_readme() -> None:
     from dpscan.model.records import ENTITY_TYPES
 
     assert [t for t in ENTITY_TYPES if f"`{t}`" not in README] == []
+
+
+def test_every_settings_file_key_is_in_the_readme() -> None:
+    from dpscan.scanner.settings_file import SCHEMA
+
+    # Each key in the README's example settings file (a line of its own, maybe commented out).
+    missing = [f"{section}.{key}" for section, keys in SCHEMA.items() for key in keys
+               if f"\n{section}:" not in README
+               or not re.search(rf"^ +(# )?{key}:", README, re.M)]
+    assert missing == []

@@ -18,7 +18,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from faker import Faker
 
-from dpscan.scanner.cli import EXIT_CONFIG_ERROR, EXIT_FINDINGS, EXIT_INCOMPLETE, main
+from dpscan.scanner.cli import EXIT_FINDINGS, EXIT_INCOMPLETE, main
+from dpscan.scanner.cli_command import EXIT_CONFIG_ERROR
 
 PROJECT = Path(__file__).resolve().parents[1]
 

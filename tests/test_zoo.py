@@ -26,7 +26,7 @@ TRUTH = ZOO / "truth.json"
 
 pytestmark = pytest.mark.skipif(not TRUTH.exists(), reason="../shared/zoo not present")
 
-# The zoo's format names -> the sniffing families (scanner.sniff.TYPE_FAMILIES) they belong to.
+# The zoo's format names -> the families (dpscan.scanner.formats rows) they belong to.
 FAMILIES = {
     "pdf": {"pdf"}, "7z": {"7z"}, "zip": {"zip"}, "eml": {"text"}, "msg": {"ole"},
     "docx": {"word"}, "docm": {"word"}, "xlsx": {"spreadsheet"}, "xlsm": {"spreadsheet"},

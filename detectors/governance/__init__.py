@@ -30,6 +30,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from dpscan.detectors.governance.retention import (
     RetentionSchedule,
@@ -37,11 +38,15 @@ from dpscan.detectors.governance.retention import (
     glob_to_regex,
     match_rule,
 )
+from dpscan.model.entities import ENTITIES
 from dpscan.model.ids import Flag, Protection
 from dpscan.model.records import FileResult
 
-# Identifiers that say a file is about children.
-CHILD_IDENTIFIERS = frozenset({"UK_UPN", "UK_ULN", "DATE_OF_BIRTH", "UK_NHS"})
+if TYPE_CHECKING:  # register.py is imported only when a register is given (it loads openpyxl)
+    from dpscan.detectors.governance.register import AssetRegister
+
+# Identifiers that say a file is about children (their rows in the entity table say so).
+CHILD_IDENTIFIERS = frozenset(row.id for row in ENTITIES if row.child_identifier)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +87,7 @@ class Governor:
     def __init__(
         self,
         schedule: RetentionSchedule | None,
-        register: object | None = None,
+        register: AssetRegister | None = None,
         policy: Policy | None = None,
         today: dt.date | None = None,
     ) -> None:

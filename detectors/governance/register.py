@@ -48,6 +48,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from dpscan.detectors.governance.retention import glob_to_regex
 from dpscan.detectors.special_categories import load_vocabulary
+from dpscan.model.errors import ConfigError
 from dpscan.model.ids import Flag, Protection
 
 # The heading row is looked for in this many rows from the top: registers often carry a
@@ -71,16 +72,12 @@ _ABSOLUTE = re.compile(r"(?:/|[A-Za-z]:(?:/|$))")
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
-class RegisterError(ValueError):
+class RegisterError(ConfigError):
     """An asset register file is invalid.
 
-    ``problems`` holds one message per problem, each naming the file, the row and the
-    column; ``str(error)`` is all of them, one per line.
+    ``problems`` holds one message per problem, each naming the file, the sheet of a
+    workbook, the row (as the spreadsheet numbers it) and the column heading.
     """
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 # --------------------------------------------------------------------------- columns
@@ -522,10 +519,10 @@ def _read_xlsx(name: str, raw: bytes) -> tuple[str, list[list[str]]]:
             index = next((i for i, t in enumerate(titles) if _SHEET_WORDS & set(t.split())), 0)
         sheet = sheets[index]
         # Files from other tools can carry a wrong <dimension>, which would cut rows short.
-        sheet.reset_dimensions()  # type: ignore[union-attr]
+        sheet.reset_dimensions()
         rows = [
             [_cell_text(value) for value in row]
-            for row in sheet.iter_rows(values_only=True)  # type: ignore[union-attr]
+            for row in sheet.iter_rows(values_only=True)
         ]
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
         # SyntaxError: xml.etree's ParseError, for a damaged sheet inside a valid zip.
@@ -658,11 +655,11 @@ def _map_columns(
         candidates.setdefault(column.field, []).append((rank, col, heading))
     labels = {column.field: column.label for column in COLUMNS}
     columns: dict[str, tuple[int, str]] = {}
-    for key, found in candidates.items():
-        found.sort()
-        _, col, heading = found[0]
+    for key, claims in candidates.items():
+        claims.sort()
+        _, col, heading = claims[0]
         columns[key] = (col, heading)
-        for _, _, other in found[1:]:
+        for _, _, other in claims[1:]:
             warnings.append(
                 f"{at}: column '{other}' ignored: column '{heading}' already gives the "
                 f"{labels[key]}"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -30,6 +30,8 @@ import yaml
 from dateutil.relativedelta import relativedelta
 
 from dpscan.detectors.special_categories import load_vocabulary
+from dpscan.model.configfile import ConfigFile, Fields, line_of
+from dpscan.model.errors import ConfigError
 from dpscan.model.ids import ACTIONS
 from dpscan.model.records import ENTITY_TYPES
 
@@ -56,19 +58,10 @@ YEAR_ENDS: dict[str, tuple[int, int]] = {
 EARLIEST_PLAUSIBLE_YEAR = 1990
 
 _RULE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-class RulesError(ValueError):
-    """A retention rules file is invalid.
-
-    ``problems`` holds one message per problem, each naming the file, the line and the
-    field; ``str(error)`` is all of them, one per line.
-    """
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+class RulesError(ConfigError):
+    """A retention rules file is invalid: ``problems`` names the file, line and field of each."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,107 +298,6 @@ def _glob_literal_length(glob: str) -> int:
 # --------------------------------------------------------------------------- loading
 
 
-class _Reader:
-    """Walks the composed YAML node tree, collecting every problem with its line."""
-
-    def __init__(self, name: str, loader: yaml.SafeLoader) -> None:
-        self.name = name
-        self.loader = loader
-        self._found: list[tuple[int, str]] = []
-
-    @property
-    def problems(self) -> list[str]:
-        """Every problem so far, in file order (a DPO reads the file top to bottom)."""
-        return [message for _, message in sorted(self._found, key=lambda item: item[0])]
-
-    def error(self, node: yaml.Node, where: str, message: str) -> None:
-        line = node.start_mark.line + 1
-        prefix = f"{where}: " if where else ""
-        self._found.append((line, f"{self.name} line {line}: {prefix}{message}"))
-
-    def count(self) -> int:
-        return len(self._found)
-
-    def value(self, node: yaml.Node) -> Any:
-        return self.loader.construct_object(node, deep=True)
-
-    def mapping(
-        self, node: yaml.Node, where: str, what: str
-    ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
-        """The mapping's fields by name (key node, value node); None if it is not a mapping."""
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, where, f"{what} must be a mapping of field: value")
-            return None
-        fields: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE_TAG:
-                self.error(key_node, where, "YAML merge keys ('<<') are not supported")
-                continue
-            key = self.value(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str):
-                self.error(key_node, where, f"{what} has a field name that is not text")
-                continue
-            if key in fields:
-                first = fields[key][0].start_mark.line + 1
-                self.error(key_node, where, f"{key} is given twice (first on line {first})")
-                continue
-            fields[key] = (key_node, value_node)
-        return fields
-
-    def unknown(
-        self,
-        fields: Mapping[str, tuple[yaml.Node, yaml.Node]],
-        allowed: Sequence[str],
-        where: str,
-        prefix: str = "",
-    ) -> None:
-        for key, (key_node, _) in fields.items():
-            if key not in allowed:
-                self.error(
-                    key_node,
-                    where,
-                    f"unknown field {prefix}{key} (expected one of: {', '.join(allowed)})",
-                )
-
-    def text(self, node: yaml.Node, where: str, name: str) -> str | None:
-        value = self.value(node) if isinstance(node, yaml.ScalarNode) else None
-        if not isinstance(value, str) or not value.strip():
-            self.error(node, where, f"{name} must be non-empty text")
-            return None
-        return value.strip()
-
-    def text_list(self, node: yaml.Node, where: str, name: str) -> list[tuple[yaml.Node, str]]:
-        if not isinstance(node, yaml.SequenceNode) or not node.value:
-            self.error(node, where, f"{name} must be a non-empty list")
-            return []
-        items = []
-        for item in node.value:
-            value = self.text(item, where, f"each item of {name}")
-            if value is not None:
-                items.append((item, value))
-        return items
-
-    def choice(self, node: yaml.Node, where: str, name: str, choices: Sequence[str]) -> str | None:
-        value = self.value(node) if isinstance(node, yaml.ScalarNode) else None
-        if value not in choices:
-            self.error(node, where, f"{name} must be one of: {', '.join(choices)} (got {value!r})")
-            return None
-        return str(value)
-
-    def integer(self, node: yaml.Node, where: str, name: str, *, minimum: int | None) -> int:
-        value = self.value(node) if isinstance(node, yaml.ScalarNode) else None
-        # YAML reads `yes` as True, and bool is an int subclass: refuse it explicitly.
-        if (
-            not isinstance(value, int)
-            or isinstance(value, bool)
-            or (minimum is not None and value < minimum)
-        ):
-            kind = "a non-negative integer" if minimum == 0 else "an integer"
-            self.error(node, where, f"{name} must be {kind} (got {value!r})")
-            return 0
-        return value
-
-
 _RULE_FIELDS = (
     "id",
     "title",
@@ -443,67 +335,40 @@ def load_schedule(path: Path) -> RetentionSchedule:
     Unreadable files and YAML syntax errors raise :class:`RulesError` too.  The schedule
     records ``path`` and the sha256 of the file's bytes for provenance.
     """
-    name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RulesError([f"{name}: cannot read the rules file: {exc.strerror or exc}"]) from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RulesError([f"{name}: the rules file is not UTF-8 text"]) from exc
-
-    loader = yaml.SafeLoader(text)
-    try:
-        try:
-            root = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = f" line {mark.line + 1}" if mark else ""
-            raise RulesError([f"{name}{line}: YAML syntax error: {exc.problem}"]) from exc
-        except yaml.YAMLError as exc:
-            raise RulesError([f"{name}: YAML syntax error: {exc}"]) from exc
-        if root is None:
-            raise RulesError([f"{name} line 1: the rules file is empty"])
-        reader = _Reader(name, loader)
-        rules = _read_document(reader, root)
-    finally:
-        loader.dispose()
-    if reader.problems:
-        raise RulesError(reader.problems)
+    config = ConfigFile.read(path, what="rules file", error=RulesError)
+    if config.root is None:
+        raise RulesError([f"{config.name} line 1: the rules file is empty"])
+    rules = _read_document(config, config.root)
+    config.check()
     return RetentionSchedule(
-        rules=tuple(rules), source=path, sha256=hashlib.sha256(raw).hexdigest()
+        rules=tuple(rules), source=path, sha256=hashlib.sha256(config.raw).hexdigest()
     )
 
 
-def _read_document(reader: _Reader, root: yaml.Node) -> list[RetentionRule]:
-    top = reader.mapping(root, "", "the rules file")
+def _read_document(config: ConfigFile, root: yaml.Node) -> list[RetentionRule]:
+    top = config.mapping(root, "", "the rules file", allowed=("version", "rules"))
     if top is None:
         return []
-    reader.unknown(top, ("version", "rules"), "")
     if "version" not in top:
-        reader.error(root, "", f"missing field version (this format is version {SCHEMA_VERSION})")
+        config.problem(root, "", f"missing field version (this format is version {SCHEMA_VERSION})")
     else:
-        node = top["version"][1]
-        version = reader.value(node) if isinstance(node, yaml.ScalarNode) else None
-        if type(version) is not int or version != SCHEMA_VERSION:
-            reader.error(node, "", f"version must be {SCHEMA_VERSION} (got {version!r})")
-    if "rules" not in top:
-        reader.error(root, "", "missing field rules")
+        version = top.integer("version")
+        if version is not None and version != SCHEMA_VERSION:
+            config.problem(
+                top.get("version"), "", f"version must be {SCHEMA_VERSION} (got {version!r})"
+            )
+    rules_node = top.required("rules")
+    if rules_node is None:
         return []
-    rules_node = top["rules"][1]
-    if not isinstance(rules_node, yaml.SequenceNode) or not rules_node.value:
-        reader.error(rules_node, "", "rules must be a non-empty list of rules")
-        return []
-
     rules: list[RetentionRule] = []
     first_line: dict[str, int] = {}
-    for index, node in enumerate(rules_node.value, start=1):
-        rule = _read_rule(reader, node, index)
+    items = config.sequence(rules_node, "", "rules", what="list of rules")
+    for index, node in enumerate(items, start=1):
+        rule = _read_rule(config, node, index)
         if rule is None:
             continue
         if rule.id in first_line:
-            reader.error(
+            config.problem(
                 node,
                 f"rule '{rule.id}'",
                 f"id is used by another rule too (first on line {first_line[rule.id]})",
@@ -514,106 +379,78 @@ def _read_document(reader: _Reader, root: yaml.Node) -> list[RetentionRule]:
     return rules
 
 
-def _read_rule(reader: _Reader, node: yaml.Node, index: int) -> RetentionRule | None:
-    """One rule, or None when it has problems (they are recorded on ``reader``)."""
-    before = reader.count()
-    where = f"rule #{index}"
-    fields = reader.mapping(node, where, "a rule")
+def _read_rule(config: ConfigFile, node: yaml.Node, index: int) -> RetentionRule | None:
+    """One rule, or None when it has problems (they are recorded on ``config``)."""
+    before = config.count
+    fields = config.mapping(node, f"rule #{index}", "a rule")
     if fields is None:
         return None
-    if "id" in fields:
-        id_node = fields["id"][1]
-        rule_id = reader.text(id_node, where, "id")
-        if rule_id is not None and not _RULE_ID.fullmatch(rule_id):
-            reader.error(
-                id_node,
-                where,
-                f"id must be kebab-case like 'attendance-registers' (got {rule_id!r})",
-            )
-            rule_id = None
-        if rule_id is not None:
-            where = f"rule '{rule_id}'"
-    else:
-        rule_id = None
-        reader.error(node, where, "missing field id")
-    reader.unknown(fields, _RULE_FIELDS, where)
-
-    def need(key: str) -> yaml.Node | None:
-        if key not in fields:
-            reader.error(node, where, f"missing field {key}")
-            return None
-        return fields[key][1]
-
-    def optional(key: str) -> yaml.Node | None:
-        return fields[key][1] if key in fields else None
-
-    title = _opt(need("title"), lambda n: reader.text(n, where, "title"))
-    action = _opt(need("action"), lambda n: reader.choice(n, where, "action", ACTIONS))
-    source = _opt(need("source"), lambda n: reader.text(n, where, "source"))
-    confidence = _opt(
-        need("confidence"),
-        lambda n: reader.choice(n, where, "confidence", CONFIDENCE_LEVELS),
-    )
-    examples = _opt(need("examples"), lambda n: reader.text_list(n, where, "examples")) or []
-    negative = (
-        _opt(
-            optional("negative_examples"),
-            lambda n: reader.text_list(n, where, "negative_examples"),
+    rule_id = fields.text("id")
+    if rule_id is not None and not _RULE_ID.fullmatch(rule_id):
+        config.problem(
+            fields.get("id"),
+            fields.where,
+            f"id must be kebab-case like 'attendance-registers' (got {rule_id!r})",
         )
-        or []
-    )
-    notes = _opt(optional("notes"), lambda n: reader.text(n, where, "notes"))
-    priority = (
-        _opt(optional("priority"), lambda n: reader.integer(n, where, "priority", minimum=None))
-        or 0
-    )
+        rule_id = None
+    if rule_id is not None:
+        fields = fields.at(f"rule '{rule_id}'")
+    fields.reject_unknown(_RULE_FIELDS)
+    where = fields.where
 
-    matched = _opt(need("match"), lambda n: _read_match(reader, n, where))
+    title = fields.text("title")
+    action = fields.choice("action", ACTIONS)
+    source = fields.text("source")
+    confidence = fields.choice("confidence", CONFIDENCE_LEVELS)
+    examples = fields.text_list("examples")
+    negative = fields.text_list("negative_examples", required=False)
+    notes = fields.text("notes", required=False)
+    priority = fields.integer("priority", required=False) or 0
+
+    match_node = fields.required("match")
+    matched = None if match_node is None else _read_match(config, match_node, where)
     patterns, paths, path_regex, entities, categories = matched or ((), (), None, (), ())
 
-    permanent = action == "permanent"
     trigger = fallback = from_end_of = closure_date = None
     years = months = days = 0
-    if permanent:
+    if action == "permanent":
         # A permanent record has no clock, so a period or trigger would only mislead.
         for key in ("retention", "trigger", "fallback", "closure_date"):
             if key in fields:
-                reader.error(
-                    fields[key][0],
+                config.problem(
+                    fields.key_node(key),
                     where,
                     f"{key} is not allowed when action is "
                     "permanent (permanent records are never due)",
                 )
     else:
-        trigger = _opt(need("trigger"), lambda n: reader.choice(n, where, "trigger", TRIGGERS))
-        fallback_node = optional("fallback")
-        fallback = _opt(fallback_node, lambda n: reader.choice(n, where, "fallback", TRIGGERS))
-        if fallback is not None and fallback == trigger and fallback_node is not None:
-            reader.error(fallback_node, where, "fallback must differ from trigger")
-        closure_node = optional("closure_date")
-        if closure_node is not None:
-            closure_date = _read_date(reader, closure_node, where, "closure_date")
+        trigger = fields.choice("trigger", TRIGGERS)
+        fallback = fields.choice("fallback", TRIGGERS, required=False)
+        if fallback is not None and fallback == trigger:
+            config.problem(fields.get("fallback"), where, "fallback must differ from trigger")
+        if "closure_date" in fields:
+            closure_date = fields.date("closure_date")
             if "closure" not in (trigger, fallback):
-                reader.error(
-                    closure_node,
+                config.problem(
+                    fields.get("closure_date"),
                     where,
                     "closure_date is only used when trigger or fallback is closure",
                 )
-        period = _opt(need("retention"), lambda n: _read_retention(reader, n, where))
+        period = _read_retention(fields)
         if period is not None:
             years, months, days, from_end_of = period
 
     for name, items in (("examples", examples), ("negative_examples", negative)):
         for item_node, example in items:
             if example.startswith("/") or "\\" in example:
-                reader.error(
+                config.problem(
                     item_node,
                     where,
                     f"{name}: {example!r} must be a path relative to "
                     "the scanned folder, with '/' between folders",
                 )
 
-    if reader.count() > before or rule_id is None:
+    if config.count > before or rule_id is None:
         return None
     assert title and action and source and confidence  # guaranteed when no problem was found
     return RetentionRule(
@@ -637,119 +474,79 @@ def _read_rule(reader: _Reader, node: yaml.Node, index: int) -> RetentionRule | 
         closure_date=closure_date,
         priority=priority,
         notes=notes,
-        line=node.start_mark.line + 1,
+        line=line_of(node),
         _patterns=patterns,
     )
 
 
-def _opt(node: yaml.Node | None, read: Callable[[yaml.Node], Any]) -> Any:
-    return None if node is None else read(node)
-
-
-def _read_date(reader: _Reader, node: yaml.Node, where: str, name: str) -> date | None:
-    value = reader.value(node) if isinstance(node, yaml.ScalarNode) else None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    reader.error(node, where, f"{name} must be a date like 2024-08-31 (got {value!r})")
-    return None
-
-
 def _read_match(
-    reader: _Reader, node: yaml.Node, where: str
+    config: ConfigFile, node: yaml.Node, where: str
 ) -> tuple[tuple[_Pattern, ...], tuple[str, ...], str | None, tuple[str, ...], tuple[str, ...]]:
-    fields = reader.mapping(node, where, "match")
+    fields = config.mapping(node, where, "match", prefix="match.", allowed=_MATCH_FIELDS)
     if fields is None:
         return (), (), None, (), ()
-    reader.unknown(fields, _MATCH_FIELDS, where, "match.")
     patterns: list[_Pattern] = []
     paths: list[str] = []
-    path_regex: str | None = None
-    if "paths" in fields:
-        for item, glob in reader.text_list(fields["paths"][1], where, "match.paths"):
-            try:
-                regex = re.compile(glob_to_regex(glob), re.IGNORECASE)
-            except (ValueError, re.error) as exc:
-                reader.error(item, where, f"match.paths glob {glob!r} {exc}")
-                continue
-            patterns.append(_Pattern(glob, regex, is_glob=True,
-                                     literal=_glob_required_text(glob)))
-            paths.append(glob)
-    if "path_regex" in fields:
-        regex_node = fields["path_regex"][1]
-        path_regex = reader.text(regex_node, where, "match.path_regex")
-        if path_regex is not None:
-            try:
-                patterns.append(_Pattern(path_regex, re.compile(path_regex, re.IGNORECASE), False))
-            except re.error as exc:
-                reader.error(regex_node, where, f"match.path_regex does not compile: {exc}")
+    for item, glob in fields.text_list("paths", required=False):
+        try:
+            regex = re.compile(glob_to_regex(glob), re.IGNORECASE)
+        except (ValueError, re.error) as exc:
+            config.problem(item, where, f"match.paths glob {glob!r} {exc}")
+            continue
+        patterns.append(_Pattern(glob, regex, is_glob=True, literal=_glob_required_text(glob)))
+        paths.append(glob)
+    path_regex = fields.text("path_regex", required=False)
+    if path_regex is not None:
+        try:
+            patterns.append(_Pattern(path_regex, re.compile(path_regex, re.IGNORECASE), False))
+        except re.error as exc:
+            config.problem(
+                fields.get("path_regex"), where, f"match.path_regex does not compile: {exc}"
+            )
     entities: list[str] = []
     categories: list[str] = []
-    if "content" in fields:
-        content_node = fields["content"][1]
-        content = reader.mapping(content_node, where, "match.content")
-        if content is not None:
-            reader.unknown(content, _CONTENT_FIELDS, where, "match.content.")
-            if not content:
-                reader.error(
-                    content_node,
+    content = fields.mapping("content", required=False, allowed=_CONTENT_FIELDS)
+    if content is not None:
+        if not content:
+            config.problem(
+                content.node, where, "match.content must list entities and/or special_categories"
+            )
+        for item, name in content.text_list("entities", required=False):
+            if name not in ENTITY_TYPES:
+                config.problem(
+                    item,
                     where,
-                    "match.content must list entities and/or special_categories",
+                    f"match.content.entities: unknown entity type "
+                    f"{name!r} (known: {', '.join(ENTITY_TYPES)})",
                 )
-            if "entities" in content:
-                for item, name in reader.text_list(
-                    content["entities"][1], where, "match.content.entities"
-                ):
-                    if name not in ENTITY_TYPES:
-                        reader.error(
-                            item,
-                            where,
-                            f"match.content.entities: unknown entity type "
-                            f"{name!r} (known: {', '.join(ENTITY_TYPES)})",
-                        )
-                    entities.append(name)
-            if "special_categories" in content:
-                for item, name in reader.text_list(
-                    content["special_categories"][1], where, "match.content.special_categories"
-                ):
-                    if name not in SPECIAL_CATEGORIES:
-                        reader.error(
-                            item,
-                            where,
-                            "match.content.special_categories: unknown "
-                            f"category {name!r} "
-                            f"(known: {', '.join(SPECIAL_CATEGORIES)})",
-                        )
-                    categories.append(name)
+            entities.append(name)
+        for item, name in content.text_list("special_categories", required=False):
+            if name not in SPECIAL_CATEGORIES:
+                config.problem(
+                    item,
+                    where,
+                    "match.content.special_categories: unknown "
+                    f"category {name!r} "
+                    f"(known: {', '.join(SPECIAL_CATEGORIES)})",
+                )
+            categories.append(name)
     if not fields:
-        reader.error(node, where, "match must have paths, path_regex and/or content")
+        config.problem(node, where, "match must have paths, path_regex and/or content")
     return tuple(patterns), tuple(paths), path_regex, tuple(entities), tuple(categories)
 
 
-def _read_retention(
-    reader: _Reader, node: yaml.Node, where: str
-) -> tuple[int, int, int, str | None] | None:
-    fields = reader.mapping(node, where, "retention")
+def _read_retention(rule: Fields) -> tuple[int, int, int, str | None] | None:
+    fields = rule.mapping("retention", allowed=_RETENTION_FIELDS)
     if fields is None:
         return None
-    reader.unknown(fields, _RETENTION_FIELDS, where, "retention.")
     if not any(key in fields for key in ("years", "months", "days")):
-        reader.error(node, where, "retention must give years, months and/or days")
-    years, months, days = (
-        reader.integer(fields[key][1], where, f"retention.{key}", minimum=0) if key in fields else 0
-        for key in ("years", "months", "days")
-    )
-    from_end_of = None
-    if "from_end_of" in fields:
-        from_end_of = reader.choice(
-            fields["from_end_of"][1], where, "retention.from_end_of", tuple(YEAR_ENDS)
+        rule.config.problem(
+            fields.node, rule.where, "retention must give years, months and/or days"
         )
+    years, months, days = (
+        fields.integer(key, required=False, minimum=0) or 0 for key in ("years", "months", "days")
+    )
+    from_end_of = fields.choice("from_end_of", tuple(YEAR_ENDS), required=False)
     return years, months, days, from_end_of
 
 

@@ -1,70 +1,42 @@
-"""The recognizers dpscan runs, in one table.
+"""The recognizers dpscan runs: those the entity table (:mod:`dpscan.model.entities`) names.
 
-Each row builds one presidio recognizer.  presidio's own UK recognizers are used
-where they are right; US recognizers (SSN, US driver licence, US bank, ITIN, US
-passport, medical licence) are left out because they flood UK text with false hits.
-To add a recognizer: write a module here in presidio's shape (a ``PatternRecognizer``
-subclass with ``PATTERNS``, ``CONTEXT`` and ``validate_result``) and add one row.
+Each row of the table names the presidio recognizers that find its type, as
+``"module:attribute"`` factories resolved here when a detector is built.  presidio's own
+UK recognizers are used where they are right; US recognizers (SSN, US driver licence, US
+bank, ITIN, US passport, medical licence) are left out because they flood UK text with
+false hits.  To add a recognizer: write a module here in presidio's shape (a
+``PatternRecognizer`` subclass with ``PATTERNS``, ``CONTEXT`` and ``validate_result``) and
+name it in its type's row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from presidio_analyzer import EntityRecognizer
-from presidio_analyzer.predefined_recognizers import (
-    CreditCardRecognizer,
-    IbanRecognizer,
-    NhsRecognizer,
-    UkDrivingLicenceRecognizer,
-)
+from dpscan.model.entities import ENTITIES, Entity, EntityTableError
 
-from dpscan.detectors.recognizers.date_of_birth import DateOfBirthRecognizer
-from dpscan.detectors.recognizers.email_offline import OfflineEmailRecognizer
-from dpscan.detectors.recognizers.person_patterns import (
-    RegisterNameRecognizer,
-    TitledNameRecognizer,
-)
-from dpscan.detectors.recognizers.uk_bank_account import UkBankAccountRecognizer
-from dpscan.detectors.recognizers.uk_nino import UkNinoRecognizer
-from dpscan.detectors.recognizers.uk_passport import UkPassportRecognizer
-from dpscan.detectors.recognizers.uk_phone import UkPhoneRecognizer
-from dpscan.detectors.recognizers.uk_postcode import UkPostcodeRecognizer
-from dpscan.detectors.recognizers.uk_uln import UkUlnRecognizer
-from dpscan.detectors.recognizers.uk_upn import UkUpnRecognizer
+if TYPE_CHECKING:
+    from presidio_analyzer import EntityRecognizer
 
 
-@dataclass(frozen=True, slots=True)
-class RecognizerSpec:
-    """One row of the recognizer table."""
-
-    name: str
-    entities: tuple[str, ...]
-    build: Callable[[], EntityRecognizer]
+def resolve(reference: str) -> Any:
+    """The object a ``"module:attribute"`` reference of the entity table names."""
+    module, _, attribute = reference.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
-RECOGNIZERS: tuple[RecognizerSpec, ...] = (
-    # PERSON also comes from spaCy NER (added by the detector); these two catch the shapes
-    # the small model misses in school files.
-    RecognizerSpec("titled_name", ("PERSON",), TitledNameRecognizer),
-    RecognizerSpec("register_name", ("PERSON",), RegisterNameRecognizer),
-    RecognizerSpec("email", ("EMAIL_ADDRESS",), OfflineEmailRecognizer),
-    RecognizerSpec("phone", ("PHONE_NUMBER",), UkPhoneRecognizer),
-    RecognizerSpec("nhs", ("UK_NHS",), NhsRecognizer),
-    RecognizerSpec("nino", ("UK_NINO",), UkNinoRecognizer),
-    RecognizerSpec("upn", ("UK_UPN",), UkUpnRecognizer),
-    RecognizerSpec("uln", ("UK_ULN",), UkUlnRecognizer),
-    RecognizerSpec("postcode", ("UK_POSTCODE",), UkPostcodeRecognizer),
-    RecognizerSpec("date_of_birth", ("DATE_OF_BIRTH",), DateOfBirthRecognizer),
-    RecognizerSpec("passport", ("UK_PASSPORT",), UkPassportRecognizer),
-    RecognizerSpec("driving_licence", ("UK_DRIVING_LICENCE",), UkDrivingLicenceRecognizer),
-    RecognizerSpec("bank_account", ("UK_BANK_ACCOUNT",), UkBankAccountRecognizer),
-    RecognizerSpec("iban", ("IBAN_CODE",), IbanRecognizer),
-    RecognizerSpec("credit_card", ("CREDIT_CARD",), CreditCardRecognizer),
-)
+def build_recognizer(row: Entity, reference: str) -> EntityRecognizer:
+    """A fresh instance of one of ``row``'s recognizers; raises :class:`EntityTableError`
+    when it finds another type than the row's (its findings would have no row)."""
+    recognizer: EntityRecognizer = resolve(reference)()
+    if recognizer.supported_entities != [row.id]:
+        raise EntityTableError(
+            f"{reference} finds {recognizer.supported_entities}, but it is named in the row"
+            f" of {row.id} (dpscan.model.entities)")
+    return recognizer
 
 
 def build_recognizers() -> list[EntityRecognizer]:
-    """Fresh instances of every recognizer in :data:`RECOGNIZERS`."""
-    return [spec.build() for spec in RECOGNIZERS]
+    """Fresh instances of every recognizer the entity table names, in its order."""
+    return [build_recognizer(row, reference) for row in ENTITIES for reference in row.recognizers]

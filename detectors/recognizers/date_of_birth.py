@@ -27,11 +27,25 @@ def birth_year(value: str) -> int | None:
     return date.year if date else None
 
 
+def is_date_of_birth_value(value: str) -> bool:
+    """True for a table cell that is a real past date (the column heading says whose birth)."""
+    match = DATE_RE.fullmatch(value.strip())
+    if match is None:
+        # Spreadsheet exports add midnight: "02/03/2015 00:00".
+        match = DATE_RE.match(value.strip())
+        if match is None or value.strip()[match.end():].strip() not in ("", "00:00", "00:00:00"):
+            return False
+    date = parse_date(match)
+    return date is not None and dt.date(1900, 1, 1) <= date <= dt.date.today()
+
+
 class DateOfBirthRecognizer(LocalRecognizer):
     """Finds dates with a date-of-birth cue before them or a date-of-birth column header."""
 
     SCORE = 0.85
     COUNTRY_CODE = "uk"
+    # Set by EntityRecognizer.__init__, in a branch mypy cannot type from presidio's code.
+    name: str
 
     def __init__(self, supported_language: str = "en") -> None:
         super().__init__(
@@ -120,4 +134,7 @@ def _in_dob_column(
     return column < len(header) and bool(CUE_RE.search(header[column]))
 
 
-__all__ = ["CUE_RE", "DATE_RE", "DateOfBirthRecognizer", "birth_year", "parse_date"]
+__all__ = [
+    "CUE_RE", "DATE_RE", "DateOfBirthRecognizer", "birth_year", "is_date_of_birth_value",
+    "parse_date",
+]

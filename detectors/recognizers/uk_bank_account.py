@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
+
 from presidio_analyzer import Pattern, PatternRecognizer
+
+# A table cell of one half of the pair (the other half is in the next column).
+SORT_CODE_CELL = re.compile(r"\d{2}[- ]?\d{2}[- ]?\d{2}")
+ACCOUNT_NUMBER_CELL = re.compile(r"\d{6,8}")
 
 
 class UkBankAccountRecognizer(PatternRecognizer):
@@ -28,3 +35,17 @@ class UkBankAccountRecognizer(PatternRecognizer):
             context=self.CONTEXT,
             supported_language=supported_language,
         )
+
+
+def part_column_check(heading_words: Sequence[str]) -> Callable[[str], bool] | None:
+    """The check for one cell of a column that holds half of the pair, by its heading's
+    words (lower case), or None for a heading of the whole pair.
+
+    Bank details are often split over two columns: a "Sort code" column holds sort codes
+    and an "Account number" column account numbers, each only half the pair.
+    """
+    if "sort" in heading_words:
+        return lambda value: bool(SORT_CODE_CELL.fullmatch(value.strip()))
+    if "account" in heading_words or "acc" in heading_words:
+        return lambda value: bool(ACCOUNT_NUMBER_CELL.fullmatch(value.strip()))
+    return None

@@ -94,4 +94,7 @@ class UkPhoneRecognizer(PhoneRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:  # noqa: D102
-        return super().analyze(phone_candidates_only(text), entities, nlp_artifacts)
+        # presidio's PhoneRecognizer defaults nlp_artifacts to None but annotates it as
+        # NlpArtifacts; it never reads them.
+        return super().analyze(phone_candidates_only(text), entities,
+                               nlp_artifacts)  # type: ignore[arg-type]

@@ -148,6 +148,11 @@ class LocalExecutor:
     spawned workers import them by name); tests replace them.
     """
 
+    # Set by map() for the scan it runs: the workers' shared NER cache (None when no temp
+    # folder could hold it) and the pool.
+    _ner_cache: tuple[str, bytes] | None
+    _active: ProcessPool
+
     def __init__(self, config: ScanConfig, task: Task = scan_entry,
                  warm_up: WarmUp = warm_up) -> None:
         self.config = config
@@ -174,6 +179,7 @@ class LocalExecutor:
                 self._ner_cache = create_shared_ner_cache(Path(folder))
             except (OSError, sqlite3.Error):  # no usable temp folder: each worker its own
                 self._ner_cache = None
+            earlier_children = set(multiprocessing.active_children())
             self._active = self._pool()
             finished = False
             try:
@@ -187,6 +193,7 @@ class LocalExecutor:
                 if not finished:
                     self._active.stop()
                 self._active.join()
+                _end_stragglers(earlier_children)
 
     def _submit(self, entry: FileEntry) -> Future[list[FileResult]]:
         if not self._active.active:  # broken by a fault pebble could not pin on a file
@@ -208,6 +215,19 @@ class LocalExecutor:
         except (BrokenProcessPool, CancelledError) as exc:
             message = f"not read: the worker pool failed ({exc or 'no detail'})"
             return [stopped_record(entry, message, Flag.WORKER_CRASHED)]
+
+
+def _end_stragglers(earlier: set[multiprocessing.process.BaseProcess]) -> None:
+    """End worker processes the pool started that are still alive after it joined.
+
+    pebble can start a replacement worker just as the pool closes; spawned, it is still
+    unpickling its start-up state when the scan ends, and then fails on the pool's
+    semaphore (already unlinked) with a traceback on stderr.  No worker outlives the scan.
+    """
+    for child in multiprocessing.active_children():
+        if child not in earlier:
+            child.terminate()
+            child.join(timeout=5)
 
 
 def crash_message(exitcode: int | None) -> str:

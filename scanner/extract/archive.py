@@ -26,7 +26,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from dpscan.model.extraction import (
     MIB,
@@ -178,7 +178,7 @@ class _Listing:
                        f"max_members limit ({limits.max_members})"),
                 flags=[Flag.ARCHIVE_LIMIT],
             ))
-        flags = [Flag.ARCHIVE_LIMIT] if any(
+        flags: list[str] = [Flag.ARCHIVE_LIMIT] if any(
             Flag.ARCHIVE_LIMIT in member.flags for member in self.members
         ) else []
         return self.buffer.result(flags=flags, members=self.members,
@@ -233,7 +233,9 @@ def _zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     if scheme:
         return Member(name, None, size, modified, encrypted=scheme)
     if info.compress_type not in _ZIP_READABLE_METHODS:
-        method = zipfile.compressor_names.get(info.compress_type, "unknown")
+        # typeshed leaves out zipfile's compressor_names table (undocumented, long-standing).
+        method = zipfile.compressor_names.get(  # type: ignore[attr-defined]
+            info.compress_type, "unknown")
         return Member(name, None, size, modified,
                       error=(f"not read: compression method {info.compress_type} "
                              f"({method}) is not supported"))
@@ -494,7 +496,7 @@ class _SevenZipReader:
 
     def _decompress_block(self, key: int, wanted: int) -> None:
         from py7zr.exceptions import DecompressionBombError
-        from py7zr.io import MemIO
+        from py7zr.io import MemIO, WriterFactory
 
         archive = self._archive
         targets = self._targets[key]
@@ -504,8 +506,11 @@ class _SevenZipReader:
         # judges names against the current directory.  Its Worker, which extract() itself
         # drives, takes writers by member id: no names, no paths, no disk.
         archive.reset()
+        # _CappedFactory has WriterFactory's one method; it cannot subclass it while py7zr
+        # is imported only when a 7z file is read.
+        writers = cast(WriterFactory, factory)
         for file_id in targets:
-            archive.worker.register_filelike(file_id, MemIO(str(file_id), factory))
+            archive.worker.register_filelike(file_id, MemIO(str(file_id), writers))
         # py7zr's own bomb guard, as a second line behind the plan: this block may not
         # decompress more than was planned for it.
         archive.worker.max_extract_size = self._work[key]

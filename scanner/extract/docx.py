@@ -12,6 +12,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part, PartFactory
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
+from docx.section import _BaseHeaderFooter
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -164,7 +165,7 @@ def extract_docx(handle: BinaryIO, limits: Limits) -> ExtractedText:
     buffer = TextBuffer(limits.max_text_chars)
     seen_parts: set[int] = set()
 
-    def headers_or_footers(kind: str) -> Iterator[object]:
+    def headers_or_footers(kind: str) -> Iterator[_BaseHeaderFooter]:
         for section in document.sections:
             for name in (kind, f"first_page_{kind}", f"even_page_{kind}"):
                 part = getattr(section, name)

@@ -35,7 +35,7 @@ from email.utils import (
     unquote,
 )
 from functools import partial
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import lxml.html
 import olefile
@@ -51,10 +51,10 @@ from dpscan.model.extraction import (
 )
 from dpscan.model.ids import Flag
 from dpscan.scanner.extract.text import detect_encoding
+from dpscan.scanner.formats import MIME_EML, MIME_MSG
 from dpscan.scanner.mailsniff import MSG_PROPERTIES as _PROPERTIES
 from dpscan.scanner.mailsniff import MSG_SUBSTG as _SUBSTG
 from dpscan.scanner.mailsniff import looks_like_email, looks_like_msg
-from dpscan.scanner.sniff import MIME_EML, MIME_MSG
 
 # Flag id (public contract, like scanner.results.Flag): To/Cc shows external addresses.
 FLAG_RECIPIENTS_EXPOSED = Flag.RECIPIENTS_EXPOSED
@@ -431,7 +431,7 @@ class _MimeWalk:
             if want_text:  # delivery reports: header blocks naming recipients
                 self._add_text("\n".join(
                     f"{key}: {_one_line(str(value))}"
-                    for block in part.get_payload() for key, value in block.raw_items()))
+                    for block in _subparts(part) or () for key, value in block.raw_items()))
         elif maintype == "multipart":
             self._multipart(part, depth, want_text)
         elif content_type in _SIGNATURE_TYPES:
@@ -440,8 +440,8 @@ class _MimeWalk:
             self._leaf(part, content_type, maintype, want_text)
 
     def _multipart(self, part: Message, depth: int, want_text: bool) -> None:
-        children = part.get_payload()
-        if not isinstance(children, list):
+        children = _subparts(part)
+        if children is None:
             # The boundary was missing or wrong: find the one the parts really use.
             salvaged = _salvage_multipart(part)
             if salvaged is not None:
@@ -470,12 +470,13 @@ class _MimeWalk:
             self._add_member(part, filename, content_type)
 
     def _nested_message(self, part: Message) -> None:
-        payload = part.get_payload()
+        payload = _subparts(part)
         try:
-            if isinstance(payload, list) and payload:
+            if payload:
                 data = _serialise(payload[0])
             else:  # encoded against the RFC (base64 message/rfc822): decode it
-                data = part.get_payload(decode=True) or b""
+                decoded = part.get_payload(decode=True)
+                data = decoded if isinstance(decoded, bytes) else b""
         except Exception as exc:  # noqa: BLE001 - one bad part is that member's problem
             self._append(Member(name=self._names.name(_filename(part), MIME_EML), open=None,
                                 error=f"nested message could not be read: {exc}"[:300]))
@@ -507,6 +508,14 @@ class _MimeWalk:
         if text and self._chars <= self.limits.max_text_chars:
             self.bodies.append(text)
             self._chars += len(text)
+
+
+def _subparts(part: Message) -> list[Message] | None:
+    """The parts of a multipart or message/* ``part``; None when its payload is not a list
+    (a multipart whose boundary is missing, or an encoded message/rfc822)."""
+    payload = part.get_payload()
+    # A list payload holds only Message objects; typeshed's hint also allows strings.
+    return cast(list[Message], payload) if isinstance(payload, list) else None
 
 
 def _filename(part: Message) -> str | None:
@@ -920,7 +929,7 @@ def extract_msg(handle: BinaryIO, limits: Limits) -> ExtractedText:
     storage = _MsgStorage(olefile.OleFileIO(handle), [], PROPERTIES_HEADER_TOP)
     attachments = _msg_attachments(storage)
     members = [_msg_member(storage, a, limits) for a in attachments[: limits.max_members]]
-    flags = [Flag.ARCHIVE_LIMIT] if len(attachments) > limits.max_members else []
+    flags: list[str] = [Flag.ARCHIVE_LIMIT] if len(attachments) > limits.max_members else []
     return _result(_msg_headers(storage), [_msg_body(storage)], members, limits, flags)
 
 

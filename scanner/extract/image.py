@@ -23,8 +23,8 @@ from dpscan.scanner.extract.ocr import ocr_pages, require_tesseract
 # check, not Pillow's global setting, decides, and nothing process-wide is changed.
 MAX_IMAGE_PIXELS = 80_000_000
 
-# The Pillow formats behind the mimes this extractor is registered for (EXTRACTORS).  Limiting
-# Image.open to them keeps Pillow's other plugins (EPS runs Ghostscript) out of reach of
+# The Pillow formats behind the mimes of this extractor's row in dpscan.scanner.formats.
+# Limiting Image.open to them keeps Pillow's other plugins (EPS runs Ghostscript) out of reach of
 # a file that merely claims to be an image.  (JPEG also opens multi-picture MPO files.)
 _FORMATS = ("PNG", "JPEG", "TIFF", "BMP", "DIB", "GIF", "WEBP")
 

@@ -19,11 +19,11 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
-from typing import BinaryIO
+from typing import BinaryIO, Unpack, cast
 
 from PIL import Image
 
-from dpscan.model.extraction import ExtractedText, Limits, TextBuffer
+from dpscan.model.extraction import ExtractedExtras, ExtractedText, Limits, TextBuffer
 from dpscan.model.ids import Flag
 
 # Tesseract's language; only English data is expected (package tesseract-ocr-eng).
@@ -130,7 +130,8 @@ def _grayscale(image: Image.Image) -> Image.Image:
     if image.mode in ("I", "F") or image.mode.startswith("I;16"):
         # 16-bit and float scans: a plain convert("L") clips everything above 255 to white.
         floats = image.convert("F")
-        low, high = floats.getextrema()
+        # One band, so (min, max); Pillow's hints also allow the per-band tuples.
+        low, high = cast(tuple[float, float], floats.getextrema())
         scale = 255.0 / (high - low) if high > low else 1.0
         image = floats.point(lambda v: v * scale - low * scale)
     return image if image.mode == "L" else image.convert("L")
@@ -199,9 +200,9 @@ class OcrText:
         return (f"partly read: OCR read {self.pages_read} of {self.pages_total} pages "
                 f"before the ocr_seconds limit ({self.seconds_limit:g} s)")
 
-    def extracted(self, **kwargs: object) -> ExtractedText:
-        """This text as an extractor's result; ``kwargs`` go to :class:`ExtractedText`."""
-        result = ExtractedText(text=self.text, truncated=self.truncated, **kwargs)
+    def extracted(self, **extras: Unpack[ExtractedExtras]) -> ExtractedText:
+        """This text as an extractor's result, with ``extras`` set on it."""
+        result = ExtractedText(text=self.text, truncated=self.truncated, **extras)
         if self.timed_out:
             result.flags.append(OCR_INCOMPLETE)
             result.notice = self.notice

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from collections.abc import Callable, Iterator
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, TypedDict
 
 from lxml import etree
 
@@ -62,7 +62,16 @@ _MAX_SPACES = 100
 # The manifest and mimetype are tiny; read no more than this of them.
 _SMALL_PART_BYTES = 2 * 1024 * 1024
 
-_PARSER_OPTIONS = {
+class _ParserOptions(TypedDict):
+    resolve_entities: bool
+    no_network: bool
+    huge_tree: bool
+    load_dtd: bool
+    remove_comments: bool
+    remove_pis: bool
+
+
+_PARSER_OPTIONS: _ParserOptions = {
     "resolve_entities": False,
     "no_network": True,
     "huge_tree": False,
@@ -144,9 +153,9 @@ def _format_value(cell: etree._Element) -> str:
         except ValueError:
             return value
     for attribute in ("value", "boolean-value", "time-value", "string-value"):
-        value = cell.get(_q("office", attribute))
-        if value is not None:
-            return value
+        typed = cell.get(_q("office", attribute))
+        if typed is not None:
+            return typed
     return ""
 
 

@@ -116,8 +116,11 @@ def _char_box_function() -> Callable[..., int] | None:
     prototype = ctypes.CFUNCTYPE(
         ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
         ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if address is None:  # a NULL pointer: no function to call
+        return None
     try:
-        return prototype(ctypes.cast(function, ctypes.c_void_p).value)
+        return prototype(address)
     except (TypeError, ValueError, ctypes.ArgumentError):
         return None
 

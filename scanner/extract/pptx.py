@@ -57,6 +57,7 @@ def _add_shapes(buffer: TextBuffer, shapes: Iterable[BaseShape], name: str) -> b
     """Add the text and tables of ``shapes``; False once the buffer is full."""
     tables = 0
     for shape in _walk(shapes):
+        # has_text_frame and has_table say which shapes have these; hints cannot narrow on them.
         if shape.has_text_frame:
             for line in _lines(shape.text_frame.text):  # type: ignore[attr-defined]
                 if not buffer.add(line):

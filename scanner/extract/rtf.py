@@ -103,8 +103,8 @@ def _clean(rtf: str, max_chars: int) -> tuple[str, bool]:
     return "".join(out), False
 
 
-def _rows_and_text(text: str) -> Iterator[tuple[str, list[str] | str]]:
-    """Split striprtf's output into ("line", text) and ("row", cells) items, in order."""
+def _rows_and_text(text: str) -> Iterator[str | list[str]]:
+    """Split striprtf's output into lines (str) and table rows (a list of cells), in order."""
     segments = text.split(_ROW)
     for number, segment in enumerate(segments):
         is_row = number < len(segments) - 1 and _CELL in segment
@@ -118,12 +118,12 @@ def _rows_and_text(text: str) -> Iterator[tuple[str, list[str] | str]]:
             before, row = segment[:max(start, 0)], segment[max(start, 0):]
         for line in before.translate(_STRIP_MARKS).splitlines():
             if line.strip():
-                yield "line", line
+                yield line
         if is_row:
             cells = row.replace(_ROW_START, "").split(_CELL)
             if not cells[-1].strip():
                 cells.pop()  # the row's end mark follows the last cell's mark
-            yield "row", [" ".join(cell.split()) for cell in cells]
+            yield [" ".join(cell.split()) for cell in cells]
 
 
 def extract_rtf(handle: BinaryIO, limits: Limits) -> ExtractedText:
@@ -152,10 +152,10 @@ def extract_rtf(handle: BinaryIO, limits: Limits) -> ExtractedText:
         rows.clear()
         return done
 
-    for kind, item in _rows_and_text(text):
-        if kind == "row":
-            rows.append(item)  # type: ignore[arg-type]
-        elif not flush_table() or not buffer.add(item):  # type: ignore[arg-type]
+    for item in _rows_and_text(text):
+        if isinstance(item, list):
+            rows.append(item)
+        elif not flush_table() or not buffer.add(item):
             break
     else:
         flush_table()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, Literal, cast
 
 import xlrd
 from xlrd.sheet import Cell, Sheet
@@ -18,29 +18,31 @@ from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits, Tex
 from dpscan.scanner.extract.xlsx import format_cell
 
 
-def cell_text(cell: Cell, datemode: int) -> str:
+def cell_text(cell: Cell, datemode: Literal[0, 1]) -> str:
     """One cell as a person would read it: dates day first, whole numbers without ".0"."""
     kind, value = cell.ctype, cell.value
     if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return ""
     if kind == xlrd.XL_CELL_DATE:
+        serial = cast(float, value)  # a date cell holds its serial number
         try:
-            moment = xlrd.xldate.xldate_as_datetime(value, datemode)
+            moment = xlrd.xldate.xldate_as_datetime(serial, datemode)
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-            return format_cell(value)  # out of any calendar: show the number
-        if 0 <= value < 1:
+            return format_cell(serial)  # out of any calendar: show the number
+        if 0 <= serial < 1:
             return moment.strftime("%H:%M")  # a time of day with no date
         return format_cell(moment)
     if kind == xlrd.XL_CELL_BOOLEAN:
         return "TRUE" if value else "FALSE"
     if kind == xlrd.XL_CELL_ERROR:
-        return xlrd.error_text_from_code.get(value, "#ERROR")
+        # An error cell holds its error code.
+        return xlrd.error_text_from_code.get(cast(int, value), "#ERROR")
     if isinstance(value, str):
         return value
     return format_cell(value)
 
 
-def sheet_rows(sheet: Sheet, datemode: int) -> Iterator[list[str]]:
+def sheet_rows(sheet: Sheet, datemode: Literal[0, 1]) -> Iterator[list[str]]:
     """Rows with something in them, trailing blank cells dropped."""
     return kept_rows([cell_text(cell, datemode) for cell in sheet.row(number)]
                      for number in range(sheet.nrows))
@@ -64,7 +66,7 @@ def extract_xls(handle: BinaryIO, limits: Limits) -> ExtractedText:
         # max_file_bytes: xlrd reads it from memory, sheet by sheet (on_demand).
         book = xlrd.open_workbook(file_contents=handle.read(), on_demand=True,
                                   logfile=_Discard(), ragged_rows=True)
-    except xlrd.XLRDError as exc:
+    except xlrd.biffh.XLRDError as exc:  # xlrd.XLRDError, which the stubs leave out
         if "encrypted" in str(exc).lower():
             raise EncryptedContent("xls_encrypted") from exc
         raise

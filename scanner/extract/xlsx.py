@@ -35,13 +35,21 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import openpyxl
 import python_calamine
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from dpscan.model.extraction import MIB, ExtractedText, Limits, TextBuffer, kept_rows
+from dpscan.model.extraction import (
+    MIB,
+    ExtractedText,
+    Limits,
+    TextBuffer,
+    is_content_failure,
+    kept_rows,
+)
 
 # Larger workbooks go to openpyxl, which streams: calamine holds a whole sheet in memory.
 CALAMINE_MAX_FILE_BYTES = 20 * MIB
@@ -115,7 +123,9 @@ def extract_xlsx(handle: BinaryIO, limits: Limits) -> ExtractedText:
         if _calamine_unsafe(data) is None:
             try:
                 return _read_calamine(io.BytesIO(data), limits)
-            except Exception:  # noqa: BLE001 - openpyxl reads it or gives the file's error
+            except BaseException as exc:  # noqa: BLE001 - a panic too: openpyxl reads it or fails
+                if not is_content_failure(exc):
+                    raise
                 handle.seek(0)
     return _read_openpyxl(handle, limits)
 
@@ -137,9 +147,10 @@ def _read_openpyxl(handle: BinaryIO, limits: Limits) -> ExtractedText:
     return buffer.result()
 
 
-def _openpyxl_rows(sheet: object) -> Iterator[list[str]]:
-    return kept_rows([format_cell(v) for v in row]
-                     for row in sheet.iter_rows(values_only=True))  # type: ignore[attr-defined]
+def _openpyxl_rows(sheet: ReadOnlyWorksheet) -> Iterator[list[str]]:
+    # The stubs give ReadOnlyWorksheet Worksheet's iter_rows with a Worksheet self.
+    rows = sheet.iter_rows(values_only=True)  # type: ignore[misc]
+    return kept_rows([format_cell(v) for v in row] for row in rows)
 
 
 def _read_calamine(handle: BinaryIO, limits: Limits) -> ExtractedText:
@@ -222,7 +233,7 @@ def _calamine_unsafe(data: bytes) -> str | None:
     return None
 
 
-def _scan_part(part: BinaryIO, head: bytes, budget: int,
+def _scan_part(part: IO[bytes], head: bytes, budget: int,
                kind: bytes) -> tuple[str | None, int]:
     """Scan one XML part in chunks; the reason found (or None) and the budget left."""
     sheet = _SheetCheck() if kind not in (b"sst", b"styleSheet") else None

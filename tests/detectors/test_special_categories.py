@@ -18,6 +18,7 @@ from dpscan.detectors.special_categories import (
     is_abbreviation,
     load_vocabulary,
 )
+from dpscan.model.errors import ConfigError
 
 # Loaded at import so the parametrized tables below can be built from it; a broken
 # shipped file fails collection loudly.
@@ -405,7 +406,7 @@ BAD_VOCABULARIES = [
             stong: [asthma]
         """,
         4,
-        "category 'health': unknown field 'stong'",
+        "category 'health': unknown field stong (expected one of: description, min_weak,",
         id="unknown-category-field",
     ),
     pytest.param(
@@ -414,7 +415,7 @@ BAD_VOCABULARIES = [
         categorys: {}
         """,
         2,
-        "unknown field 'categorys'",
+        "unknown field categorys (expected one of: version, categories)",
         id="unknown-top-field",
     ),
     pytest.param(
@@ -425,7 +426,7 @@ BAD_VOCABULARIES = [
             weak: []
         """,
         4,
-        "category 'health': field 'weak': empty list",
+        "category 'health': weak must be a non-empty list",
         id="empty-list",
     ),
     pytest.param(
@@ -437,7 +438,7 @@ BAD_VOCABULARIES = [
               - 12
         """,
         5,
-        "category 'health': field 'strong': phrase: expected text, got '12'",
+        "category 'health': each item of strong must be non-empty text (got '12'; put it in quotes",
         id="number-phrase",
     ),
     pytest.param(
@@ -449,7 +450,7 @@ BAD_VOCABULARIES = [
               - NO
         """,
         5,
-        "category 'census': field 'strong': phrase: expected text, got 'NO'",
+        "category 'census': each item of strong must be non-empty text (got 'NO'; put it in quotes",
         id="yaml-boolean-phrase",
     ),
     pytest.param(
@@ -463,7 +464,7 @@ BAD_VOCABULARIES = [
             strong: [asthma]
         """,
         6,
-        "category 'health': duplicate category",
+        "categories.health is given twice (first on line 2)",
         id="duplicate-category",
     ),
     pytest.param(
@@ -476,7 +477,7 @@ BAD_VOCABULARIES = [
               - Self-Harm
         """,
         6,
-        "category 'health': field 'weak': phrase 'Self-Harm' is already listed in 'strong'",
+        "category 'health': weak: phrase 'Self-Harm' is already listed in strong",
         id="duplicate-phrase",
     ),
     pytest.param(
@@ -486,7 +487,7 @@ BAD_VOCABULARIES = [
             weak: [asthma, inhaler]
         """,
         3,
-        "category 'health': missing field 'strong'",
+        "category 'health': missing field strong",
         id="missing-strong",
     ),
     pytest.param(
@@ -498,7 +499,7 @@ BAD_VOCABULARIES = [
             min_weak: 0
         """,
         5,
-        "category 'health': field 'min_weak': must be at least 1",
+        "category 'health': min_weak must be an integer of at least 1 (got 0)",
         id="min-weak-zero",
     ),
     pytest.param(
@@ -510,7 +511,7 @@ BAD_VOCABULARIES = [
             min_weak: two
         """,
         5,
-        "category 'health': field 'min_weak': expected a whole number",
+        "category 'health': min_weak must be an integer of at least 1 (got 'two')",
         id="min-weak-text",
     ),
     pytest.param(
@@ -522,7 +523,7 @@ BAD_VOCABULARIES = [
             min_weak: 3
         """,
         5,
-        "category 'health': field 'min_weak': 3 is more than the 2",
+        "category 'health': min_weak: 3 is more than the 2",
         id="min-weak-unreachable",
     ),
     pytest.param(
@@ -532,7 +533,7 @@ BAD_VOCABULARIES = [
             strong: ["--"]
         """,
         3,
-        "category 'health': field 'strong': phrase '--' has no letters or digits",
+        "category 'health': strong: phrase '--' has no letters or digits",
         id="punctuation-only-phrase",
     ),
     pytest.param(
@@ -551,7 +552,7 @@ BAD_VOCABULARIES = [
           health: [EpiPen]
         """,
         2,
-        "category 'health': expected a mapping of fields",
+        "category 'health': a category must be a mapping of field: value",
         id="category-not-mapping",
     ),
     pytest.param(
@@ -561,7 +562,7 @@ BAD_VOCABULARIES = [
             strong: EpiPen
         """,
         3,
-        "category 'health': field 'strong': expected a list of phrases",
+        "category 'health': strong must be a non-empty list (got 'EpiPen')",
         id="phrases-not-list",
     ),
     pytest.param(
@@ -571,7 +572,7 @@ BAD_VOCABULARIES = [
           health: {strong: [EpiPen]}
         """,
         1,
-        "field 'version': unsupported version 2",
+        "version must be 1 (got 2)",
         id="bad-version",
     ),
     pytest.param(
@@ -582,11 +583,13 @@ BAD_VOCABULARIES = [
             weak: [asthma]
         """,
         4,
-        "invalid YAML",
+        "YAML syntax error",
         id="yaml-syntax",
     ),
-    pytest.param("- just\n- a list\n", 1, "expected a mapping", id="root-not-mapping"),
-    pytest.param("# only a comment\n", 1, "expected a mapping", id="empty-file"),
+    pytest.param(
+        "- just\n- a list\n", 1, "the vocabulary file must be a mapping", id="root-not-mapping"
+    ),
+    pytest.param("# only a comment\n", 1, "the vocabulary file is empty", id="empty-file"),
 ]
 
 
@@ -597,19 +600,44 @@ def test_vocabulary_errors_name_file_line_and_field(
     path = write_vocabulary(tmp_path, body, name="school_terms.yaml")
     with pytest.raises(VocabularyError) as caught:
         load_vocabulary(path)
-    text = str(caught.value)
-    assert text.startswith(f"{path} line {line}: "), text
-    assert "school_terms.yaml" in text
-    assert message in text
+    assert str(caught.value) == "\n".join(caught.value.problems)
+    assert any(
+        problem.startswith(f"{path} line {line}: ") and message in problem
+        for problem in caught.value.problems
+    ), caught.value.problems
+
+
+def test_every_vocabulary_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = write_vocabulary(
+        tmp_path,
+        """
+        categories:
+          health:
+            strong: [EpiPen, 12]
+            min_weak: 0
+          sen:
+            stong: [EHCP]
+        """,
+    )
+    with pytest.raises(VocabularyError) as caught:
+        load_vocabulary(path)
+    assert caught.value.problems == [
+        f"{path} line 3: category 'health': each item of strong must be non-empty text "
+        "(got '12'; put it in quotes if it is text)",
+        f"{path} line 4: category 'health': min_weak must be an integer of at least 1 (got 0)",
+        f"{path} line 6: category 'sen': unknown field stong "
+        "(expected one of: description, min_weak, strong, weak, needs_cue)",
+        f"{path} line 6: category 'sen': missing field strong",
+    ]
 
 
 def test_missing_vocabulary_file(tmp_path: Path) -> None:
-    with pytest.raises(VocabularyError, match=r"missing\.yaml: cannot read vocabulary"):
+    with pytest.raises(VocabularyError, match=r"missing\.yaml: cannot read the vocabulary file"):
         load_vocabulary(tmp_path / "missing.yaml")
 
 
-def test_vocabulary_error_is_a_value_error() -> None:
-    assert issubclass(VocabularyError, ValueError)
+def test_vocabulary_error_is_a_config_error() -> None:
+    assert issubclass(VocabularyError, ConfigError)
 
 
 def test_detector_with_bad_default_is_not_silent(tmp_path: Path) -> None:

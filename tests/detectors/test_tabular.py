@@ -6,13 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dpscan.detectors.tabular import (
-    ColumnVocabularyError,
-    TableReader,
-    is_date_of_birth_value,
-    is_plausible_name,
-    load_column_vocabulary,
-)
+from dpscan.detectors.names import is_plausible_name
+from dpscan.detectors.recognizers.date_of_birth import is_date_of_birth_value
+from dpscan.detectors.tabular import ColumnVocabularyError, TableReader, load_column_vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -176,16 +172,17 @@ def test_rows_with_identifiers_but_no_names_are_subjects(reader: TableReader) ->
 def test_each_phone_cell_is_parsed_once_across_sample_rows_and_tables(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import dpscan.detectors.tabular as tabular
+    import dpscan.detectors.recognizers.uk_phone as uk_phone
 
     parsed: list[str] = []
-    real = tabular.is_uk_phone_value
+    real = uk_phone.is_uk_phone_value
 
     def counting(value: str) -> bool:
         parsed.append(value)
         return real(value)
 
-    monkeypatch.setattr(tabular, "is_uk_phone_value", counting)
+    # The phone row's cell check, resolved when the validator is built.
+    monkeypatch.setattr(uk_phone, "is_uk_phone_value", counting)
     reader = TableReader()  # validators are built on first use, after the patch
     numbers = [f"0113 496 0{n:03d}" for n in range(1, 31)]  # Ofcom's drama range
     rows = [["Forename", "Contact number"]] + [["Amelia", n] for n in numbers]

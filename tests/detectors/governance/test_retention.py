@@ -22,6 +22,7 @@ from dpscan.detectors.governance.retention import (
     match_rule,
     path_date,
 )
+from dpscan.model.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[3]
 RULES_FILE = ROOT / "retention_rules.yaml"
@@ -983,7 +984,7 @@ def test_all_errors_are_collected_one_per_line(tmp_path: Path) -> None:
     assert len(error.problems) == 3
     assert str(error).splitlines() == error.problems
     assert [p.split(": rule")[0].rsplit(" ", 1)[1] for p in error.problems] == ["10", "13", "15"]
-    assert isinstance(error, ValueError)
+    assert isinstance(error, ConfigError)
 
 
 @pytest.mark.parametrize(

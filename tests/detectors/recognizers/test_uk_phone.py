@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
@@ -75,3 +77,47 @@ def test_cell_check_agrees_with_the_recognizer(cell: str) -> None:
     if cell == "7723039256":
         expected = False  # no 0 or +: an identifier, not a phone number missing its 0
     assert is_uk_phone_value(cell) == expected
+
+
+# presidio's PhoneRecognizer score: the PHONE_NUMBER threshold is set to it.
+SCORE_RANGE = (0.4, 0.4)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_len", "expected_positions"),
+    [
+        # fmt: off
+        # Ofcom's drama numbers that libphonenumber accepts, and real shapes
+        ("020 7946 0123", 1, ((0, 13),)),
+        ("0113 496 0555", 1, ((0, 13),)),
+        ("0161 496 0777", 1, ((0, 13),)),
+        ("028 9649 6123", 1, ((0, 13),)),
+        ("029 2018 0456", 1, ((0, 13),)),
+        ("+44 20 7946 0999", 1, ((0, 16),)),
+        ("44 113 496 0555", 1, ((0, 15),)),
+        ("+44 7911 123456", 1, ((0, 15),)),
+        ("0800 123 4567", 1, ((0, 13),)),
+        ("Mobile: 07911 123456.", 1, ((8, 20),)),
+        ("Tel: 0113 496 0555 ext 12", 1, ((5, 25),)),
+        ("Tel 0113 496 0556, fax 0113 496 0557", 2, ((4, 17), (23, 36))),
+        ("+1 202 555 0143", 1, ((0, 15),)),  # another country's number in + form
+        # no checksum: the numbering plan stands in for one
+        ("07700 900123", 0, ()),  # Ofcom's drama mobiles are not valid numbers
+        ("01632 960123", 0, ()),
+        ("999 000 0018", 0, ()),
+        # lookalikes
+        ("7723039256", 0, ()),  # a ULN-shaped identifier, no 0 or +
+        ("9997110668", 0, ()),  # an NHS number
+        ("12/03/2015", 0, ()),
+        ("0113 496", 0, ()),  # too short
+        ("Invoice 0123456789012345", 0, ()),
+        # fmt: on
+    ],
+)
+def test_when_phone_in_text_then_all_phones_found(
+    text: str, expected_len: int, expected_positions: tuple[tuple[int, int], ...],
+    assert_found: Callable[..., None],
+) -> None:
+    results = UkPhoneRecognizer().analyze(text, ["PHONE_NUMBER"])
+    assert_found(results, entity_type="PHONE_NUMBER", expected_len=expected_len,
+                 expected_positions=expected_positions, score_range=SCORE_RANGE)

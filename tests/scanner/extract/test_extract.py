@@ -284,6 +284,35 @@ def test_images_go_to_the_image_extractor_and_wmf_to_none() -> None:
     assert extractor_for("image/wmf") is None
 
 
+@pytest.mark.parametrize(
+    ("mime", "name"),
+    [
+        ("text/rtf", "rtf"),  # a named content type beats the "text/" prefix
+        ("text/html", "html"),
+        ("application/xhtml+xml", "html"),  # read as HTML
+        ("application/x-zip-compressed", "zip"),  # read as zip
+        ("text/x-python", "text"),
+        ("message/rfc822", "eml"),
+        ("application/msword", None),  # Word 97-2003: listed, not read
+        ("application/vnd.ms-powerpoint", None),
+        ("application/encrypted", None),
+        ("audio/mpeg", None),
+        ("inode/x-empty", None),
+        ("application/octet-stream", None),
+    ],
+)
+def test_extractor_lookup_rules(mime: str, name: str | None) -> None:
+    extractor = extractor_for(mime)
+    assert (extractor.name if extractor is not None else None) == name
+
+
+def test_archives_read_encrypted_files() -> None:
+    assert {mime: extractor_for(mime).reads_encrypted for mime in (
+        "application/zip", "application/x-zip-compressed", "application/x-7z-compressed",
+        "application/pdf")} == {"application/zip": True, "application/x-zip-compressed": True,
+                                "application/x-7z-compressed": True, "application/pdf": False}
+
+
 def test_cyrillic_cp1251_is_not_forced_to_cp1252() -> None:
     data = ("Привет, это письмо родителям ученика. " * 20).encode("cp1251")
     assert "Привет" in extract_text(io.BytesIO(data), LIMITS).text

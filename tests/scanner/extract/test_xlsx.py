@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import random
 import re
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -21,7 +23,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import MAC_EPOCH
 
 import dpscan.scanner.extract.xlsx as xlsx
-from dpscan.model.extraction import ExtractedText, Limits
+from dpscan.model.extraction import ExtractedText, Limits, is_content_failure
 
 LIMITS = Limits(max_text_chars=100_000)
 SHEET1 = "xl/worksheets/sheet1.xml"
@@ -402,3 +404,46 @@ def test_outside_finds_exactly_the_references_past_the_dimension(maximum: int) -
         assert bool(outside.search(f'<c r="A{number}"'.encode())) is (number > maximum)
     # A cell not written <c r="A1"> is found too (the caller then reads every reference).
     assert outside.search(b'<c t="s" r="A1">') and outside.search(b"<c>")
+
+
+# A real workbook (Apache POI's test data) on which python-calamine panics in Rust: pyo3
+# raises PanicException, a BaseException that slipped past every `except Exception` and,
+# unpicklable, ended the whole scan in a worker.
+PANICKING_XLSB = (Path(__file__).resolve().parents[4] / "shared" / "zoo" / "legacy" / "files"
+                  / "apache-poi" / "test-data" / "spreadsheet" / "Simple.xlsb")
+
+
+@pytest.mark.skipif(not PANICKING_XLSB.exists(), reason="../shared/zoo/legacy not present")
+def test_a_calamine_panic_falls_back_to_openpyxl_and_its_error() -> None:
+    with PANICKING_XLSB.open("rb") as handle, pytest.raises(Exception) as caught:
+        xlsx.extract_xlsx(handle, Limits())
+    assert type(caught.value).__name__ != "PanicException"
+    assert is_content_failure(caught.value)
+
+
+@pytest.mark.skipif(not PANICKING_XLSB.exists(), reason="../shared/zoo/legacy not present")
+def test_a_scan_with_a_panicking_workbook_goes_on(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dpscan.scanner.cli import main
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "Simple.xlsb").write_bytes(PANICKING_XLSB.read_bytes())
+    (share / "after.txt").write_text("Dear Mrs Amelia Jones, 07700 900123\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["scan", str(share), "--out", str(out), "--format", "json",
+                                       "--quiet", "--no-db", "--workers", "2"])
+    assert result.exit_code in (0, 1), result.output
+    records = {r["path"]: r for r in json.loads((out / "findings.json").read_text())["files"]}
+    assert records["Simple.xlsb"]["status"] == "error"
+    assert records["Simple.xlsb"]["error"]
+    assert records["after.txt"]["status"] == "scanned"
+
+
+def test_is_content_failure_tells_panics_from_exits() -> None:
+    PanicException = type("PanicException", (BaseException,), {})
+    assert is_content_failure(ValueError("bad cell"))
+    assert is_content_failure(PanicException("no entry found for key"))
+    assert not is_content_failure(KeyboardInterrupt())
+    assert not is_content_failure(SystemExit(1))
