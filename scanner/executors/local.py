@@ -197,7 +197,10 @@ class LocalExecutor:
 
     def _submit(self, entry: FileEntry) -> Future[list[FileResult]]:
         if not self._active.active:  # broken by a fault pebble could not pin on a file
+            # Joined before it is dropped: its semaphores are unlinked when it is collected,
+            # and a worker it was still starting would fail on them with a traceback.
             self._active.stop()
+            self._active.join()
             self._active = self._pool()
         return self._active.schedule(_run, args=(self.task, entry, self.config),
                                      timeout=self.config.limits.file_seconds or None)
