@@ -141,6 +141,24 @@ def _run(task: Task, entry: FileEntry, config: ScanConfig) -> list[FileResult]:
 # ---------------------------------------------------------------- in the scan's process
 
 
+class _WorkerPool(ProcessPool):
+    """pebble's process pool, stopping its workers before it unlinks their semaphores.
+
+    pebble 5 stops a pool by closing the workers' channel, which unlinks its named
+    semaphores, and only then stopping the workers.  A worker started in the last moments
+    (a replacement for one a time limit ended) is still unpickling that channel then: it
+    fails on the vanished semaphore and prints a traceback on the scan's stderr.  Stopping
+    the workers first (once the loop that replaces them has ended) closes that window.
+    tests/scanner/test_worker.py checks the pebble internals this relies on.
+    """
+
+    def _stop_pool(self) -> None:
+        if self._pool_manager_loop is not None:
+            self._pool_manager_loop.join()
+        self._pool_manager.worker_manager.force_stop_workers()
+        super()._stop_pool()
+
+
 class LocalExecutor:
     """A pool of spawned processes, each loading the models once.
 
@@ -151,7 +169,7 @@ class LocalExecutor:
     # Set by map() for the scan it runs: the workers' shared NER cache (None when no temp
     # folder could hold it) and the pool.
     _ner_cache: tuple[str, bytes] | None
-    _active: ProcessPool
+    _active: _WorkerPool
 
     def __init__(self, config: ScanConfig, task: Task = scan_entry,
                  warm_up: WarmUp = warm_up) -> None:
@@ -159,10 +177,10 @@ class LocalExecutor:
         self.task = task
         self.warm_up = warm_up
 
-    def _pool(self) -> ProcessPool:
+    def _pool(self) -> _WorkerPool:
         # spawn, not fork: forking a process that runs threads (progress display, BLAS,
         # pebble's own) can deadlock, and spawn behaves the same on Linux and macOS.
-        return ProcessPool(
+        return _WorkerPool(
             max_workers=self.config.workers,
             initializer=_start_worker,
             initargs=(self.config, self.warm_up, self._ner_cache),
@@ -179,7 +197,6 @@ class LocalExecutor:
                 self._ner_cache = create_shared_ner_cache(Path(folder))
             except (OSError, sqlite3.Error):  # no usable temp folder: each worker its own
                 self._ner_cache = None
-            earlier_children = set(multiprocessing.active_children())
             self._active = self._pool()
             finished = False
             try:
@@ -193,7 +210,6 @@ class LocalExecutor:
                 if not finished:
                     self._active.stop()
                 self._active.join()
-                _end_stragglers(earlier_children)
 
     def _submit(self, entry: FileEntry) -> Future[list[FileResult]]:
         if not self._active.active:  # broken by a fault pebble could not pin on a file
@@ -218,19 +234,6 @@ class LocalExecutor:
         except (BrokenProcessPool, CancelledError) as exc:
             message = f"not read: the worker pool failed ({exc or 'no detail'})"
             return [stopped_record(entry, message, Flag.WORKER_CRASHED)]
-
-
-def _end_stragglers(earlier: set[multiprocessing.process.BaseProcess]) -> None:
-    """End worker processes the pool started that are still alive after it joined.
-
-    pebble can start a replacement worker just as the pool closes; spawned, it is still
-    unpickling its start-up state when the scan ends, and then fails on the pool's
-    semaphore (already unlinked) with a traceback on stderr.  No worker outlives the scan.
-    """
-    for child in multiprocessing.active_children():
-        if child not in earlier:
-            child.terminate()
-            child.join(timeout=5)
 
 
 def crash_message(exitcode: int | None) -> str:
