@@ -24,9 +24,10 @@ import yaml
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from dpscan.detectors.names import is_plausible_name, person_key
-from dpscan.detectors.recognizers import build_recognizer, resolve
+from dpscan.detectors.recognizers import build_recognizer
 from dpscan.detectors.recognizers.date_of_birth import birth_year
 from dpscan.model.entities import BIRTH_DATE_TYPES, ENTITIES, ENTITY_BY_ID, NAME_TYPES
+from dpscan.model.reference import resolve
 
 COLUMN_HEADERS_FILE = "column_headers.yaml"
 # Values sampled to classify a column that has no telling heading.

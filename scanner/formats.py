@@ -29,13 +29,12 @@ a mismatch.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from dpscan.model.extraction import ExtractedText, Limits
+from dpscan.model.reference import resolve
 
 MIME_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,13 +79,6 @@ class FileFormat:
             raise LookupError(f"no extractor for {self.name}")
         extract: Callable[[BinaryIO, Limits], ExtractedText] = resolve(self.extractor)
         return extract(handle, limits)
-
-
-@cache
-def resolve(reference: str) -> Any:
-    """The function a ``"module:function"`` reference names, imported on first use."""
-    module, _, attribute = reference.partition(":")
-    return getattr(importlib.import_module(module), attribute)
 
 
 _WORD_EXTENSIONS = (".docx", ".docm", ".dotx", ".dotm")

@@ -17,7 +17,8 @@ import msoffcrypto
 import msoffcrypto.exceptions
 
 from dpscan.model.ids import Protection
-from dpscan.scanner.formats import format_of, resolve
+from dpscan.model.reference import resolve
+from dpscan.scanner.formats import format_of
 
 # Central-directory flag bit 0: the member is encrypted; method 99: WinZip AES.
 _ZIP_FLAG_ENCRYPTED = 0x1

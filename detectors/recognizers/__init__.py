@@ -11,19 +11,13 @@ name it in its type's row.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dpscan.model.entities import ENTITIES, Entity, EntityTableError
+from dpscan.model.reference import resolve
 
 if TYPE_CHECKING:
     from presidio_analyzer import EntityRecognizer
-
-
-def resolve(reference: str) -> Any:
-    """The object a ``"module:attribute"`` reference of the entity table names."""
-    module, _, attribute = reference.partition(":")
-    return getattr(importlib.import_module(module), attribute)
 
 
 def build_recognizer(row: Entity, reference: str) -> EntityRecognizer:

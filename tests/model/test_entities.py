@@ -6,11 +6,12 @@ import pytest
 
 from dpscan.detectors.governance import CHILD_IDENTIFIERS
 from dpscan.detectors.masking import mask_value
-from dpscan.detectors.recognizers import build_recognizer, build_recognizers, resolve
+from dpscan.detectors.recognizers import build_recognizer, build_recognizers
 from dpscan.detectors.tabular import ONCE_PER_ROW, VALUE_TYPES, load_column_vocabulary
 from dpscan.model.config import DEFAULT_THRESHOLDS
 from dpscan.model.entities import ENTITIES, Entity, EntityTableError, EntityType, MaskStyle, entity
 from dpscan.model.records import ENTITY_TYPES
+from dpscan.model.reference import resolve
 
 # The public contract, in findings.json's order: never rename or remove one.
 CONTRACT = (

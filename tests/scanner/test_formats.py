@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 
+from dpscan.model.reference import resolve
 from dpscan.scanner import catalogue
 from dpscan.scanner.formats import (
     FORMATS,
@@ -18,7 +19,6 @@ from dpscan.scanner.formats import (
     format_of,
     formats_matching,
     required_distributions,
-    resolve,
 )
 
 ROWS = {row.name: row for row in FORMATS}
