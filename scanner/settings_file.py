@@ -21,7 +21,7 @@ import yaml
 
 from dpscan.detectors.governance import Policy, SeverityPolicy
 from dpscan.model.config import SETTINGS, ScanConfig, config_from
-from dpscan.model.errors import ConfigError
+from dpscan.model.configfile import INVALID, ConfigFile, Fields
 from dpscan.model.setting import ABSENT, Check, Kind, Setting, globs, whole
 
 
@@ -76,57 +76,49 @@ SCHEMA: dict[str, dict[str, Check]] = _schema()
 
 
 def load_settings(path: Path) -> FileSettings:
-    """Read and check a settings file; raise :class:`ConfigError` naming line and field."""
-    name = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or exc
-        raise ConfigError(f"{name}{where}: not valid YAML: {problem}") from exc
+    """Read and check a settings file; raise :class:`~dpscan.model.errors.ConfigError`
+    naming the line and field of every problem (keys given twice among them)."""
+    config = ConfigFile.read(path, what="settings file", name=path.name)
     settings = FileSettings()
-    if root is None:
+    if config.root is None:
         return settings
-    if not isinstance(root, yaml.MappingNode):
-        raise ConfigError(f"{name} line {root.start_mark.line + 1}: expected sections "
-                          f"({', '.join(SCHEMA)})")
-    problems: list[str] = []
-    for key_node, section_node in root.value:
-        section = key_node.value
-        line = key_node.start_mark.line + 1
-        if section not in SCHEMA:
-            problems.append(f"{name} line {line}: unknown section {section!r} "
-                            f"(known: {', '.join(SCHEMA)})")
-            continue
-        if not isinstance(section_node, yaml.MappingNode):
-            problems.append(f"{name} line {line}: {section} must be a mapping")
-            continue
-        for field_node, value_node in section_node.value:
-            key = field_node.value
-            line = field_node.start_mark.line + 1
-            check = SCHEMA[section].get(key)
-            if check is None:
-                problems.append(f"{name} line {line}: {section}: unknown field {key!r} "
-                                f"(known: {', '.join(SCHEMA[section])})")
-                continue
-            value = yaml.safe_load(yaml.serialize(value_node))
-            if not check(value):
-                problems.append(f"{name} line {line}: {section}.{key} must be "
-                                f"{check.expected} (got {value!r})")
-                continue
-            if section == "policy":
-                settings.policy[key] = value
-            else:
-                settings.values[_BY_KEY[section, key].name] = value
-    if problems:
-        raise ConfigError(problems)
+    if not isinstance(config.root, yaml.MappingNode):
+        config.problem(config.root, "", f"expected sections ({', '.join(SCHEMA)})")
+    else:
+        sections = config.mapping(config.root, "", "the settings file")
+        assert sections is not None  # the root is a mapping
+        for section in sections:
+            _read_section(config, sections, section, settings)
+    config.check()
     return settings
+
+
+def _read_section(config: ConfigFile, sections: Fields, section: str,
+                  settings: FileSettings) -> None:
+    """Check one section's fields and keep their values in ``settings``."""
+    if section not in SCHEMA:
+        config.problem(sections.key_node(section), "",
+                       f"unknown section {section!r} (known: {', '.join(SCHEMA)})")
+        return
+    fields_given = sections.mapping(section)
+    if fields_given is None:  # not a mapping: recorded
+        return
+    for key in fields_given:
+        check = SCHEMA[section].get(key)
+        if check is None:
+            config.problem(fields_given.key_node(key), section,
+                           f"unknown field {key!r} (known: {', '.join(SCHEMA[section])})")
+            continue
+        node = fields_given.entries[key][1]
+        value = config.value(node, "", f"{section}.{key}")
+        if value is INVALID:
+            continue
+        if not check(value):
+            config.problem(node, "", f"{section}.{key} must be {check.expected} (got {value!r})")
+        elif section == "policy":
+            settings.policy[key] = value
+        else:
+            settings.values[_BY_KEY[section, key].name] = value
 
 
 def build_scan_config(file: FileSettings, given: Mapping[str, Any]) -> ScanConfig:

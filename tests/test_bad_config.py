@@ -61,7 +61,7 @@ def test_malformed_yaml_settings(share: Path, tmp_path: Path) -> None:
     settings.write_text("limits:\n  max_file_mb: 10\ndetection: [unclosed\n")
     out = tmp_path / "out"
     _assert_stopped(_scan(share, out, "--config", str(settings)), out, "dpscan.yaml line 4",
-                    "not valid YAML")
+                    "YAML syntax error")
     assert not out.exists()
 
 

@@ -68,8 +68,14 @@ def test_file_wins_over_the_declared_default(tmp_path: Path) -> None:
         ("limits:\n  max_fiel_mb: 1\n", "dpscan.yaml line 2: limits: unknown field 'max_fiel_mb'"),
         ("\n\nretention: {}\n", "dpscan.yaml line 3: unknown section 'retention'"),
         ("scan:\n  exclude: '*.tmp'\n", "dpscan.yaml line 2: scan.exclude must be a list"),
-        ("detection: [1\n", "dpscan.yaml line 2: not valid YAML"),
+        ("detection: [1\n", "dpscan.yaml line 2: YAML syntax error"),
         ("- a\n", "dpscan.yaml line 1: expected sections"),
+        # A key given twice is refused, not read as its last value.
+        ("limits:\n  max_file_mb: 10\n  max_file_mb: 20\n",
+         "dpscan.yaml line 3: limits.max_file_mb is given twice (first on line 2)"),
+        ("scan: {}\nscan: {}\n", "dpscan.yaml line 2: scan is given twice (first on line 1)"),
+        ("policy:\n  severity: {overdue: 1, overdue: 2}\n",
+         "dpscan.yaml line 2: policy.severity: overdue is given twice (first on line 2)"),
     ],
 )
 def test_errors_name_file_line_and_field(tmp_path: Path, text: str, message: str) -> None:
