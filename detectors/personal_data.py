@@ -264,7 +264,7 @@ def ner_regions(
     """The (start, end) ranges of ``text`` that go through NER, in order.
 
     All of a text of up to ``full_chars``; otherwise the lines that hold a name candidate
-    (:func:`detectors.name_gate.name_candidates`) or a first-tier hit (``hits``: a name
+    (:func:`dpscan.detectors.name_gate.name_candidates`) or a first-tier hit (``hits``: a name
     sits next to its email, phone or DOB), and of a line longer than twice ``window``
     only the words within ``window`` characters of them; at most ``max_chars`` in all,
     the earliest first.
@@ -341,7 +341,7 @@ class PersonalDataDetector:
         for recognizer in build_recognizers():
             registry.add_recognizer(recognizer)
         self._spacy = next(r for r in registry.recognizers if isinstance(r, SpacyRecognizer))
-        self.entities = [e for e in ENTITY_TYPES]
+        self.entities = list(ENTITY_TYPES)
         self._min_threshold = min(
             [self.settings.default_threshold, *(t for _, t in self.settings.thresholds)]
         )

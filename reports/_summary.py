@@ -40,8 +40,8 @@ def findings_sorted(result: ScanResult) -> list[FileResult]:
 def entity_columns(result: ScanResult) -> list[str]:
     """Entity types to show: the public list, then any other type found, sorted.
 
-    Detectors may add a type before ``ENTITY_TYPES`` learns about it; its
-    counts must still be reported rather than silently dropped.
+    Records read back from a catalogue or findings.json written by another version may
+    hold a type this one has no row for; its counts are still reported, never dropped.
     """
     known = set(ENTITY_TYPES)
     extra = sorted({name for record in result.files for name in record.entities} - known)

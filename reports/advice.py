@@ -1,6 +1,6 @@
 """What a DPO should do about each flag, in plain words tied to a school's policy.
 
-One entry per :class:`scanner.results.Flag` constant (a test checks none is
+One entry per :class:`dpscan.model.ids.Flag` constant (a test checks none is
 missing), so every flag a report shows comes with an action.  The words
 follow the usual model data protection policy for English schools: personal
 data kept only as long as the retention schedule says, protected when it

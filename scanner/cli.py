@@ -54,7 +54,6 @@ log = logging.getLogger("dpscan")
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INCOMPLETE = 3
-REVIEW_STATUS_CHOICES = REVIEW_STATUSES
 
 
 def _parse_formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -474,7 +473,7 @@ def report(ctx: click.Context, out: Path, formats: tuple[str, ...], roots: tuple
 
 @main.command()
 @click.argument("path", required=False)
-@click.option("--status", type=click.Choice(REVIEW_STATUS_CHOICES),
+@click.option("--status", type=click.Choice(REVIEW_STATUSES),
               help="false_positive: nothing personal after all; accepted: the DPO accepts "
                    "the risk (e.g. a locked-down HR folder).")
 @click.option("--reason", help="Why, in a few words (kept with the review).")

@@ -57,7 +57,7 @@ def find_person(query: PersonQuery, lookup: Lookup, key: bytes, *, rescan: bool 
     is now (``confirmed`` True when the evidence is still there, False when it is not), a
     name within :data:`FUZZY_CUTOFF` of the query's adds the kind ``fuzzy_name``, and files
     that cannot be read keep their index evidence and are listed in ``rescan_errors``.
-    ``govern`` (e.g. :meth:`detectors.governance.Governor.govern`) sets each listed file's
+    ``govern`` (e.g. :meth:`dpscan.detectors.governance.Governor.govern`) sets each listed file's
     retention status as of today.
     """
     started = time.perf_counter()

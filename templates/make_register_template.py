@@ -6,10 +6,10 @@ Run with the project's Python from the repository root::
 
 The workbook has a "Register" sheet (the columns ``dpscan --register`` reads, with example
 rows for a primary school) and a "Guide" sheet explaining each column.  Headings and the
-Guide's column help come from :data:`detectors.register.COLUMNS`, so the template cannot
-drift from what the loader accepts.  The output is byte-for-byte the same on every run
-(fixed document dates and zip timestamps), so the committed file only changes when this
-script does.
+Guide's column help come from :data:`dpscan.detectors.governance.register.COLUMNS`, so
+the template cannot drift from what the loader accepts.  The output is byte-for-byte the
+same on every run (fixed document dates and zip timestamps), so the committed file only
+changes when this script does.
 """
 
 from __future__ import annotations

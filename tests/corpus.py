@@ -47,7 +47,7 @@ from pathlib import Path
 
 from faker import Faker
 
-# Mirrors scanner.results.ENTITY_TYPES (tests/test_corpus.py checks they agree); kept
+# Mirrors dpscan.model.records.ENTITY_TYPES (tests/test_corpus.py checks they agree); kept
 # local so the builder never imports the package it is used to test.
 ENTITY_TYPES: tuple[str, ...] = (
     "PERSON",

@@ -9,7 +9,8 @@ can fix them all in one go (STYLE habit 4).  Columns dpscan does not use are not
 are listed in :attr:`AssetRegister.warnings`.
 
 Locations are path patterns on the share, the same globs as the retention schedule's
-``match.paths`` (translated by :func:`detectors.retention.glob_to_regex`), capitals ignored:
+``match.paths`` (translated by
+:func:`dpscan.detectors.governance.retention.glob_to_regex`), capitals ignored:
 
 * ``Admin/Attendance/**`` is matched against the file's path below the scanned folder;
 * a pattern that starts with ``/``, ``\\\\server\\share`` or a drive letter (``S:\\SEN\\**``)

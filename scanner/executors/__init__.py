@@ -36,7 +36,7 @@ Outcome = list[FileResult] | WalkError
 
 
 class Executor(Protocol):
-    """Runs :func:`scanner.pipeline.scan_file` on each entry; yields outcomes in order."""
+    """Runs :func:`dpscan.scanner.pipeline.scan_file` on each entry; yields outcomes in order."""
 
     def map(self, items: Iterable[WorkItem]) -> Iterator[Outcome]: ...
 

@@ -1,7 +1,7 @@
 """A Dask distributed cluster (``--executor dask --scheduler tcp://HOST:8786``).
 
 The per-file work is the same as on this machine: each Dask worker runs
-:func:`scanner.executors.worker.scan_entry`, which builds that worker's detector once
+:func:`dpscan.scanner.executors.worker.scan_entry`, which builds that worker's detector once
 (the spaCy model loads on every worker when the scan starts) and keeps it for every file.
 Results come back in crawl order and at most ``IN_FLIGHT_PER_THREAD`` files per worker
 thread are in flight, so memory on this side stays bounded however large the share.

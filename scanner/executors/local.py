@@ -68,14 +68,14 @@ WarmUp = Callable[[ScanConfig], None]
 # The real work, imported when first called: the pipeline pulls in presidio and spaCy,
 # which a worker loads in warm_up anyway, but the parent and test workers need not.
 def scan_entry(entry: FileEntry, config: ScanConfig) -> list[FileResult]:
-    """:func:`scanner.executors.worker.scan_entry`."""
+    """:func:`dpscan.scanner.executors.worker.scan_entry`."""
     from dpscan.scanner.executors.worker import scan_entry as scan
 
     return scan(entry, config)
 
 
 def warm_up(config: ScanConfig) -> None:
-    """:func:`scanner.executors.worker.warm_up`."""
+    """:func:`dpscan.scanner.executors.worker.warm_up`."""
     from dpscan.scanner.executors.worker import warm_up as warm
 
     warm(config)

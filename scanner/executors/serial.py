@@ -25,7 +25,8 @@ from dpscan.scanner.walk import FileEntry
 
 
 def scan_entry(entry: FileEntry, config: ScanConfig) -> list[FileResult]:
-    """:func:`scanner.executors.worker.scan_entry`, imported on first use (it loads spaCy)."""
+    """:func:`dpscan.scanner.executors.worker.scan_entry`, imported on first use (it loads
+    spaCy)."""
     from dpscan.scanner.executors.worker import scan_entry as scan
 
     return scan(entry, config)

@@ -56,7 +56,7 @@ from dpscan.scanner.mailsniff import MSG_PROPERTIES as _PROPERTIES
 from dpscan.scanner.mailsniff import MSG_SUBSTG as _SUBSTG
 from dpscan.scanner.mailsniff import looks_like_email, looks_like_msg
 
-# Flag id (public contract, like scanner.results.Flag): To/Cc shows external addresses.
+# Flag id (public contract, like dpscan.model.ids.Flag): To/Cc shows external addresses.
 FLAG_RECIPIENTS_EXPOSED = Flag.RECIPIENTS_EXPOSED
 # Two external addresses in To+Cc is the smallest case where one outsider learns
 # another's address.  It also catches a reply to both parents of one child: the

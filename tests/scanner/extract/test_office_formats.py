@@ -3,7 +3,7 @@
 Files are built here: python-pptx writes presentations, ODF packages are zipped by hand
 (``mimetype`` first and stored), RTF and HTML are written as text.  Nothing maintained
 writes XLS any more, so XLS is tested on real files from ``../shared/zoo`` (skipped when
-absent), as are the encrypted files that ``detectors.protection`` must stop before
+absent), as are the encrypted files that ``dpscan.scanner.protection`` must stop before
 extraction.  Each format has a positive, an empty, a corrupt and, where it has one, a
 protected case; a few cases run through ``scanner.pipeline.scan_file``.
 """
