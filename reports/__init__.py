@@ -9,6 +9,9 @@ map of where personal data is kept.
 
 from __future__ import annotations
 
+if __name__ != "dpscan.reports":  # the folder is on sys.path by mistake: never load twice
+    raise ImportError(f"import dpscan.reports, not {__name__}")
+
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass

@@ -173,7 +173,7 @@ def _environment() -> Environment:
     # autoescape on for the .html.j2 template and for any string template:
     # nothing from the scan reaches the page unescaped.
     env = Environment(
-        loader=PackageLoader("reports", "templates"),
+        loader=PackageLoader("dpscan.reports", "templates"),
         autoescape=select_autoescape(
             enabled_extensions=("html", "j2"), default_for_string=True, default=True
         ),

@@ -70,7 +70,7 @@ def person_json(result: PersonSearchResult) -> dict[str, Any]:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("reports", "templates"),
+        loader=PackageLoader("dpscan.reports", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -367,3 +367,24 @@ def test_python_m_dpscan_runs_outside_the_checkout(
                           capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 0, done.stderr
     assert expected in done.stdout
+
+
+@pytest.mark.parametrize("stage", ["scanner", "detectors", "reports"])
+def test_a_stage_folder_refuses_its_bare_name(stage: str) -> None:
+    # Run from the checkout, where the folder is importable by its bare name: it must not
+    # load a second copy of the stage (jinja's PackageLoader("reports") once did, in tests
+    # only; an installed dpscan then could not find its templates).
+    done = subprocess.run([sys.executable, "-c", f"import {stage}"], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode != 0
+    assert f"import dpscan.{stage}, not {stage}" in done.stderr
+
+
+def test_reports_render_outside_the_checkout(tmp_path: Path) -> None:
+    # The HTML and person reports load their templates by package name.
+    code = ("from dpscan.reports import html_report, person_report\n"
+            "for module in (html_report, person_report):\n"
+            "    module._environment().get_template(module.TEMPLATE_NAME)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
