@@ -58,8 +58,22 @@ def _relative(root: str, path: str) -> str:
     return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
 
-def _excluded(relpath: str, name: str, excludes: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatch(relpath, pat) or fnmatch.fnmatch(name, pat) for pat in excludes)
+def is_excluded(relpath: str, excludes: Iterable[str]) -> bool:
+    """True when ``relpath`` (relative to its root, "/"-separated) or any folder above it
+    matches one of the ``--exclude`` patterns, by its whole relative path or by its name.
+
+    The crawl never enters an excluded folder; the catalogue asks the same question so that
+    a file left out of a scan is not taken for a deleted one.
+    """
+    patterns = tuple(excludes)
+    if not patterns:
+        return False
+    parts = relpath.split("/")
+    for depth in range(1, len(parts) + 1):
+        prefix, name = "/".join(parts[:depth]), parts[depth - 1]
+        if any(fnmatch.fnmatch(prefix, pat) or fnmatch.fnmatch(name, pat) for pat in patterns):
+            return True
+    return False
 
 
 def walk_root(
@@ -107,7 +121,7 @@ def walk_root(
         subfolders: list[str] = []
         for entry in entries:
             rel = _relative(root, entry.path)
-            if excludes and _excluded(rel, entry.name, excludes):
+            if excludes and is_excluded(rel, excludes):
                 continue
             try:
                 st = entry.stat(follow_symlinks=False)
