@@ -169,6 +169,12 @@ class ScanSummary:
     changes: list[dict[str, str]] = field(default_factory=list)
     # Identical files (same SHA-256, 1 byte or more): {"sha256", "files": [{"root", "path"}]}.
     duplicates: list[dict[str, Any]] = field(default_factory=list)
+    # Issue 17: each root given as a symlink, with the folder it led to ({root: target}); files
+    # whose earlier error record was read again rather than reused; and why a scan that ran
+    # to the end is still incomplete (e.g. "root looks unmounted: /mnt/staff"), one line each.
+    root_targets: dict[str, str] = field(default_factory=dict)
+    files_retried: int = 0
+    incomplete_reasons: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain JSON-ready data."""
