@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dpscan.detectors.digits import fold_digits, fold_rows
+from dpscan.detectors.keyed_numbers import blank_unkeyed_numbers
 from dpscan.detectors.names import count_people, person_key
 from dpscan.detectors.personal_data import PersonalDataDetector, summarise
 from dpscan.detectors.recognizers.date_of_birth import birth_year
@@ -66,8 +68,20 @@ class ContentDetector:
         self._ner.chars = getattr(self._ner, "chars", 0) + analysis.ner_chars
         return [(r.entity_type, r.start, r.end) for r, _ in analysis.found]
 
+    def _names_personal_data(self, key: str) -> bool:
+        """True when a key or heading names a kind of personal data ("nhs number")."""
+        kind = self.tables.classify(key)
+        return kind is not None and kind[0] == "entity"
+
     def detect(self, text: str, tables: Sequence[TableData] = ()) -> ContentFindings:
-        """Analyse a file's text and the tables found in it."""
+        """Analyse a file's text and the tables found in it.
+
+        Unicode digits and full-width forms are read as ASCII (:mod:`dpscan.detectors.digits`:
+        one character for one, so the tables' spans still locate them in the text), and
+        JSON and settings numbers only under a key naming personal data
+        (:mod:`dpscan.detectors.keyed_numbers`).
+        """
+        text = blank_unkeyed_numbers(fold_digits(text), self._names_personal_data)
         findings = ContentFindings()
         self._ner.chars = 0
         found: list[tuple[str, str, float]] = []
@@ -80,7 +94,7 @@ class ContentDetector:
         unnamed = 0
         years: list[int | None] = []
         for table in tables:
-            read = self.tables.read(table.rows)
+            read = self.tables.read(fold_rows(table.rows))
             if not read.handled:
                 continue
             handled.append((table.start, table.end))

@@ -6,19 +6,17 @@ two findings apart (``943 *** ****``, ``j***@school.org``, ``A*** J***``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from dpscan.model.entities import ENTITY_BY_ID, MaskStyle
 
-_ALNUM = re.compile(r"[A-Za-z0-9]")
-
 
 def _mask_after(value: str, keep: int) -> str:
+    # Every letter and digit of any script counts ("١٢/٠٣/٢٠١٥" is masked like "12/03/2015").
     seen = 0
     out = []
     for char in value:
-        if _ALNUM.match(char):
+        if char.isalnum():
             out.append(char if seen < keep else "*")
             seen += 1
         else:

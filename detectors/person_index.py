@@ -65,11 +65,12 @@ import yaml
 from stdnum.gb import nhs as stdnum_nhs
 
 from dpscan.detectors.dates import CUE_RE, DATE_PATTERN, parse_date
+from dpscan.detectors.digits import fold_digits, fold_rows
 from dpscan.model.entities import BIRTH_DATE_TYPES, ENTITIES, NAME_TYPES
+from dpscan.model.extraction import TableData
 from dpscan.model.person import PersonMatch
 
 if TYPE_CHECKING:
-    from dpscan.model.extraction import TableData
     from dpscan.model.records import FileResult
 
 
@@ -529,8 +530,12 @@ def index_terms(text: str, tables: Sequence[TableData], key: bytes) -> dict[str,
     Tables of three or more columns are read by rows (their rendering in ``text`` is left
     out of the prose); narrower ones ("Name | Amelia Jones") are read as prose.  At most
     :data:`MAX_TERMS` terms are returned, the strongest kinds first.  No raw value is in the
-    result: every key is ``"<kind>:<hash>"``.
+    result: every key is ``"<kind>:<hash>"``.  Unicode digits are read as ASCII
+    (:func:`dpscan.detectors.digits.fold_digits`), as detection reads them.
     """
+    text = fold_digits(text)
+    tables = [TableData(name=t.name, rows=fold_rows(t.rows), start=t.start, end=t.end)
+              for t in tables]
     out = _Collector()
     skip: list[tuple[int, int]] = []
     for table in tables:

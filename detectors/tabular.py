@@ -23,9 +23,11 @@ import regex
 import yaml
 from presidio_analyzer import Pattern, PatternRecognizer
 
+from dpscan.detectors.dates import DATE_RE
+from dpscan.detectors.name_gate import is_plain_word
 from dpscan.detectors.names import is_plausible_name, person_key
 from dpscan.detectors.recognizers import build_recognizer
-from dpscan.detectors.recognizers.date_of_birth import birth_year
+from dpscan.detectors.recognizers.date_of_birth import birth_year, is_date_of_birth_value
 from dpscan.model.entities import BIRTH_DATE_TYPES, ENTITIES, ENTITY_BY_ID, NAME_TYPES
 from dpscan.model.reference import resolve
 
@@ -42,6 +44,12 @@ NER_SAMPLE_ROWS = 20
 HEADER_SEARCH_ROWS = 10
 # Share of sampled values that must fit a column's heading for the heading to be believed.
 HEADING_SHARE = 0.3
+# Digits from which a cell is a number (phone, account, NHS number), never a heading.
+HEADING_MAX_DIGITS = 6
+# Digits a heading may hold to be shown as a column's name ("Parent 2 Email", "KS2").
+SHOWN_HEADING_DIGITS = 4
+# Share of a column's values like its top cell (dates, names) that makes that cell a value.
+LIKE_COLUMN_SHARE = 0.5
 # A table this long with no recognised column is still read by column: its cells are
 # checked for identifiers, but not sent to NER for names (they showed none in the sample).
 MIN_PLAIN_ROWS = 3
@@ -56,6 +64,9 @@ VALUE_TYPES = tuple(row.id for row in sorted(
     key=lambda row: row.value_priority or 0))
 
 _WORD = re.compile(r"[a-z0-9]+")
+# Runs of letters ("D.O.B" is three), and a cell of letter words as names are written.
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_NAME_WORDS = re.compile(r"[^\W\d_]+(?:[ '’.-]+[^\W\d_]+)*\.?")
 
 
 class ColumnVocabularyError(ValueError):
@@ -82,6 +93,7 @@ class ColumnVocabulary:
     # then matched against the few phrases that start with one of its words, not all.
     _by_first_word: dict[str, list[tuple[tuple[str, ...], int, tuple[str, str]]]] = field(
         init=False, repr=False, compare=False)
+    _words: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index: dict[str, list[tuple[tuple[str, ...], int, tuple[str, str]]]] = {}
@@ -92,6 +104,14 @@ class ColumnVocabulary:
                     order += 1
                     index.setdefault(phrase[0], []).append((phrase, order, (kind, name)))
         object.__setattr__(self, "_by_first_word", index)
+        object.__setattr__(self, "_words", frozenset(
+            word for table in (self.entities, self.special_categories)
+            for phrases in table.values() for phrase in phrases for word in phrase)
+            | self.not_person)
+
+    def has_word(self, word: str) -> bool:
+        """True when ``word`` is in one of the vocabulary's phrases or not_person."""
+        return word.lower().strip(".,'’") in self._words
 
     def classify(self, heading: str) -> tuple[str, str] | None:
         """("entity", type) or ("category", name) for a column heading, or None.
@@ -286,7 +306,12 @@ class TableReader:
         if len(rows) < 2 or max(len(r) for r in rows) < 2 or _is_key_value(rows, self.classify):
             return TableDetection(handled=False)
         header_at = self._header_row(rows)
-        header, body = list(rows[header_at]), rows[header_at + 1:]
+        if header_at is None:
+            # No heading row: every row is data (its person is counted), and the columns
+            # are named by number, so no cell's text is kept as a heading.
+            header, body = [], rows
+        else:
+            header, body = list(rows[header_at]), rows[header_at + 1:]
         if not body:
             return TableDetection(handled=False)
         width = max(len(r) for r in rows)
@@ -303,7 +328,7 @@ class TableReader:
                 kind = self._classify_by_values(values)
             if kind is not None:
                 kinds[index] = kind
-                result.columns[heading or f"column {index + 1}"] = kind[1]
+                result.columns[self.shown_heading(heading, index)] = kind[1]
         self._classify_names_by_ner(header, body, kinds, result)
         if not kinds and not _has_free_text(body, width) and len(body) < MIN_PLAIN_ROWS:
             return TableDetection(handled=False)
@@ -318,7 +343,9 @@ class TableReader:
                 value = row[index].strip() if index < len(row) else ""
                 if column_kind == "category":
                     if value.lower() not in self.vocabulary.blank_values:
-                        result.special_categories.setdefault(name, header[index])
+                        shown = self.shown_heading(header[index], index)
+                        result.special_categories.setdefault(
+                            name, shown if shown == header[index] else name)
                     continue
                 if not value or not validators[index](value):
                     continue
@@ -368,14 +395,54 @@ class TableReader:
                 result.pattern_text.append(line)
         return result
 
-    def _header_row(self, rows: Sequence[Sequence[str]]) -> int:
-        """Index of the headings row: the one naming most known columns, else the first."""
+    def shown_heading(self, heading: str, index: int) -> str:
+        """``heading`` as a column's name in findings, or "column N" when it could hold
+        a value: no more than a few digits, no word that can be a name unless the
+        vocabulary has it ("Mobile"), so "Medical notes for Amelia Jones" is not shown."""
+        if (heading and sum(char.isdigit() for char in heading) <= SHOWN_HEADING_DIGITS
+                and not any(_is_name_word(word) and not self.vocabulary.has_word(word)
+                            for word in _LETTER_RUN.findall(heading))):
+            return heading
+        return f"column {index + 1}"
+
+    def _header_row(self, rows: Sequence[Sequence[str]]) -> int | None:
+        """Index of the headings row: the one naming most known columns, else the first;
+        None when that row does not look like headings (the table has no heading row)."""
         best, best_score = 0, 0
         for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
             score = sum(1 for cell in row if cell.strip() and self.classify(cell))
             if score > best_score:
                 best, best_score = index, score
+        below = rows[best + 1:best + 1 + SAMPLE_VALUES]
+        if any(self._is_value_cell(cell.strip(), _column(below, index))
+               for index, cell in enumerate(rows[best]) if cell.strip()):
+            return None
         return best
+
+    def _is_value_cell(self, cell: str, below: list[str]) -> bool:
+        """True when a would-be heading is a value: a date over a column of dates of birth,
+        an identifier (an email, a long number, a value one of the value types' checks
+        accepts), or a person's name over a column of names.  A table whose top row has
+        one has no heading row: kept as headings, its person's values would be shown raw
+        as column names and not counted.
+        """
+        filled = [value for value in below if value.strip()]
+
+        def like_column(looks_like: Callable[[str], bool]) -> bool:
+            return sum(map(looks_like, filled)) >= LIKE_COLUMN_SHARE * len(filled)
+
+        if DATE_RE.fullmatch(cell):
+            # An attendance register is headed by dates; a date over dates of birth is one.
+            return like_column(is_date_of_birth_value)
+        digits = sum(char.isdigit() for char in cell)
+        if "@" in cell or digits > HEADING_MAX_DIGITS:
+            return True
+        # Every value type but email (told by its "@") holds digits.
+        if digits and any(self.validator(entity_type)(cell) for entity_type in VALUE_TYPES):
+            return True
+        # A heading the vocabulary knows ("Forename(s)") is one, whatever its shape.
+        return (_is_name_shaped(cell) and self.classify(cell) is None
+                and like_column(_is_name_shaped))
 
     def _fits(self, entity_type: str, heading: str, values: list[str]) -> bool:
         """True when enough of a column's values are what its heading says they are."""
@@ -451,11 +518,25 @@ class TableReader:
             filled = sum(1 for v in _column(sample, index) if v.strip())
             if filled and hits[index] >= 0.5 * filled:
                 kinds[index] = ("entity", found[index])
-                result.columns[header[index] or f"column {index + 1}"] = found[index]
+                result.columns[self.shown_heading(header[index], index)] = found[index]
 
 
 def _column(rows: Sequence[Sequence[str]], index: int) -> list[str]:
     return [row[index] if index < len(row) else "" for row in rows]
+
+
+def _is_name_word(word: str) -> bool:
+    """A capitalised word that is no English word nor a short acronym ("JONES", "Amelia")."""
+    word = word.strip(".,'’")
+    return (len(word) > 1 and word[0].isupper() and not (word.isupper() and len(word) <= 4)
+            and not is_plain_word(word))
+
+
+def _is_name_shaped(value: str) -> bool:
+    """True for a cell that reads as a person's name: words of letters, each a name word."""
+    value = value.strip()
+    return (is_plausible_name(value) and _NAME_WORDS.fullmatch(value) is not None
+            and all(_is_name_word(word) for word in value.split()))
 
 
 def _is_free_text(values: list[str]) -> bool:

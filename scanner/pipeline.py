@@ -23,17 +23,15 @@ from dpscan.detectors.content import ContentDetector
 from dpscan.detectors.governance.policy import apply_policy_flags
 from dpscan.detectors.person_index import index_terms
 from dpscan.model.config import ScanConfig
-from dpscan.model.extraction import LimitExceeded, Member, is_content_failure
+from dpscan.model.extraction import LimitExceeded, Member, describe_error, is_content_failure
 from dpscan.model.ids import Flag, Protection, Status
 from dpscan.model.records import FileResult
 from dpscan.scanner.extract import EncryptedContent, extractor_for
-from dpscan.scanner.fileio import NotARegularFile, open_readonly
+from dpscan.scanner.fileio import FileChangedDuringScan, NotARegularFile, open_readonly
 from dpscan.scanner.protection import check_protection, decrypt_office
 from dpscan.scanner.sniff import MIME_EMPTY, sniff_handle
 from dpscan.scanner.walk import FileEntry
 
-# Error messages from parsers can quote bytes of the file: keep them short.
-_MAX_ERROR_CHARS = 300
 # Members up to this size are held in memory; larger ones spill to a private temp file.
 _SPOOL_BYTES = 16 * 1024 * 1024
 
@@ -42,18 +40,6 @@ def iso_utc(ns: int) -> str:
     """A POSIX timestamp in nanoseconds as ISO 8601 in UTC, to the second."""
     moment = dt.datetime.fromtimestamp(ns / 1e9, tz=dt.UTC)
     return moment.replace(microsecond=0).isoformat()
-
-
-def describe_error(exc: BaseException) -> str:
-    """A one-line message for a failure to read a file."""
-    if isinstance(exc, FileNotFoundError):
-        return "vanished before it could be read"
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.strerror} (errno {exc.errno})"
-    message = " ".join(str(exc).split()) or "no detail"
-    return f"{type(exc).__name__}: {message}"[:_MAX_ERROR_CHARS]
 
 
 def _fail(result: FileResult, message: str) -> FileResult:
@@ -94,13 +80,15 @@ def scan_file(
             return [result]
         budget = _Budget(config.limits.max_members, config.limits.max_total_bytes)
         try:
-            with open_readonly(entry.abspath) as handle:
+            with open_readonly(entry.abspath, expected=entry.identity) as handle:
                 size = os.fstat(handle.fileno()).st_size
                 if size <= config.limits.max_file_bytes:
                     result.sha256 = _sha256(handle)
                 members = _scan_handle(handle, size, result, config, detector, 0, budget)
         except NotARegularFile:
             result.add_flag(Flag.SPECIAL_FILE)
+        except FileChangedDuringScan as exc:  # swapped (for a symlink, say) since the crawl
+            _fail(result, exc.strerror or "changed between listing and reading")
         except BaseException as exc:  # noqa: BLE001 - any failure is this file's, not the scan's (a Rust panic too)
             if not is_content_failure(exc):
                 raise
@@ -125,6 +113,8 @@ def _scan_handle(
     sniffed = sniff_handle(handle, os.path.basename(result.path.rsplit("!", 1)[-1]), size)
     result.mime = sniffed.mime
     result.extension_mismatch = sniffed.extension_mismatch
+    if sniffed.dpscan_report:
+        result.add_flag(Flag.DPSCAN_REPORT)
     if sniffed.mime == MIME_EMPTY:
         result.protection = Protection.NONE
         result.status = Status.SCANNED

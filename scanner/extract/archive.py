@@ -36,6 +36,7 @@ from dpscan.model.extraction import (
     Limits,
     Member,
     TextBuffer,
+    describe_error,
 )
 from dpscan.model.ids import Flag
 
@@ -533,15 +534,10 @@ class _SevenZipReader:
             else:
                 # Decompression stopped at an earlier member of the block: a solid
                 # block cannot be resumed past a fault.
-                why = f": {_describe(failure)}" if failure is not None else ""
+                why = f": {describe_error(failure)}" if failure is not None else ""
                 self._failed[file_id] = ArchiveMemberError(
                     f"not read: its 7z block could not be decompressed up to it{why}"
                 )
-
-
-def _describe(exc: BaseException) -> str:
-    message = " ".join(str(exc).split()) or "no detail"
-    return f"{type(exc).__name__}: {message}"[:200]
 
 
 __all__ = [

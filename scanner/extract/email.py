@@ -48,6 +48,7 @@ from dpscan.model.extraction import (
     Limits,
     Member,
     TextBuffer,
+    describe_error,
 )
 from dpscan.model.ids import Flag
 from dpscan.scanner.extract.text import detect_encoding
@@ -479,7 +480,7 @@ class _MimeWalk:
                 data = decoded if isinstance(decoded, bytes) else b""
         except Exception as exc:  # noqa: BLE001 - one bad part is that member's problem
             self._append(Member(name=self._names.name(_filename(part), MIME_EML), open=None,
-                                error=f"nested message could not be read: {exc}"[:300]))
+                                error=f"nested message could not be read: {describe_error(exc)}"))
             return
         self._append(_bytes_member(self._names.name(_filename(part), MIME_EML), data,
                                    self.limits))
@@ -490,7 +491,7 @@ class _MimeWalk:
             data = part.get_payload(decode=True)
         except Exception as exc:  # noqa: BLE001 - see _nested_message
             self._append(Member(name=name, open=None,
-                                error=f"attachment could not be decoded: {exc}"[:300]))
+                                error=f"attachment could not be decoded: {describe_error(exc)}"))
             return
         member = _bytes_member(name, data if isinstance(data, bytes) else b"", self.limits)
         member.modified = _modified(part)
@@ -811,9 +812,9 @@ def _msg_attachments(storage: _MsgStorage) -> list[_MsgAttachment]:
         try:
             attachment = _msg_attachment(storage, path, names)
         except Exception as exc:  # noqa: BLE001 - one corrupt storage is that member's problem
+            error = f"attachment could not be read: {describe_error(exc)}"
             found.append(_MsgAttachment(names.name(None, "application/octet-stream"), path,
-                                        "error", error=f"attachment could not be read: {exc}"
-                                        [:300]))
+                                        "error", error=error))
             continue
         if attachment is not None:
             found.append(attachment)

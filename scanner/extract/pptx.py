@@ -15,7 +15,7 @@ from pptx.shapes.base import BaseShape
 from pptx.shapes.group import GroupShape
 from pptx.table import Table
 
-from dpscan.model.extraction import ExtractedText, Limits, TextBuffer
+from dpscan.model.extraction import ExtractedText, Limits, TextBuffer, UnreadableContent
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -81,7 +81,7 @@ def extract_pptx(handle: BinaryIO, limits: Limits) -> ExtractedText:
     # (.ppsx) and templates (.potx), which are the same format with another main type.
     part = Package.open(handle).main_document_part
     if not isinstance(part, PresentationPart):
-        raise ValueError(f"not a PowerPoint package: main part is {part.content_type}")
+        raise UnreadableContent(f"not a PowerPoint package: main part is {part.content_type}")
     presentation = part.presentation
     buffer = TextBuffer(limits.max_text_chars)
     for number, slide in enumerate(presentation.slides, start=1):

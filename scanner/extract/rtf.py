@@ -25,7 +25,7 @@ from typing import BinaryIO
 
 from striprtf.striprtf import rtf_to_text
 
-from dpscan.model.extraction import ExtractedText, Limits, TextBuffer
+from dpscan.model.extraction import ExtractedText, Limits, TextBuffer, UnreadableContent
 
 # Control words, control symbols (\\, \{, \', \*, ...) and group braces.  Plain text and
 # hex data never match, so the search jumps over them at C speed.
@@ -99,7 +99,7 @@ def _clean(rtf: str, max_chars: int) -> tuple[str, bool]:
         if size > max_chars:
             return "".join(out), True
     if depth > 0:
-        raise ValueError(f"RTF ends inside {depth} open group(s): the file is truncated")
+        raise UnreadableContent(f"RTF ends inside {depth} open group(s): the file is truncated")
     return "".join(out), False
 
 

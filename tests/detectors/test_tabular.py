@@ -202,3 +202,45 @@ def test_cell_caches_keep_only_short_stripped_values(entity_type: str, value: st
     # One entry: padding is stripped first, and a long cell is checked, not kept (the
     # cache lives as long as the worker, and its keys are cell values).
     assert check.cache_info().currsize == 1  # type: ignore[attr-defined]
+
+
+# Issue 17, item 2: a top row is headings only when it looks like headings.
+HEADLESS = [
+    ["9434765919", "JG103759A", "amelia.quennell@example.org", "QUENNELL", "Amelia"],
+    ["4010232137", "JG103760B", "bob.thackeray@example.org", "THACKERAY", "Bob"],
+    ["4505577104", "JG103761C", "cara.ibekwe@example.org", "IBEKWE", "Cara"],
+]
+
+
+def test_a_table_with_no_heading_row_reads_every_row_as_data(reader: TableReader) -> None:
+    read = reader.read(HEADLESS)
+    assert read.entities["UK_NHS"] == 3 and read.entities["EMAIL_ADDRESS"] == 3
+    assert read.data_subjects == 3  # the first row's person is counted
+    assert set(read.columns) <= {f"column {n}" for n in range(1, 6)}
+    assert read.columns["column 1"] == "UK_NHS"
+
+
+def test_names_over_names_are_a_data_row(reader: TableReader) -> None:
+    rows = [["QUENNELL", "Amelia", "Oak"], ["THACKERAY", "Bob", "Oak"], ["IBEKWE", "Cara", "Ash"]]
+    assert all(not heading or heading.startswith("column ")
+               for heading in reader.read(rows).columns)
+
+
+@pytest.mark.parametrize("rows", [
+    # An attendance register is headed by dates; a name heading ("Adno") over numbers.
+    [["Name", "04/09/2023", "05/09/2023"], ["Amelia Jones", "/", "\\"], ["Bob Smith", "/", "/"]],
+    [["Adno", "Surname", "Forename"], ["1234", "SMITH", "Bob"], ["1235", "PATEL", "Cara"]],
+])
+def test_headings_that_look_like_headings_are_kept(reader: TableReader,
+                                                    rows: list[list[str]]) -> None:
+    read = reader.read(rows)
+    assert read.entities["PERSON"] == 2 and read.data_subjects == 2
+    assert not any(heading.startswith("column ") for heading in read.columns)
+
+
+def test_a_heading_naming_a_person_is_not_shown(reader: TableReader) -> None:
+    rows = [["Name", "Medical notes for Wilhelmina Oyelaran", "Mobile"],
+            ["Bob Smith", "asthma", "07911 123456"], ["Cara Patel", "epipen", "07911 123457"]]
+    read = reader.read(rows)
+    assert read.columns == {"Name": "PERSON", "column 2": "health", "Mobile": "PHONE_NUMBER"}
+    assert read.special_categories == {"health": "health"}

@@ -62,6 +62,11 @@ class LimitExceeded(Exception):
     """A named limit stopped the work; the message names the limit and its value."""
 
 
+class UnreadableContent(ValueError):
+    """dpscan cannot read the content (a truncated RTF, a package of another kind); the
+    message is dpscan's own and quotes nothing of the file, so it is reported as it is."""
+
+
 class EncryptedContent(Exception):
     """The file's content is encrypted: it cannot be read without a password.
 
@@ -79,6 +84,30 @@ def is_content_failure(exc: BaseException) -> bool:
     :class:`Exception`, and a Rust parser's panic (pyo3 raises ``PanicException``, which
     derives from BaseException, when python-calamine panics on a malformed workbook)."""
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+# What a parser's own message is reduced to: parsers quote the content they choke on
+# ("could not convert string to float: 'Amelia Jones 9434765919'").
+PARSE_FAILURE = "the file's content could not be parsed"
+_MAX_ERROR_CHARS = 300
+
+
+def describe_error(exc: BaseException) -> str:
+    """A one-line message for a failure to read a file, quoting none of its content.
+
+    The operating system's messages (strerror and errno) and dpscan's own (a limit, an
+    archive member not read) are kept; any other exception is a parser's, whose message
+    can quote the file: only its type is kept, with :data:`PARSE_FAILURE`.
+    """
+    if isinstance(exc, FileNotFoundError):
+        return "vanished before it could be read"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror} (errno {exc.errno})"
+    if type(exc).__module__.startswith("dpscan.") and str(exc).strip():
+        return f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:_MAX_ERROR_CHARS]
+    return f"{type(exc).__name__}: {PARSE_FAILURE}"
 
 
 def kept_rows(rows: Iterable[list[str]]) -> Iterator[list[str]]:

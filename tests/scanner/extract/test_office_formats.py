@@ -797,7 +797,7 @@ def test_pipeline_reads_each_format_with_its_extractor(
 @pytest.mark.parametrize(("name", "data", "extractor", "error"), [
     ("slides.pptx", truncated(_pptx(_class_slide)), "pptx", "BadZipFile: "),
     ("notes.odt", truncated(_odf(ODT, ODT_BODY * 20, ODT_STYLES)), "odf", "BadZipFile: "),
-    ("notes.rtf", truncated(RTF.encode("ascii")), "rtf", "ValueError: RTF ends inside"),
+    ("notes.rtf", truncated(RTF.encode("ascii")), "rtf", "UnreadableContent: RTF ends inside"),
 ])
 def test_pipeline_corrupt_file_is_an_error_on_its_record(
     tmp_path: Path, detector: ContentDetector, name: str, data: bytes, extractor: str,
