@@ -102,6 +102,10 @@ FLAG_ADVICE: dict[str, str] = {
         "Not a regular file (a device, pipe or socket) in a file share: ask IT why it is "
         "there; it was not read."
     ),
+    Flag.DPSCAN_REPORT: (
+        "A copy of a dpscan report: it maps where personal data is kept. Move it where only "
+        "the DPO can read it, or delete it."
+    ),
 }
 
 _FLAG_ORDER = {name: index for index, name in enumerate(FLAG_ADVICE)}

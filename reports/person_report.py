@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -100,6 +101,10 @@ def render_xlsx(result: PersonSearchResult) -> bytes:
     """person.xlsx: Files (about the person), Set aside, Query; every cell literal text."""
     data = person_json(result)
     book = Workbook()
+    # Marks the workbook as dpscan's, so a copy found in a share is flagged as a report
+    # (types-openpyxl does not know custom_doc_props, openpyxl 3.1 has it).
+    cast(Any, book).custom_doc_props.append(
+        StringProperty(name="dpscan_report", value=__version__))
     # A new Workbook holds one sheet, a Worksheet.
     sheets = ((cast(Worksheet, book.active), "Files", data["files"]),
               (book.create_sheet(), "Set aside", data["set_aside"]))

@@ -32,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet as SheetWriter
 
+from dpscan import __version__
 from dpscan.model.ids import FORMULA_PREFIXES, Flag, Status
 from dpscan.model.records import FileResult, ScanResult
 from dpscan.reports._output import write_private_bytes
@@ -173,6 +174,8 @@ class _Book:
             "strings_to_numbers": False,
             "strings_to_urls": False,
         })
+        # Marks the workbook as dpscan's, so a copy found in a share is flagged as a report.
+        self.workbook.set_custom_property("dpscan_report", __version__)
         self._formats: dict[tuple[tuple[str, Any], ...], Format] = {}
 
     def format(self, **properties: Any) -> Format:

@@ -37,7 +37,7 @@ from dpscan.model.extraction import ExtractedText, Limits
 from dpscan.model.person import PersonSearchResult
 from dpscan.model.records import FileResult
 from dpscan.scanner.extract import EncryptedContent, extractor_for
-from dpscan.scanner.fileio import open_readonly
+from dpscan.scanner.fileio import FileChangedDuringScan, open_beneath
 from dpscan.scanner.sniff import sniff_handle
 
 Lookup = Callable[[Collection[str]], Iterable[tuple[FileResult, Mapping[str, int]]]]
@@ -110,6 +110,8 @@ def _why(exc: BaseException) -> str:
         return "permission denied"
     if isinstance(exc, EncryptedContent):
         return f"encrypted ({exc.detail})"
+    if isinstance(exc, FileChangedDuringScan):
+        return exc.strerror or "changed since it was scanned"
     return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
@@ -160,15 +162,17 @@ def read_again(record: FileResult, limits: Limits) -> ExtractedText:
     # A "!" may also be part of a real name: the container is the shortest prefix that is
     # a file on disk.
     for cut in range(1, len(parts) + 1):
-        on_disk = os.path.join(record.root, *"!".join(parts[:cut]).split("/"))
-        if os.path.isfile(on_disk):
+        steps = "!".join(parts[:cut]).split("/")
+        if os.path.isfile(os.path.join(record.root, *steps)):
             chain = parts[cut:]
             break
     else:
         raise FileNotFoundError(record.path)
-    with open_readonly(on_disk) as handle:
+    # Through real folders only: a folder or file swapped for a symlink since the scan is
+    # refused, never followed out of the share.
+    with open_beneath(record.root, steps) as handle:
         size = os.fstat(handle.fileno()).st_size
-        return _extract(handle, os.path.basename(on_disk), size, chain, limits)
+        return _extract(handle, steps[-1], size, chain, limits)
 
 
 def _extract(handle: BinaryIO, name: str, size: int, chain: list[str],

@@ -9,6 +9,7 @@ renamed .jpg is caught.
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,6 +61,31 @@ def _is_text(head: bytes) -> bool:
     return False
 
 
+# dpscan's own reports, known by how they start: a copy in a share is flagged as a report
+# (it maps where personal data lives) and still read like any file, so a file made to start
+# like one cannot hide what follows.
+# findings.json and person.json by their tool block, report.html and person.html by their
+# generator meta, files.csv by its header (after the BOM it is written with).
+_BOM = rb"(?:\xef\xbb\xbf)?"
+_DPSCAN_REPORT_HEADS = (
+    re.compile(_BOM + rb'\s*\{\s*"scan"\s*:\s*\{\s*"tool"\s*:\s*"dpscan"'),
+    re.compile(_BOM + rb'\s*\{\s*"query"\s*:\s*\{[^{}]{0,4000}\},\s*"search"\s*:\s*\{\s*'
+               rb'"tool"\s*:\s*"dpscan"'),
+    re.compile(_BOM + rb'\s*(?:<!DOCTYPE html>\s*)?<html[^>]*>\s*<head>\s*(?:<meta [^>]*>\s*){0,8}'
+               rb'<meta name="generator" content="dpscan[ "]', re.IGNORECASE),
+    re.compile(_BOM + rb"path,root,container,size,modified,mime,protection,"),
+)
+# report.xlsx and person.xlsx carry a custom document property of this name.
+DPSCAN_REPORT_PROPERTY = "dpscan_report"
+_CUSTOM_PROPERTIES = "docProps/custom.xml"
+_PROPERTIES_BYTES = 64 * 1024
+
+
+def is_dpscan_report(head: bytes) -> bool:
+    """True when ``head`` (a file's first bytes) starts a text report dpscan wrote."""
+    return any(pattern.match(head) for pattern in _DPSCAN_REPORT_HEADS)
+
+
 @dataclass(frozen=True, slots=True)
 class SniffResult:
     """What the content says the file is."""
@@ -67,6 +93,8 @@ class SniffResult:
     mime: str
     description: str
     extension_mismatch: bool
+    # A report dpscan wrote (findings.json, report.html, files.csv, report.xlsx ...).
+    dpscan_report: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -90,13 +118,29 @@ def sniff_handle(handle: BinaryIO, filename: str, total_size: int) -> SniffResul
     description = text_magic.from_buffer(head) or ""
     if mime == MIME_ZIP:
         mime = _refine_zip(handle) or mime
-    elif mime in WEAK_MAGIC_MIMES and _is_text(head):
+    report = is_dpscan_report(head) or (mime == MIME_XLSX and _is_dpscan_workbook(handle))
+    if mime in WEAK_MAGIC_MIMES and _is_text(head):
         mime = "text/plain"
     if mime.startswith("text/") and looks_like_email(head):
         mime = MIME_EML  # libmagic often calls an .eml plain text
     elif mime in _GENERIC_OLE and looks_like_msg(handle):
         mime = MIME_MSG  # an Outlook message libmagic saw only as OLE
-    return SniffResult(mime, description, extension_mismatch(filename, mime))
+    return SniffResult(mime, description, extension_mismatch(filename, mime), report)
+
+
+def _is_dpscan_workbook(handle: BinaryIO) -> bool:
+    """True for a workbook dpscan wrote (report.xlsx, person.xlsx): its custom property."""
+    try:
+        handle.seek(0)
+        with zipfile.ZipFile(handle) as archive:
+            if _CUSTOM_PROPERTIES not in archive.namelist():
+                return False
+            properties = archive.open(_CUSTOM_PROPERTIES).read(_PROPERTIES_BYTES)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, NotImplementedError, EOFError):
+        return False
+    finally:
+        handle.seek(0)
+    return f'name="{DPSCAN_REPORT_PROPERTY}"'.encode() in properties
 
 
 def _refine_zip(handle: BinaryIO) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from dpscan.model.records import WalkError
+from dpscan.scanner import walk
 from dpscan.scanner.walk import FileEntry, printable_path, walk_root
 
 
@@ -57,14 +58,14 @@ def test_followed_symlink_to_outside_folder_is_crawled_once(tmp_path: Path) -> N
 def test_unlistable_folder_is_a_walk_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "locked").mkdir()
     (tmp_path / "ok.txt").write_text("x")
-    real_scandir = os.scandir
+    real_open_folder = walk.open_folder
 
-    def scandir(path: str):  # root bypasses permission bits, so simulate EACCES
+    def open_folder(path: str, **options: bool) -> int:  # root bypasses permission bits
         if str(path).endswith("locked"):
             raise PermissionError(13, "Permission denied", path)
-        return real_scandir(path)
+        return real_open_folder(path, **options)
 
-    monkeypatch.setattr("dpscan.scanner.walk.os.scandir", scandir)
+    monkeypatch.setattr(walk, "open_folder", open_folder)
     items = list(walk_root(str(tmp_path)))
     errors = [i for i in items if isinstance(i, WalkError)]
     assert _files(items) == ["ok.txt"]

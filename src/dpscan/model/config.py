@@ -19,6 +19,7 @@ from dpscan.model.setting import (
     ABSENT,
     SETTING,
     Setting,
+    derived,
     globs,
     name,
     score,
@@ -110,7 +111,11 @@ class ScanConfig:
     detection: DetectionSettings = field(default_factory=DetectionSettings)
     # Per-installation secret for the keyed hashes of names and identifiers that
     # find-person searches (FileResult.index_terms); None: no index is built.
-    index_key: bytes | None = None
+    index_key: bytes | None = derived(None, source="the catalogue's index key")
+    # The scan's own outputs (its reports folder, catalogue and index key; see
+    # dpscan.scanner.walk.scan_outputs): the crawl never lists them, so a scan never reads
+    # its own reports back.
+    skip_paths: tuple[str, ...] = derived((), source="the command line's --out and --db")
 
 
 # The dataclasses whose fields declare settings, by the ScanConfig attribute that holds

@@ -37,6 +37,9 @@ class Flag(StrEnum):
     TIMEOUT = "timeout"
     MEMORY_LIMIT = "memory_limit"
     WORKER_CRASHED = "worker_crashed"
+    # A report dpscan wrote (findings.json, report.html, files.csv, report.xlsx...) found in
+    # a scanned folder (dpscan.scanner.sniff); still read like any other file.
+    DPSCAN_REPORT = "dpscan_report"
 
 
 class Status(StrEnum):

@@ -17,6 +17,10 @@ from typing import Any
 
 # The metadata key under which a field keeps its Setting.
 SETTING = "dpscan.setting"
+# The metadata key marking a field the program fills in itself (from the catalogue, from
+# the command line's output paths), which no flag and no settings-file key sets: it is not
+# a setting, so it is neither listed in findings.json nor part of the fingerprint.
+DERIVED = "dpscan.derived"
 
 
 class Kind(StrEnum):
@@ -194,5 +198,11 @@ def setting(
     return dataclasses.field(default=default, metadata=metadata)
 
 
-__all__ = ["ABSENT", "MIB", "SETTING", "Check", "Kind", "Setting", "globs", "name", "score",
-           "scores_by", "seconds", "setting", "switch", "whole"]
+def derived(default: Any, *, source: str) -> Any:
+    """A configuration field that is not a setting: the program fills it in from ``source``
+    (what :data:`DERIVED` keeps, in words)."""
+    return dataclasses.field(default=default, metadata={DERIVED: source})
+
+
+__all__ = ["ABSENT", "DERIVED", "MIB", "SETTING", "Check", "Kind", "Setting", "derived",
+           "globs", "name", "score", "scores_by", "seconds", "setting", "switch", "whole"]
