@@ -2,7 +2,10 @@
 
 watchdog reports file system events; a burst of events for one file (an editor saving in
 several writes, a copy in progress) is coalesced and the file is read once it has been
-quiet for ``settle_seconds``.  Results go to the catalogue like a scan's, so the next
+quiet for ``settle_seconds``.  Each file is read in a worker process under the scan's time
+and memory limits (the local executor, even with one worker; or ``--executor dask``), so a
+file that hangs or bloats its parser costs only its own error record.  The workers start
+once, when watching starts.  Results go to the catalogue like a scan's, so the next
 report and find-person see them.  With ``watch_usb`` newly mounted removable media are
 scanned as a USB stick would be by ``dpscan usb``.
 """
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING
 from dpscan.detectors.governance import Governor
 from dpscan.model.config import ScanConfig
 from dpscan.scanner.catalogue import Catalogue, ScanRun
-from dpscan.scanner.executors.worker import scan_entry
+from dpscan.scanner.executors import Executor, make_executor
 from dpscan.scanner.walk import FileEntry, printable_path
 
 if TYPE_CHECKING:  # watchdog is imported only when watching starts
@@ -112,35 +115,38 @@ def _root_of(path: str, roots: Sequence[str]) -> str | None:
 
 
 def process_settled(ready: Sequence[str], deleted: Sequence[str], roots: Sequence[str],
-                    config: ScanConfig, run: ScanRun, governor: Governor | None) -> int:
-    """Scan the settled files and forget the deleted ones; returns files scanned."""
-    scanned = 0
+                    executor: Executor, run: ScanRun, governor: Governor | None) -> int:
+    """Scan the settled files with ``executor`` and forget the deleted ones; returns files
+    scanned."""
     for path in deleted:
         root = _root_of(path, roots)
         if root is not None:
             relpath = printable_path(os.path.relpath(path, root).replace(os.sep, "/"))[0]
             if run.forget(printable_path(root)[0], relpath):
                 log.info("deleted: %s", path)
+    entries = []
     for path in ready:
         root = _root_of(path, roots)
         entry = entry_for(root, path) if root is not None else None
-        if entry is None:
-            continue
-        if run.cached(entry) is not None:
-            continue  # touched but unchanged
-        results = scan_entry(entry, config)
+        if entry is None or run.cached(entry) is not None:
+            continue  # gone, or touched but unchanged
+        entries.append(entry)
+    # Entries in, outcomes out in the same order; each is recorded as it comes back.
+    for entry, results in zip(entries, executor.map(entries), strict=True):
+        assert isinstance(results, list)  # only files were given: no crawl errors
         run.record(entry, results, reused=False)
-        scanned += 1
         top = results[0]
         if governor is not None:
             governor.govern(top)
         if top.has_personal_data:
-            log.warning("personal data: %s (severity %s; %s)", path, top.severity,
+            log.warning("personal data: %s (severity %s; %s)", entry.abspath, top.severity,
                         ", ".join(top.flags) or "no flags")
+        elif top.error:
+            log.warning("not read: %s (%s)", entry.abspath, top.error)
         else:
-            log.info("scanned: %s (no personal data)", path)
+            log.info("scanned: %s (no personal data)", entry.abspath)
     run.flush()
-    return scanned
+    return len(entries)
 
 
 def watch_paths(
@@ -154,9 +160,15 @@ def watch_paths(
     out: Path | None = None,
     formats: Sequence[str] = ("json", "html", "xlsx"),
     stop: Callable[[], bool] = lambda: False,
+    executor: Executor | None = None,
 ) -> None:
-    """Watch ``roots`` until ``stop()`` is true (or Ctrl-C), scanning settled files."""
+    """Watch ``roots`` until ``stop()`` is true (or Ctrl-C), scanning settled files.
+
+    ``executor`` runs each file (default: worker processes under ``config``'s limits)."""
     from watchdog.observers import Observer
+
+    if executor is None:
+        executor = make_executor(config, isolate=True)
 
     queue = ChangeQueue()
     observer = Observer()
@@ -169,15 +181,16 @@ def watch_paths(
     known_usb = {m.mountpoint for m in _removable()} if watch_usb else set()
     last_usb = time.monotonic()
     try:
-        while not stop():
-            time.sleep(_TICK_SECONDS)
-            ready, deleted = queue.settled(settle_seconds)
-            if ready or deleted:
-                if process_settled(ready, deleted, roots, config, run, governor) and out:
+        with executor.running():
+            while not stop():
+                time.sleep(_TICK_SECONDS)
+                ready, deleted = queue.settled(settle_seconds)
+                if (ready or deleted) and process_settled(
+                        ready, deleted, roots, executor, run, governor) and out:
                     _write_reports(catalogue, governor, out, formats)
-            if watch_usb and time.monotonic() - last_usb >= _USB_POLL_SECONDS:
-                last_usb = time.monotonic()
-                known_usb = _scan_new_media(known_usb, config, catalogue, governor)
+                if watch_usb and time.monotonic() - last_usb >= _USB_POLL_SECONDS:
+                    last_usb = time.monotonic()
+                    known_usb = _scan_new_media(known_usb, config, catalogue, governor)
     finally:
         observer.stop()
         observer.join(timeout=5)

@@ -7,7 +7,7 @@ an incremental scan keeps crawl order too.  Each executor bounds how many files 
 flight, so memory does not grow with the size of the share.
 
 Adding an executor: write a module with a class taking a :class:`ScanConfig` and
-offering ``map(items)``, then register it in :data:`EXECUTORS`.
+offering ``map(items)`` and ``running()``, then register it in :data:`EXECUTORS`.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from __future__ import annotations
 import importlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from dpscan.model.config import ScanConfig
 from dpscan.model.records import FileResult, WalkError
+from dpscan.scanner.executors.tempdirs import remove_leftovers
 from dpscan.scanner.walk import FileEntry
 
 
@@ -39,6 +41,11 @@ class Executor(Protocol):
     """Runs :func:`dpscan.scanner.pipeline.scan_file` on each entry; yields outcomes in order."""
 
     def map(self, items: Iterable[WorkItem]) -> Iterator[Outcome]: ...
+
+    def running(self) -> AbstractContextManager[None]:
+        """Keep the workers (and what they loaded) for every ``map()`` inside, as watch
+        does between batches; a ``map()`` outside starts and ends its own."""
+        ...
 
 
 Handle = TypeVar("Handle")
@@ -102,10 +109,16 @@ EXECUTORS: dict[str, Callable[[ScanConfig], Executor]] = {
 }
 
 
-def make_executor(config: ScanConfig) -> Executor:
-    """The executor named by ``config.executor`` ("local" on one worker runs serially)."""
+def make_executor(config: ScanConfig, *, isolate: bool = False) -> Executor:
+    """The executor named by ``config.executor``, for a scan or watch that starts now.
+
+    "local" on one worker runs serially, unless ``isolate``: then each file still runs in
+    a worker process under the time and memory limits (watch, which must outlive any one
+    file).  Temporary folders left by killed runs are cleared here, at every start.
+    """
+    remove_leftovers()
     name = config.executor
-    if name == "local" and config.workers <= 1:
+    if name == "local" and config.workers <= 1 and not isolate:
         name = "serial"
     try:
         factory = EXECUTORS[name]

@@ -29,7 +29,6 @@ import os
 import resource
 import signal
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, Future
@@ -46,6 +45,7 @@ from dpscan.model.ids import Flag
 from dpscan.model.records import FileResult
 from dpscan.scanner.executors import Outcome, WorkItem, in_crawl_order
 from dpscan.scanner.executors.serial import memory_message, stopped_record, timeout_message
+from dpscan.scanner.executors.tempdirs import private_temp_dir
 from dpscan.scanner.walk import FileEntry
 
 # Files queued per worker: enough to keep workers busy, few enough to bound memory.
@@ -166,8 +166,8 @@ class LocalExecutor:
     spawned workers import them by name); tests replace them.
     """
 
-    # Set by map() for the scan it runs: the workers' shared NER cache (None when no temp
-    # folder could hold it) and the pool.
+    # Set by running(): the workers' shared NER cache (None when no temp folder could
+    # hold it) and the pool.
     _ner_cache: tuple[str, bytes] | None
     _active: _WorkerPool
 
@@ -176,6 +176,7 @@ class LocalExecutor:
         self.config = config
         self.task = task
         self.warm_up = warm_up
+        self._running = False
 
     def _pool(self) -> _WorkerPool:
         # spawn, not fork: forking a process that runs threads (progress display, BLAS,
@@ -187,29 +188,42 @@ class LocalExecutor:
             context=multiprocessing.get_context("spawn"),
         )
 
-    def map(self, items: Iterable[WorkItem]) -> Iterator[Outcome]:
-        # The workers share NER answers for text they meet again (detectors.ner_cache) in
-        # a private folder that lives as long as the scan.
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        """One pool of workers, and their shared NER cache (detectors.ner_cache, in a
+        private folder), for every ``map()`` inside: the models load once."""
+        if self._running:  # an outer running() owns the pool
+            yield
+            return
         with contextlib.ExitStack() as stack:
             try:
-                folder = stack.enter_context(
-                    tempfile.TemporaryDirectory(prefix="dpscan-", ignore_cleanup_errors=True))
+                folder = stack.enter_context(private_temp_dir())
                 self._ner_cache = create_shared_ner_cache(Path(folder))
             except (OSError, sqlite3.Error):  # no usable temp folder: each worker its own
                 self._ner_cache = None
             self._active = self._pool()
+            self._running = True
             finished = False
             try:
-                yield from in_crawl_order(items, self._submit, self._settle,
-                                          self.config.workers * IN_FLIGHT_PER_WORKER)
+                yield
                 self._active.close()
                 finished = True
             finally:
+                self._running = False
                 # An early stop (an error, the caller closing the generator) kills the
                 # workers; after a normal end close() lets them finish.
                 if not finished:
                     self._active.stop()
                 self._active.join()
+
+    def map(self, items: Iterable[WorkItem]) -> Iterator[Outcome]:
+        # Inside a longer running(), an early stop cancels this map's files (pebble kills
+        # the workers busy with them) and the pool lives on; otherwise the pool just stops.
+        shared = self._running
+        with self.running():
+            yield from in_crawl_order(items, self._submit, self._settle,
+                                      self.config.workers * IN_FLIGHT_PER_WORKER,
+                                      on_stop=_cancel_all if shared else None)
 
     def _submit(self, entry: FileEntry) -> Future[list[FileResult]]:
         if not self._active.active:  # broken by a fault pebble could not pin on a file
@@ -234,6 +248,11 @@ class LocalExecutor:
         except (BrokenProcessPool, CancelledError) as exc:
             message = f"not read: the worker pool failed ({exc or 'no detail'})"
             return [stopped_record(entry, message, Flag.WORKER_CRASHED)]
+
+
+def _cancel_all(futures: list[Future[list[FileResult]]]) -> None:
+    for future in futures:
+        future.cancel()
 
 
 def crash_message(exitcode: int | None) -> str:

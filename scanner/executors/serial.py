@@ -14,7 +14,7 @@ import datetime as dt
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from dpscan.model.config import ScanConfig
@@ -89,6 +89,10 @@ class SerialExecutor:
     def __init__(self, config: ScanConfig, task: Task = scan_entry) -> None:
         self.config = config
         self.task = task
+
+    def running(self) -> AbstractContextManager[None]:
+        """Nothing to keep: the detector lives in this process anyway."""
+        return nullcontext()
 
     def map(self, items: Iterable[WorkItem]) -> Iterator[Outcome]:
         for item in items:

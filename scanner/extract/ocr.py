@@ -14,7 +14,6 @@ import functools
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from PIL import Image
 
 from dpscan.model.extraction import ExtractedExtras, ExtractedText, Limits, TextBuffer
 from dpscan.model.ids import Flag
+from dpscan.scanner.executors.tempdirs import private_temp_dir
 
 # Tesseract's language; only English data is expected (package tesseract-ocr-eng).
 LANG = "eng"
@@ -158,8 +158,9 @@ def ocr_image(image: Image.Image, *, timeout: float) -> str:
                         f"than Tesseract reads ({_TESSERACT_MAX_SIDE})")
     # Not pytesseract.image_to_string: it writes the image and the recognised text to the
     # shared system temp folder with the umask's permissions (often world-readable).
-    # TemporaryDirectory is created 0o700 and removed with its contents, also on timeout.
-    with tempfile.TemporaryDirectory(prefix="dpscan-ocr-") as private:
+    # The private folder is created 0o700 and removed with its contents, also on timeout;
+    # named after this process, so a later scan clears it if this worker is killed.
+    with private_temp_dir("ocr") as private:
         source = os.path.join(private, "page.png")
         base = os.path.join(private, "page")
         dpi = image.info.get("dpi")

@@ -77,26 +77,3 @@ def test_reused_and_walk_errors_pass_through_in_order(cluster: str, share: Path)
                .map(items))
     assert out[1] == [known] and out[2] is error
     assert out[0][0].path == entries[0].relpath and out[3][0].path == entries[2].relpath
-
-
-def test_without_scheduler_a_local_cluster_is_started_and_closed(
-    share: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    started: list[dict[str, object]] = []
-    clusters: list[object] = []
-    real = distributed.LocalCluster
-
-    def local_cluster(**kwargs: object) -> object:
-        started.append(kwargs)
-        # In-process, so the test does not load the model in a new process.
-        cluster = real(n_workers=1, threads_per_worker=1, processes=False,
-                       dashboard_address=None)
-        clusters.append(cluster)
-        return cluster
-
-    monkeypatch.setattr(distributed, "LocalCluster", local_cluster)
-    config = ScanConfig(workers=3, executor="dask")
-    out = list(make_executor(config).map(walk_roots([str(share)])))
-    assert sum(len(o) for o in out if not isinstance(o, WalkError)) == 4
-    assert started[0]["n_workers"] == 3 and started[0]["processes"] is True
-    assert clusters[0].status.name == "closed"
