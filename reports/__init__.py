@@ -12,6 +12,7 @@ from __future__ import annotations
 if __name__ != "dpscan.reports":  # the folder is on sys.path by mistake: never load twice
     raise ImportError(f"import dpscan.reports, not {__name__}")
 
+import errno
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -100,7 +101,9 @@ def make_private_dir(out_dir: Path) -> None:
         out_dir.mkdir(mode=PRIVATE_DIR_MODE, parents=True)
     except FileExistsError:
         if not out_dir.is_dir():
-            raise NotADirectoryError(f"report output path is not a directory: {out_dir}") from None
+            # errno and filename: the command line names the path in one line.
+            raise NotADirectoryError(errno.ENOTDIR, "the report output path is not a folder",
+                                     str(out_dir)) from None
         # The user chose an existing folder; changing its mode behind their
         # back could break other things kept in it.
         return
@@ -115,7 +118,9 @@ def write_reports(result: ScanResult, out_dir: Path, formats: Sequence[str]) -> 
     Every format name is checked before anything is written, so an unknown
     name (:class:`UnknownReportFormat`) leaves no partial set of reports.
     ``out_dir`` is created with mode 0700 if it does not exist.  Returns the
-    paths written, in the order of ``formats`` (repeats written once).
+    paths written, in the order of ``formats`` (repeats written once).  A storage fault (a
+    full disk) raises an ``OSError`` whose ``filename`` is the report it was writing; the
+    reports written before it are complete, and it leaves no partial file.
     """
     writers = resolve_formats(formats)
     out_dir = Path(out_dir)

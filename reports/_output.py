@@ -13,7 +13,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 PRIVATE_FILE_MODE = 0o600
 
@@ -69,10 +69,14 @@ def open_private(path: Path | str) -> Iterator[BinaryIO]:
     When the ``with`` block ends normally the data is flushed, fsynced and the
     temporary file is renamed onto ``path`` (replacing any existing file, or a
     symlink itself rather than its target).  If the block raises, the
-    temporary file is removed and ``path`` is left untouched.
+    temporary file is removed and ``path`` is left untouched; an ``OSError`` (a full disk)
+    then names ``path`` as its ``filename``.
     """
     final = Path(path)
-    fd, temp = _create_temp(final.parent, final.name)
+    try:
+        fd, temp = _create_temp(final.parent, final.name)
+    except OSError as exc:
+        _raise_about_report(exc, final, None)
     try:
         # The umask may have narrowed the mode but never widens it; fchmod
         # makes 0600 exact whatever the umask.  Not available on Windows.
@@ -84,13 +88,23 @@ def open_private(path: Path | str) -> Iterator[BinaryIO]:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, final)
-    except BaseException:
+    except BaseException as exc:
         if fd >= 0:
             os.close(fd)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
+        if isinstance(exc, OSError):
+            _raise_about_report(exc, final, temp)
         raise
     _fsync_directory(final.parent)
+
+
+def _raise_about_report(exc: OSError, final: Path, temp: Path | None) -> NoReturn:
+    """Raise ``exc`` naming the report when it named the hidden temporary file or no file
+    (a failed write() names none): "disk full writing /out/report.xlsx"."""
+    if exc.errno is None or exc.filename not in (None, str(temp)):
+        raise exc
+    raise type(exc)(exc.errno, exc.strerror, str(final)) from exc
 
 
 def write_private_bytes(path: Path | str, data: bytes) -> None:

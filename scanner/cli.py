@@ -2,17 +2,21 @@
 
 Exit status: 0 the scan completed (even when some files could not be read), 1 a file not
 reviewed has findings at or above ``--fail-on``, 2 a usage or configuration error (nothing
-is scanned or written), 3 the scan is incomplete (stopped, or a path could not be reached).
+is scanned or written) or a storage fault (a full disk under --out, --db or --log: one line
+says which file), 3 the scan is incomplete (stopped, its --json reader went away, or a path
+could not be reached).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import getpass
 import json
 import logging
 import os
 import signal
+import stat
 import sys
 import time
 from collections.abc import Callable, Collection
@@ -36,7 +40,7 @@ from dpscan.model.ids import REVIEW_STATUSES, SEVERITIES, severity_rank
 from dpscan.model.records import FileResult, ScanResult, WalkError
 from dpscan.model.setting import Kind, Setting
 from dpscan.reports import REPORT_WRITERS, make_private_dir
-from dpscan.scanner.cli_command import Group
+from dpscan.scanner.cli_command import Group, stdout_gone
 from dpscan.scanner.executors import EXECUTORS
 from dpscan.scanner.progress import make_progress
 from dpscan.scanner.settings_file import (
@@ -230,15 +234,48 @@ class _Run:
     options: dict[str, Any]
 
 
+class _PrivateLogFile(logging.FileHandler):
+    """``--log``: appends to a file of its own, owner-only (0600 even when it existed
+    wider), and never through a symbolic link (which could point at a file elsewhere)."""
+
+    failed = False  # a write failed (a full disk): said once
+
+    def _open(self) -> Any:
+        fd = os.open(self.baseFilename, os.O_CREAT | os.O_WRONLY | os.O_APPEND
+                     | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ConfigError(f"log file {self.baseFilename} is not a regular file")
+            os.fchmod(fd, 0o600)
+        except BaseException:
+            os.close(fd)
+            raise
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)  # noqa: SIM115
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        """A full disk under --log: one line, once, and the scan goes on (not a traceback
+        per log line)."""
+        failure = sys.exc_info()[1]
+        if not isinstance(failure, OSError):
+            super().handleError(record)
+        elif not self.failed:
+            self.failed = True
+            click.echo(f"dpscan: cannot write the log {self.baseFilename} "
+                       f"({failure.strerror or failure}): log lines are no longer written "
+                       f"there", err=True)
+
+
 def _setup_logging(quiet: bool, log_file: Path | None) -> None:
     level = logging.WARNING if quiet else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s",
                         stream=sys.stderr, force=True)
     if log_file is not None:
         try:
-            os.close(os.open(log_file, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600))
-            handler = logging.FileHandler(log_file, encoding="utf-8")
+            handler = _PrivateLogFile(log_file, encoding="utf-8")
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise ConfigError(f"log file {log_file} is a symbolic link: give the path "
+                                  f"of the file itself") from exc
             raise ConfigError(f"cannot write log file {log_file}: {exc.strerror}") from exc
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         handler.setLevel(logging.INFO)
@@ -295,27 +332,38 @@ def _prepare_run(ctx: click.Context, options: dict[str, Any], *,
     catalogue = None
     if not options["no_db"]:
         catalogue = _open_catalogue(options["db_path"])
-        config = replace(config, index_key=_index_key(catalogue))
+        try:
+            config = replace(config, index_key=_index_key(catalogue))
+        except ConfigError:
+            catalogue.close()
+            raise
     return _Run(config, governor, catalogue, options)
 
 
-def _index_key(catalogue: Catalogue) -> bytes | None:
-    """The per-installation secret for find-person's keyed hashes, kept beside the
-    catalogue (None when find-person's index is not available)."""
+def _index_key(catalogue: Catalogue) -> bytes:
+    """The per-installation secret for find-person's keyed hashes (in the user's config
+    folder, apart from the catalogue; see :mod:`dpscan.scanner.secret`)."""
+    from dpscan.scanner.secret import KeyFileError, load_or_create_key
+
     try:
-        from dpscan.scanner.secret import load_or_create_key
-    except ImportError:
-        return None
-    return load_or_create_key(catalogue.path.parent)
+        return load_or_create_key(catalogue.path.parent)
+    except KeyFileError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
     """Scan, write the reports, print the summary; Ctrl-C and SIGTERM stop cleanly."""
     from dpscan.reports import write_reports
     from dpscan.scanner.runner import clear_stop, run_scan
+    from dpscan.scanner.secret import key_path
+    from dpscan.scanner.walk import scan_outputs
 
     options = run.options
     started = time.monotonic()
+    # The scan's own reports, catalogue and key are never read back as a share's files.
+    config = replace(run.config, skip_paths=scan_outputs(
+        out=out, catalogue=run.catalogue.path if run.catalogue else None,
+        key=key_path() if run.catalogue else None))
     clear_stop()
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     previous_int = signal.signal(signal.SIGINT, _raise_interrupt)
@@ -324,9 +372,9 @@ def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
             callback = _json_progress(progress) if options["json_progress"] else progress
             # Unmasked evidence is never stored, so the catalogue cannot supply it: such a
             # scan reads every file (and the catalogue keeps the masked form).
-            result = run_scan(roots, run.config, progress=callback, governor=run.governor,
+            result = run_scan(roots, config, progress=callback, governor=run.governor,
                               catalogue=run.catalogue,
-                              full=options["full"] or run.config.detection.show_evidence,
+                              full=options["full"] or config.detection.show_evidence,
                               resume=options["resume"])
     except ModelNotInstalled as exc:
         raise ConfigError(str(exc)) from exc
@@ -338,7 +386,7 @@ def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
     written = write_reports(result, out, options["formats"])
     summary = result.scan
     if options["json_progress"]:
-        click.echo(json.dumps({"event": "done", "complete": summary.complete,
+        _echo_json(json.dumps({"event": "done", "complete": summary.complete,
                                "files_seen": summary.files_seen,
                                "files_reused": summary.files_reused,
                                "files_with_personal_data": summary.files_with_personal_data,
@@ -380,8 +428,23 @@ def _json_progress(inner: Callable[[Any], None]) -> Callable[[FileResult | WalkE
             line = {"event": "file", "root": item.root, "path": item.path,
                     "status": item.status, "severity": item.severity, "flags": item.flags,
                     "entities": item.entities, "error": item.error}
-        click.echo(json.dumps(line, ensure_ascii=False))
+        if not _echo_json(json.dumps(line, ensure_ascii=False)):
+            from dpscan.scanner.runner import request_stop
+
+            # The reader went away (`dpscan scan --json | head -1`): stop as on Ctrl-C,
+            # so the catalogue records the scan as stopped and the reports say so.
+            request_stop()
     return emit
+
+
+def _echo_json(line: str) -> bool:
+    """Print one --json line; False once nobody reads standard output any more."""
+    try:
+        click.echo(line)
+    except BrokenPipeError:
+        stdout_gone()
+        return False
+    return True
 
 
 def exit_status(result: ScanResult, fail_on: str | None) -> int:

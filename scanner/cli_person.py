@@ -72,10 +72,7 @@ def find_person(name: str, dob: str | None, upn: str | None, uln: str | None,
                         govern=Governor(schedule).govern)
     finally:
         catalogue.close()
-    try:
-        written = write_person_reports(result, out)
-    except OSError as exc:
-        raise ConfigError(f"cannot write the reports to {out}: {exc}") from exc
+    written = write_person_reports(result, out)  # a full disk: one line, status 2 (cli_command)
     if not quiet:
         click.echo(f"{len(result.matches)} files about the person, {len(result.set_aside)} "
                    f"set aside (same name, other DOB or identifier), {result.weak} sharing "

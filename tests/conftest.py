@@ -35,10 +35,12 @@ class ScannedShare(NamedTuple):
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_data_home(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """Keep every test's catalogue and secret out of the real user's data folder: the
-    default catalogue (platformdirs) lives under XDG_DATA_HOME, set here per session."""
+    """Keep every test's catalogue and index key out of the real user's folders: the
+    default catalogue (platformdirs) lives under XDG_DATA_HOME and the key under
+    XDG_CONFIG_HOME, both set here per session."""
     mp = pytest.MonkeyPatch()
     mp.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg_data")))
+    mp.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg_config")))  # the index key
     mp.delenv("DPSCAN_DB", raising=False)
     yield
     mp.undo()

@@ -4,8 +4,6 @@ the term limit, and that no raw value survives hashing."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import stat
 import time
 
 import pytest
@@ -24,7 +22,6 @@ from dpscan.detectors.person_index import (
 )
 from dpscan.model.extraction import TableData
 from dpscan.model.records import FileResult
-from dpscan.scanner.secret import KEY_BYTES, KeyFileError, load_key, load_or_create_key
 
 KEY = bytes(range(32))
 UPN = "L201000024001"
@@ -199,20 +196,3 @@ def test_rank_separates_person_sibling_and_namesake() -> None:
     order = [m.file.path for m in _rank(query, files)]
     assert order.index("name.txt") < order.index("namesake.txt")
     assert order.index("typo.txt") < order.index("name.txt")
-
-
-# --- the per-installation key ----------------------------------------------------------
-
-
-def test_key_created_once_private(tmp_path) -> None:
-    with pytest.raises(KeyFileError):
-        load_key(tmp_path / "data")
-    key = load_or_create_key(tmp_path / "data")
-    assert len(key) == KEY_BYTES
-    path = tmp_path / "data" / "index.key"
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert load_or_create_key(tmp_path / "data") == key == load_key(tmp_path / "data")
-    assert [p.name for p in (tmp_path / "data").iterdir()] == ["index.key"]
-    path.write_bytes(b"short")
-    with pytest.raises(KeyFileError):
-        load_key(tmp_path / "data")

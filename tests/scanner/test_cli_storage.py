@@ -1,0 +1,148 @@
+"""Storage faults and output that goes away end the command line in one line, never a
+traceback: a full --out or --db disk (a real tmpfs mounted for the test, so root only)
+exits 2 naming the file; `dpscan scan --json | head -1` stops the scan as Ctrl-C does
+(exit 3, reports of what was scanned); --log never follows a symlink and is made 0600."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shlex
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dpscan.scanner.cli import main
+
+NHS = "943 476 5919"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a dpscan run: config and data folders of the test's own."""
+    return {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "XDG_DATA_HOME": str(tmp_path / "data")}
+
+
+@pytest.fixture
+def share(tmp_path: Path) -> Path:
+    root = tmp_path / "share"
+    root.mkdir()
+    for i in range(30):
+        (root / f"letter{i:02}.txt").write_text(
+            f"Dear parent,\nPupil: Amelia Jones {i}, DOB 02/03/2014, NHS number {NHS}.\n")
+    return root
+
+
+@contextlib.contextmanager
+def tiny_disk(folder: Path, size: str = "64k", free_bytes: int | None = None) -> Iterator[Path]:
+    """A tmpfs of ``size`` at ``folder`` (skips unless root), filled up to ``free_bytes``
+    free."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs: {mounted.stderr.strip()}")
+    try:
+        if free_bytes is not None:
+            stats = os.statvfs(folder)
+            (folder / "filler").write_bytes(
+                b"\0" * (stats.f_bavail * stats.f_frsize - free_bytes))
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def _dpscan(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dpscan", *args], env=env, cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_a_full_out_disk_is_one_line_and_status_2(tmp_path: Path, share: Path,
+                                                  env: dict[str, str]) -> None:
+    with tiny_disk(tmp_path / "disk", free_bytes=4096) as disk:
+        out = disk / "out"
+        run = _dpscan(["scan", str(share), "--out", str(out), "--no-db", "--workers", "1",
+                       "--quiet"], env, tmp_path)
+        assert run.returncode == 2, run.stderr
+        assert run.stderr.splitlines() == [f"dpscan: disk full writing {out}/findings.json"]
+        assert [p.name for p in out.iterdir()] == []  # no half-written report, no temp file
+
+
+def test_a_full_catalogue_disk_is_one_line_and_status_2(tmp_path: Path, share: Path,
+                                                        env: dict[str, str]) -> None:
+    # Room for the catalogue's tables (72 KiB), not for the records of the scan.
+    with tiny_disk(tmp_path / "disk", size="128k") as disk:
+        db = disk / "catalogue.sqlite"
+        run = _dpscan(["scan", str(share), "--out", str(tmp_path / "out"), "--db", str(db),
+                       "--workers", "1", "--quiet"], env, tmp_path)
+        assert run.returncode == 2, run.stderr
+        assert "Traceback" not in run.stderr
+        lines = run.stderr.splitlines()
+        assert len(lines) == 1 and str(db) in lines[0] and "disk" in lines[0], lines
+
+
+def test_a_reader_that_goes_away_stops_the_scan_quietly(tmp_path: Path, share: Path,
+                                                        env: dict[str, str]) -> None:
+    out = tmp_path / "out"
+    command = (f"{shlex.quote(sys.executable)} -m dpscan scan {shlex.quote(str(share))} "
+               f"--out {shlex.quote(str(out))} --no-db --workers 1 --json 2>stderr.txt "
+               f"| head -1; echo ${{PIPESTATUS[0]}} >status.txt")
+    piped = subprocess.run(["bash", "-c", command], env=env, cwd=tmp_path,
+                           capture_output=True, text=True, timeout=600)
+    assert json.loads(piped.stdout)["event"] == "file"  # head's one line
+    stderr = (tmp_path / "stderr.txt").read_text()
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    assert (tmp_path / "status.txt").read_text().strip() == "3"  # stopped: incomplete
+    findings = json.loads((out / "findings.json").read_text())
+    assert findings["scan"]["complete"] is False
+    assert 0 < len(findings["files"]) < 30
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """The CLI sets up the root logger: put it back after the test."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_log_through_a_symlink_is_refused(tmp_path: Path, share: Path,
+                                          restore_logging: None) -> None:
+    target = tmp_path / "private.txt"
+    target.write_text("someone else's file\n")
+    link = tmp_path / "scan.log"
+    link.symlink_to(target)
+    result = CliRunner().invoke(main, ["scan", str(share), "--out", str(tmp_path / "out"),
+                                       "--no-db", "--log", str(link)])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"Error: log file {link} is a symbolic link: give the " \
+                                    f"path of the file itself"
+    assert target.read_text() == "someone else's file\n"
+    assert not (tmp_path / "out").exists()  # nothing scanned
+
+
+def test_an_existing_world_readable_log_is_made_private(tmp_path: Path,
+                                                        restore_logging: None) -> None:
+    log = tmp_path / "scan.log"
+    log.write_text("an earlier line\n")
+    os.chmod(log, 0o644)
+    result = CliRunner().invoke(main, ["report", "--out", str(tmp_path / "out"), "--db",
+                                       str(tmp_path / "none.sqlite"), "--log", str(log)])
+    assert result.exit_code == 2  # no catalogue; the log was opened first
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert log.read_text().startswith("an earlier line\n")
