@@ -662,6 +662,8 @@ def watch(ctx: click.Context, paths: tuple[str, ...], watch_usb: bool,
     --settle-seconds.  Each file with personal data is logged with its severity.  Stop
     with Ctrl-C.
     """
+    from dpscan.scanner.secret import key_path
+    from dpscan.scanner.walk import scan_outputs
     from dpscan.scanner.watch import watch_paths
 
     run = _prepare_run(ctx, options)
@@ -672,7 +674,9 @@ def watch(ctx: click.Context, paths: tuple[str, ...], watch_usb: bool,
         out = _prepare_out_dir(out)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        watch_paths([os.path.abspath(p) for p in paths], run.config, run.catalogue,
+        config = replace(run.config, skip_paths=scan_outputs(
+            out=out, catalogue=run.catalogue.path, key=key_path()))
+        watch_paths([os.path.abspath(p) for p in paths], config, run.catalogue,
                     run.governor, settle_seconds=settle_seconds, watch_usb=watch_usb,
                     out=out, formats=options["formats"])
     except KeyboardInterrupt:

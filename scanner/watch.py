@@ -26,7 +26,7 @@ from dpscan.detectors.governance import Governor
 from dpscan.model.config import ScanConfig
 from dpscan.scanner.catalogue import Catalogue, ScanRun
 from dpscan.scanner.executors import Executor, make_executor
-from dpscan.scanner.walk import FileEntry, printable_path
+from dpscan.scanner.walk import FileEntry, SkipList, is_excluded, printable_path
 
 if TYPE_CHECKING:  # watchdog is imported only when watching starts
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -114,10 +114,25 @@ def _root_of(path: str, roots: Sequence[str]) -> str | None:
     return None
 
 
+def ignored_paths(config: ScanConfig) -> Callable[[str, str], bool]:
+    """``ignored(root, path)``: true for what a scan's crawl would leave out, the
+    ``--exclude`` patterns and the watch's own reports, catalogue and key (else every report
+    it writes into a watched folder would be read, recorded and written again)."""
+    outputs = SkipList.of(config.skip_paths)
+
+    def ignored(root: str, path: str) -> bool:
+        relpath = os.path.relpath(path, root).replace(os.sep, "/")
+        return is_excluded(relpath, config.excludes) or outputs.holds_path(path)
+
+    return ignored
+
+
 def process_settled(ready: Sequence[str], deleted: Sequence[str], roots: Sequence[str],
-                    executor: Executor, run: ScanRun, governor: Governor | None) -> int:
+                    executor: Executor, run: ScanRun, governor: Governor | None,
+                    ignored: Callable[[str, str], bool] = lambda _root, _path: False) -> int:
     """Scan the settled files with ``executor`` and forget the deleted ones; returns files
-    scanned."""
+    scanned.  A path for which ``ignored(root, path)`` is true (excluded, or one of the
+    watch's own outputs) is left alone, as the crawl of a scan would leave it."""
     for path in deleted:
         root = _root_of(path, roots)
         if root is not None:
@@ -127,7 +142,7 @@ def process_settled(ready: Sequence[str], deleted: Sequence[str], roots: Sequenc
     entries = []
     for path in ready:
         root = _root_of(path, roots)
-        entry = entry_for(root, path) if root is not None else None
+        entry = entry_for(root, path) if root is not None and not ignored(root, path) else None
         if entry is None or run.cached(entry) is not None:
             continue  # gone, or touched but unchanged
         entries.append(entry)
@@ -169,6 +184,7 @@ def watch_paths(
 
     if executor is None:
         executor = make_executor(config, isolate=True)
+    ignored = ignored_paths(config)
 
     queue = ChangeQueue()
     observer = Observer()
@@ -186,7 +202,7 @@ def watch_paths(
                 time.sleep(_TICK_SECONDS)
                 ready, deleted = queue.settled(settle_seconds)
                 if (ready or deleted) and process_settled(
-                        ready, deleted, roots, executor, run, governor) and out:
+                        ready, deleted, roots, executor, run, governor, ignored) and out:
                     _write_reports(catalogue, governor, out, formats)
                 if watch_usb and time.monotonic() - last_usb >= _USB_POLL_SECONDS:
                     last_usb = time.monotonic()
@@ -244,4 +260,4 @@ def _write_reports(catalogue: Catalogue, governor: Governor | None, out: Path,
         write_reports(result, out, formats)
 
 
-__all__ = ["ChangeQueue", "entry_for", "process_settled", "watch_paths"]
+__all__ = ["ChangeQueue", "entry_for", "ignored_paths", "process_settled", "watch_paths"]

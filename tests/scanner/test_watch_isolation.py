@@ -95,3 +95,28 @@ def test_watch_records_a_pdf_reference_loop_as_a_timeout_and_goes_on(tmp_path: P
         stop.set()
         watcher.join(timeout=60)
     assert not watcher.is_alive()
+
+
+def test_watch_leaves_excluded_files_and_its_own_outputs_alone(tmp_path: Path) -> None:
+    """As the crawl of a scan would: else every report watch writes into a watched folder
+    would be read, recorded, and written again."""
+    from dataclasses import replace
+
+    from dpscan.scanner.walk import scan_outputs
+    from dpscan.scanner.watch import ignored_paths
+
+    share = tmp_path / "share"
+    (share / "reports").mkdir(parents=True)
+    for name in ("letter.txt", "~$letter.txt", "reports/findings.json"):
+        (share / name).write_text("text")
+    config = replace(_config(), excludes=("~$*",),
+                     skip_paths=scan_outputs(out=share / "reports"))
+    executor = LocalExecutor(config, task=tasks.misbehave, warm_up=tasks.no_warm_up)
+    with Catalogue.open(tmp_path / "cat.sqlite") as catalogue:
+        run = catalogue.begin_scan([str(share)], config)
+        with executor.running():
+            scanned = process_settled(
+                [str(share / n) for n in ("letter.txt", "~$letter.txt", "reports/findings.json")],
+                [], [str(share)], executor, run, None, ignored_paths(config))
+        paths = sorted(r.path for r in catalogue.latest_results())
+    assert (scanned, paths) == (1, ["letter.txt"])
