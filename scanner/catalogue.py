@@ -11,33 +11,42 @@ report, so a changed rules file re-judges every file without reading any.  Names
 identifiers are kept only as keyed hashes (``terms``), never as raw values.
 
 Safety: WAL journal, a transaction per batch of files, ``PRAGMA user_version`` schema
-versioning with forward migrations; the file is created readable by its owner only.
+versioning with forward migrations; the file is created readable by its owner only, and
+only where no file is: an empty or foreign file at the path is refused, never replaced.
+
+Concurrent writers (two scans, a scan and ``watch``) merge: each file row is upserted in
+its own writer's transaction, a change is judged against the row as it is when written,
+and a file is marked deleted only when it is absent on disk at that moment.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
+import inspect
 import json
 import os
 import sqlite3
+import stat
 import time
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from dpscan import __version__
 from dpscan.model.config import ScanConfig, detection_values
-from dpscan.model.ids import REVIEW_STATUSES
+from dpscan.model.errors import DpscanError
+from dpscan.model.ids import REVIEW_STATUSES, Status
 from dpscan.model.records import FileResult
 from dpscan.scanner.formats import required_distributions
-from dpscan.scanner.walk import FileEntry
+from dpscan.scanner.walk import FileEntry, is_excluded, printable_path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CATALOGUE_NAME = "catalogue.sqlite"
 # Bump when detection changes in a way that should re-read files scanned before (the
 # code digest below catches changes to the code and data; this catches anything else).
@@ -73,7 +82,7 @@ CREATE TABLE scans (
     id INTEGER PRIMARY KEY,
     started TEXT NOT NULL,
     finished TEXT,
-    status TEXT NOT NULL,             -- running | complete | interrupted | incomplete
+    status TEXT NOT NULL,   -- running | complete | interrupted | incomplete | watching | watch
     roots TEXT NOT NULL,              -- JSON list
     summary TEXT                      -- JSON ScanSummary once finished
 );
@@ -133,12 +142,77 @@ CREATE TABLE reviews (
 );
 """
 
+# Version 2 (issue 17): the top record's status, so an error is read again without
+# parsing records; when each file row was last written (a concurrent scan or watch wrote
+# it after this scan started: not deleted); changes as one ordered log, each scan noting
+# where its part ends, so a report's changes run from the last complete scan; whether each
+# root was a mount point (one that is not any more looks unmounted).
+_SCHEMA_V2 = """
+ALTER TABLE files ADD COLUMN status TEXT;
+ALTER TABLE files ADD COLUMN recorded_ns INTEGER;
+UPDATE files SET status = (SELECT json_extract(r.record, '$.status') FROM records r
+                           WHERE r.file_id = files.id AND r.ordinal = 0);
+ALTER TABLE scans ADD COLUMN last_change INTEGER;
+CREATE TABLE change_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    scan_id INTEGER NOT NULL REFERENCES scans (id),
+    root TEXT NOT NULL,
+    path TEXT NOT NULL,
+    change TEXT NOT NULL
+);
+INSERT INTO change_log (scan_id, root, path, change)
+    SELECT scan_id, root, path, change FROM changes ORDER BY scan_id, root, path;
+DROP TABLE changes;
+ALTER TABLE change_log RENAME TO changes;
+UPDATE scans SET last_change = (SELECT COALESCE(MAX(c.seq), 0) FROM changes c
+                                WHERE c.scan_id <= scans.id)
+    WHERE finished IS NOT NULL;
+CREATE TABLE roots (
+    root TEXT PRIMARY KEY,
+    mount_point INTEGER NOT NULL,     -- 1 once a scan found it a mount point
+    scan_id INTEGER NOT NULL REFERENCES scans (id)
+);
+"""
+
 # version reached -> the SQL that reaches it from the one before
-_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
+_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
+_CREATED_BY = "dpscan"
 
 
-class CatalogueError(Exception):
-    """The catalogue cannot be opened or used; the message says which file and why."""
+class CatalogueError(DpscanError):
+    """The catalogue cannot be opened or used; the message (one line) says which file and
+    why.  The command line ends with it in one line and exit status 2."""
+
+
+_Params = ParamSpec("_Params")
+_Returns = TypeVar("_Returns")
+
+
+def _guarded(method: Callable[_Params, _Returns]) -> Callable[_Params, _Returns]:
+    """Turn an SQLite failure inside ``method`` (damaged pages, a full disk, a lock held
+    too long) into a CatalogueError naming the catalogue, instead of a traceback."""
+    def failure(owner: Any, exc: sqlite3.Error) -> CatalogueError:
+        path = owner.path if isinstance(owner, Catalogue) else owner.catalogue.path
+        hint = (": the file is damaged; restore it from a backup, or move it aside to "
+                "start a new catalogue" if "malformed" in str(exc) else "")
+        return CatalogueError(f"catalogue {path}: {exc}{hint}")
+
+    if inspect.isgeneratorfunction(method):
+        @functools.wraps(method)
+        def generator(*args: Any, **kwargs: Any) -> Any:
+            try:
+                yield from method(*args, **kwargs)
+            except sqlite3.Error as exc:
+                raise failure(args[0], exc) from exc
+        return generator
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise failure(args[0], exc) from exc
+    return wrapper
 
 
 def default_db_path() -> Path:
@@ -251,11 +325,21 @@ class Review:
 
 @dataclass(slots=True)
 class Change:
-    """A file whose findings changed between the previous scan and this one."""
+    """A file whose findings changed since the last complete scan."""
 
     root: str
     path: str
     change: str
+
+
+@dataclass(frozen=True, slots=True)
+class RootSeen:
+    """What a scan saw of one folder it was given: whether it is a mount point (at the
+    start and at the end of the scan) and whether the crawl found anything in it."""
+
+    root: str
+    mount_point: bool
+    found_anything: bool
 
 
 @dataclass(slots=True)
@@ -265,9 +349,41 @@ class _Known:
     mtime_ns: int | None
     inode: int | None
     fingerprint: str | None
-    personal: bool
-    signature: str | None
+    status: str | None
     deleted: bool
+
+
+def root_key(root: str) -> str:
+    """A root as the catalogue's rows name it (as the crawl prints it)."""
+    return printable_path(os.path.abspath(root))[0]
+
+
+def _on_disk(root: str, relpath: str) -> bool:
+    """Whether a file the crawl would list is at ``root``/``relpath`` now.  Only a clear
+    "no such file" is absence: a file that cannot be looked at is not called deleted."""
+    try:
+        st = os.lstat(os.path.join(root, *relpath.split("/")))
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return not (stat.S_ISDIR(st.st_mode) or stat.S_ISLNK(st.st_mode))
+
+
+def _fold(kinds: Sequence[str]) -> str | None:
+    """One file's successive changes as one: personal data before the first and after the
+    last decide it (new then resolved is nothing; resolved then new is changed)."""
+    before = kinds[0] != CHANGE_NEW
+    after = kinds[-1] != CHANGE_RESOLVED
+    if before and after:
+        return CHANGE_CHANGED
+    if after:
+        return CHANGE_NEW
+    return CHANGE_RESOLVED if before else None
+
+
+def _covers(roots: Iterable[str], root: str) -> bool:
+    return any(root == r or root.startswith(r.rstrip("/") + "/") for r in roots)
 
 
 class Catalogue:
@@ -281,40 +397,91 @@ class Catalogue:
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Catalogue:
-        """Open (creating, owner-only, if missing) and migrate the catalogue at ``path``."""
+        """Open and migrate the dpscan catalogue at ``path``, creating it (owner-only) only
+        where no file is.  An existing file that is empty or not a dpscan catalogue is
+        refused with a CatalogueError: it is never initialised over."""
         path = Path(path) if path is not None else default_db_path()
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             if not path.exists():
-                # Created owner-only before SQLite writes a byte to it.
-                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+                cls._create(path)
+            elif path.is_file() and path.stat().st_size == 0:
+                raise CatalogueError(
+                    f"catalogue {path} is empty (0 bytes), not a dpscan catalogue: restore "
+                    "it from a backup, or move it aside to start a new one")
             connection = sqlite3.connect(path, timeout=30, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise CatalogueError(f"cannot open catalogue {path}: {exc}") from exc
         catalogue = cls(connection, path)
         try:
             catalogue._prepare()
+        except CatalogueError:
+            connection.close()
+            raise
         except sqlite3.DatabaseError as exc:
             connection.close()
-            raise CatalogueError(f"cannot use catalogue {path}: {exc}") from exc
+            raise CatalogueError(f"{path} is not a usable dpscan catalogue: {exc}") from exc
         return catalogue
 
+    @classmethod
+    def _create(cls, path: Path) -> None:
+        """Build a new catalogue beside ``path`` and link it into place only if still no
+        file is there: two first scans starting together share one catalogue, and no
+        half-made (empty) file is ever left at ``path``."""
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.new")
+        os.close(os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        try:
+            connection = sqlite3.connect(draft, isolation_level=None)
+            try:
+                cls(connection, draft)._migrate()
+            finally:
+                connection.close()
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass  # another dpscan made it first: use theirs
+            except OSError:
+                if not path.exists():  # a file system without hard links
+                    os.rename(draft, path)
+        finally:
+            draft.unlink(missing_ok=True)
+
     def _prepare(self) -> None:
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        self._check_is_catalogue(version)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        if version < SCHEMA_VERSION:
+            self._migrate()
+
+    def _check_is_catalogue(self, version: int) -> None:
         if version > SCHEMA_VERSION:
             raise CatalogueError(
                 f"catalogue {self.path} has schema version {version}, newer than this "
                 f"dpscan ({SCHEMA_VERSION}); upgrade dpscan or use another --db")
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self.transaction():
+        try:
+            row = self.db.execute(
+                "SELECT value FROM meta WHERE key = 'created_by'").fetchone() if version else None
+        except sqlite3.OperationalError:  # no meta table, or another program's
+            row = None
+        if row is None or not str(row[0]).startswith(_CREATED_BY):
+            raise CatalogueError(
+                f"{self.path} is not a dpscan catalogue (another program's database?): "
+                "give another --db")
+
+    def _migrate(self) -> None:
+        """Bring the schema to SCHEMA_VERSION, each step all or nothing.  The version is
+        read inside the write lock: two dpscans opening an old catalogue migrate it once."""
+        with self.transaction():
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            for target in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in _statements(_MIGRATIONS[target]):
                     self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {target}")
+            if version < SCHEMA_VERSION:
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('created_by', ?)",
-                                (f"dpscan {__version__}",))
+                                (f"{_CREATED_BY} {__version__}",))
 
     def close(self) -> None:
         """Close the database (WAL content is checkpointed by SQLite)."""
@@ -334,7 +501,10 @@ class Catalogue:
             self.db.execute("BEGIN IMMEDIATE")
 
         def __exit__(self, exc_type: object, *_rest: object) -> None:
-            self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+            if exc_type is None:
+                self.db.execute("COMMIT")
+            elif self.db.in_transaction:  # SQLite may have rolled back itself (a full disk)
+                self.db.execute("ROLLBACK")
 
     def transaction(self) -> Catalogue._Transaction:
         """``with catalogue.transaction():`` all or nothing."""
@@ -347,10 +517,12 @@ class Catalogue:
 
     # -- scans -------------------------------------------------------------------------
 
+    @_guarded
     def begin_scan(self, roots: Sequence[str], config: ScanConfig, *,
-                   resume: bool = False, full: bool = False) -> ScanRun:
+                   resume: bool = False, full: bool = False, watch: bool = False) -> ScanRun:
         """Start recording a scan of ``roots`` (or, with ``resume``, continue the last
-        unfinished scan of the same roots)."""
+        unfinished scan of the same roots).  A ``watch`` session is recorded as
+        "watching", so that a ``--resume`` never takes over a watch still running."""
         scan_id = None
         roots_json = json.dumps(sorted(roots))
         if resume:
@@ -361,8 +533,8 @@ class Catalogue:
         with self.transaction():
             if scan_id is None:
                 scan_id = self.db.execute(
-                    "INSERT INTO scans (started, status, roots) VALUES (?, 'running', ?)",
-                    (_now(), roots_json)).lastrowid
+                    "INSERT INTO scans (started, status, roots) VALUES (?, ?, ?)",
+                    (_now(), "watching" if watch else "running", roots_json)).lastrowid
             else:
                 self.db.execute("UPDATE scans SET status = 'running' WHERE id = ?", (scan_id,))
         if scan_id is None:  # sqlite3 gives a rowid after every INSERT into a rowid table
@@ -370,6 +542,7 @@ class Catalogue:
         return ScanRun(self, int(scan_id), list(roots), config_fingerprint(config), full=full,
                        mask_evidence=config.detection.show_evidence)
 
+    @_guarded
     def previous_scan_id(self, before: int) -> int | None:
         """The last finished scan before ``before``."""
         row = self.db.execute(
@@ -377,6 +550,7 @@ class Catalogue:
             (before,)).fetchone()
         return row[0] if row else None
 
+    @_guarded
     def latest_scan(self) -> dict[str, Any] | None:
         """The newest scan row (id, started, finished, status, roots, summary)."""
         row = self.db.execute(
@@ -387,14 +561,43 @@ class Catalogue:
         return {"id": row[0], "started": row[1], "finished": row[2], "status": row[3],
                 "roots": json.loads(row[4]), "summary": json.loads(row[5]) if row[5] else None}
 
+    @_guarded
     def changes(self, scan_id: int) -> list[Change]:
-        """Files whose findings were new, changed or resolved in scan ``scan_id``."""
-        return [Change(*row) for row in self.db.execute(
-            "SELECT root, path, change FROM changes WHERE scan_id = ? ORDER BY root, path",
-            (scan_id,))]
+        """Files whose findings are new, changed or resolved, as scan ``scan_id`` found
+        them, since the last complete scan before it: what a stopped scan, a watch session
+        or this scan recorded in between, each file's changes folded into one."""
+        row = self.db.execute("SELECT roots, last_change FROM scans WHERE id = ?",
+                              (scan_id,)).fetchone()
+        if row is None:
+            return []
+        roots, end = json.loads(row[0]), row[1]
+        # The complete scans that finished before this one (in a tie, the one begun first).
+        if end is None:  # still running: everything recorded so far
+            end = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+            before = "last_change <= :end"
+        else:
+            before = "(last_change < :end OR (last_change = :end AND id < :scan))"
+        complete = [(json.loads(scan_roots), last) for scan_roots, last in self.db.execute(
+            f"SELECT roots, last_change FROM scans WHERE status = 'complete' AND id != :scan "
+            f"AND {before}", {"scan": scan_id, "end": end})]
+        # Per root, where the last complete scan that covered it left off.
+        starts = {root: max((last for scan_roots, last in complete
+                             if _covers(scan_roots, root)), default=0) for root in roots}
+        kinds: dict[tuple[str, str], list[str]] = {}
+        for seq, change_root, path, change in self.db.execute(
+                "SELECT seq, root, path, change FROM changes WHERE seq > ? AND seq <= ? "
+                "ORDER BY seq", (min(starts.values(), default=end), end)):
+            full_path = f"{change_root.rstrip('/')}/{path}"
+            covering = [start for root, start in starts.items() if _covers([root], full_path)]
+            if covering and seq > max(covering):
+                kinds.setdefault((change_root, path), []).append(change)
+        folded = [Change(root, path, kind) for (root, path), found in kinds.items()
+                  if (kind := _fold(found)) is not None]
+        return sorted(folded, key=lambda c: (c.root, c.path))
 
     # -- results -----------------------------------------------------------------------
 
+    @_guarded
     def latest_results(self, roots: Sequence[str] | None = None) -> Iterator[FileResult]:
         """Every record of every file not deleted (under ``roots`` when given), in path order."""
         query = ("SELECT r.record FROM records r JOIN files f ON f.id = r.file_id "
@@ -407,6 +610,7 @@ class Catalogue:
         for (record,) in self.db.execute(query, params):
             yield FileResult.from_dict(json.loads(record))
 
+    @_guarded
     def files_with_terms(
         self, terms: Collection[str]
     ) -> Iterator[tuple[FileResult, dict[str, int]]]:
@@ -429,6 +633,7 @@ class Catalogue:
                 "AND f.deleted_scan IS NULL", chunk_ids):
                 yield FileResult.from_dict(json.loads(record)), hits[record_id]
 
+    @_guarded
     def duplicate_groups(self, min_size: int = 1) -> list[list[tuple[str, str]]]:
         """Groups of (root, path) whose content is identical (same SHA-256), largest first;
         archive members count too.  Files smaller than ``min_size`` bytes are left out
@@ -448,6 +653,7 @@ class Catalogue:
 
     # -- reviews -----------------------------------------------------------------------
 
+    @_guarded
     def find_records(self, full_path: str) -> list[FileResult]:
         """Current records whose root joined with path is ``full_path`` (a member as
         ``/share/a.zip!b.docx``)."""
@@ -459,6 +665,7 @@ class Catalogue:
             found.append(FileResult.from_dict(json.loads(record)))
         return found
 
+    @_guarded
     def set_review(self, result: FileResult, status: str, reason: str, reviewer: str) -> Review:
         """Record the DPO's review of ``result``'s findings (replacing an earlier one)."""
         if status not in REVIEW_STATUSES:
@@ -472,6 +679,7 @@ class Catalogue:
                  review.reviewed, review.sha256, review.size, review.modified))
         return review
 
+    @_guarded
     def clear_review(self, root: str, path: str) -> bool:
         """Remove the review of one file; True when there was one."""
         with self.transaction():
@@ -479,6 +687,7 @@ class Catalogue:
                                      (root, path))
         return cursor.rowcount > 0
 
+    @_guarded
     def reviews(self) -> dict[tuple[str, str], Review]:
         """Every review, by (root, path)."""
         return {(row[0], row[1]): Review(*row) for row in self.db.execute(
@@ -487,7 +696,13 @@ class Catalogue:
 
 
 class ScanRun:
-    """One scan being recorded: answers "is this file unchanged?" and stores results."""
+    """One scan being recorded: answers "is this file unchanged?" and stores results.
+
+    Another scan or a watch session may write to the catalogue at the same time: what this
+    run remembers of the files only says which to look up, every record reused is checked
+    against its row as it is then, and every write judges its change against the row as
+    it is inside the write's transaction.
+    """
 
     def __init__(self, catalogue: Catalogue, scan_id: int, roots: list[str],
                  fingerprint: str, *, full: bool = False, mask_evidence: bool = False) -> None:
@@ -501,6 +716,10 @@ class ScanRun:
         self.mask_evidence = mask_evidence
         self.reused = 0
         self.read = 0
+        self.retried = 0
+        # A row written after this (by another scan or watch) is not this run's to delete.
+        self.started_ns = time.time_ns()
+        self.finished = False
         self._pending: list[tuple[FileEntry, _Frozen | None]] = []
         self._last_commit = time.monotonic()
         # One query per root: a no-change rescan of 100,000 files must not make 100,000.
@@ -510,29 +729,39 @@ class ScanRun:
     def _load_root(self, root: str) -> None:
         self._loaded_roots.add(root)
         for row in self.db.execute(
-            "SELECT root, path, id, size, mtime_ns, inode, fingerprint, personal, "
-            "signature, deleted_scan FROM files WHERE root = ?", (root,)):
+            "SELECT root, path, id, size, mtime_ns, inode, fingerprint, status, deleted_scan "
+            "FROM files WHERE root = ?", (root,)):
             self._known[(row[0], row[1])] = _Known(
-                row[2], row[3], row[4], row[5], row[6], bool(row[7]), row[8],
-                row[9] is not None)
+                row[2], row[3], row[4], row[5], row[6], row[7], row[8] is not None)
 
     def _lookup(self, entry: FileEntry) -> _Known | None:
         if entry.root not in self._loaded_roots:
             self._load_root(entry.root)
         return self._known.get((entry.root, entry.relpath))
 
+    @_guarded
     def cached(self, entry: FileEntry) -> list[FileResult] | None:
         """The stored records of ``entry`` when it is unchanged since they were made
-        (same size, mtime, file id and fingerprint), else None: the file must be read."""
-        if self.full:
-            return None
+        (same size, mtime, file id and fingerprint), else None: the file must be read.
+        A stored error (a timeout, a crashed worker, a file that could not be opened) is
+        never reused: the file is read again, and counted in ``retried``."""
         known = self._lookup(entry)
-        if (known is None or known.deleted or known.fingerprint != self.fingerprint
+        if known is None or known.deleted:
+            return None
+        if known.status == Status.ERROR:
+            self.retried += 1
+            return None
+        if (self.full or known.fingerprint != self.fingerprint
                 or (known.size, known.mtime_ns, known.inode)
                 != (entry.size, entry.mtime_ns, entry.inode)):
             return None
+        # The row as it is now: another writer may have changed it since it was loaded.
         records = [FileResult.from_dict(json.loads(record)) for (record,) in self.db.execute(
-            "SELECT record FROM records WHERE file_id = ? ORDER BY ordinal", (known.file_id,))]
+            "SELECT r.record FROM records r JOIN files f ON f.id = r.file_id "
+            "WHERE f.id = ? AND f.size = ? AND f.mtime_ns = ? AND f.inode = ? "
+            "AND f.fingerprint = ? AND f.deleted_scan IS NULL AND f.status IS NOT 'error' "
+            "ORDER BY r.ordinal",
+            (known.file_id, entry.size, entry.mtime_ns, entry.inode, self.fingerprint))]
         return records or None
 
     def record(self, entry: FileEntry, results: list[FileResult], *, reused: bool) -> None:
@@ -547,6 +776,7 @@ class ScanRun:
                 or time.monotonic() - self._last_commit >= _BATCH_SECONDS):
             self.flush()
 
+    @_guarded
     def flush(self) -> None:
         """Commit what has been recorded so far."""
         if not self._pending:
@@ -554,8 +784,10 @@ class ScanRun:
         with self.catalogue.transaction():
             for entry, results in self._pending:
                 if results is None:
-                    self.db.execute("UPDATE files SET last_scan = ? WHERE root = ? AND path = ?",
-                                    (self.id, entry.root, entry.relpath))
+                    # MAX: a scan that started after this one may have seen it already.
+                    self.db.execute(
+                        "UPDATE files SET last_scan = MAX(last_scan, ?) "
+                        "WHERE root = ? AND path = ?", (self.id, entry.root, entry.relpath))
                 else:
                     self._store(entry, results)
         self._pending.clear()
@@ -563,29 +795,31 @@ class ScanRun:
 
     def _store(self, entry: FileEntry, frozen: _Frozen) -> None:
         personal, signature = frozen.personal, frozen.signature
-        known = self._lookup(entry)
-        change = _change(known, personal, signature)
-        values = (entry.size, entry.mtime_ns, entry.inode, entry.device, self.fingerprint,
-                  frozen.records[0][1], int(personal), signature, self.id)
-        file_id: int | None
-        if known is None:
-            file_id = self.db.execute(
-                "INSERT INTO files (size, mtime_ns, inode, device, fingerprint, sha256, "
-                "personal, signature, last_scan, root, path, first_scan) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*values, entry.root, entry.relpath, self.id)).lastrowid
-        else:
-            file_id = known.file_id
-            self.db.execute(
-                "UPDATE files SET size = ?, mtime_ns = ?, inode = ?, device = ?, "
-                "fingerprint = ?, sha256 = ?, personal = ?, signature = ?, last_scan = ?, "
-                "deleted_scan = NULL WHERE id = ?", (*values, file_id))
-            self.db.execute("DELETE FROM records WHERE file_id = ?", (file_id,))
-        if file_id is None:  # sqlite3 gives a rowid after every INSERT into a rowid table
-            raise CatalogueError(f"{self.catalogue.path}: {entry.relpath} could not be recorded")
+        # The change is judged against the row as it is now, whoever wrote it last.
+        row = self.db.execute(
+            "SELECT personal, signature, deleted_scan FROM files WHERE root = ? AND path = ?",
+            (entry.root, entry.relpath)).fetchone()
+        was_personal = row is not None and bool(row[0]) and row[2] is None
+        change = _change(was_personal, row[1] if row else None, personal, signature)
+        top_status = frozen.status
+        # An upsert: another writer may have added the row since this run looked.
+        ((file_id,),) = self.db.execute(
+            "INSERT INTO files (root, path, size, mtime_ns, inode, device, fingerprint, "
+            "sha256, personal, signature, status, first_scan, last_scan, recorded_ns) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (root, path) DO UPDATE SET size = excluded.size, "
+            "mtime_ns = excluded.mtime_ns, inode = excluded.inode, device = excluded.device, "
+            "fingerprint = excluded.fingerprint, sha256 = excluded.sha256, "
+            "personal = excluded.personal, signature = excluded.signature, "
+            "status = excluded.status, last_scan = MAX(last_scan, excluded.last_scan), "
+            "deleted_scan = NULL, recorded_ns = excluded.recorded_ns RETURNING id",
+            (entry.root, entry.relpath, entry.size, entry.mtime_ns, entry.inode, entry.device,
+             self.fingerprint, frozen.records[0][1], int(personal), signature, top_status,
+             self.id, self.id, time.time_ns())).fetchall()
+        self.db.execute("DELETE FROM records WHERE file_id = ?", (file_id,))
         self._known[(entry.root, entry.relpath)] = _Known(
-            file_id, entry.size, entry.mtime_ns, entry.inode, self.fingerprint, personal,
-            signature, False)
+            file_id, entry.size, entry.mtime_ns, entry.inode, self.fingerprint, top_status,
+            False)
         for ordinal, (path, sha256, record, terms) in enumerate(frozen.records):
             record_id = self.db.execute(
                 "INSERT INTO records (file_id, ordinal, path, sha256, record) "
@@ -594,75 +828,147 @@ class ScanRun:
                 self.db.executemany("INSERT OR REPLACE INTO terms VALUES (?, ?, ?)",
                                     [(record_id, term, count) for term, count in terms])
         if change is not None:
-            self.db.execute("INSERT OR REPLACE INTO changes VALUES (?, ?, ?, ?)",
-                            (self.id, entry.root, entry.relpath, change))
+            self._log_change(entry.root, entry.relpath, change)
 
+    def _log_change(self, root: str, path: str, change: str) -> None:
+        self.db.execute("INSERT INTO changes (scan_id, root, path, change) VALUES (?, ?, ?, ?)",
+                        (self.id, root, path, change))
+
+    @_guarded
     def forget(self, root: str, relpath: str) -> bool:
-        """Mark one file deleted now (watch mode saw it go); True when it was known."""
+        """Mark one file deleted now (watch mode saw it go); True when it was known.  A
+        file that is on disk again by now (moved back, re-created) is not marked."""
         self.flush()
-        known = self._known.get((root, relpath))
+        if _on_disk(root, relpath):
+            return False
         with self.catalogue.transaction():
-            cursor = self.db.execute(
-                "UPDATE files SET deleted_scan = ? WHERE root = ? AND path = ? "
-                "AND deleted_scan IS NULL", (self.id, root, relpath))
-            if cursor.rowcount and known is not None and known.personal:
-                self.db.execute("INSERT OR REPLACE INTO changes VALUES (?, ?, ?, ?)",
-                                (self.id, root, relpath, CHANGE_RESOLVED))
+            rows = self.db.execute(
+                "UPDATE files SET deleted_scan = ?, recorded_ns = ? WHERE root = ? "
+                "AND path = ? AND deleted_scan IS NULL RETURNING personal",
+                (self.id, time.time_ns(), root, relpath)).fetchall()
+            if rows and rows[0][0]:
+                self._log_change(root, relpath, CHANGE_RESOLVED)
+        known = self._known.get((root, relpath))
         if known is not None:
             known.deleted = True
-        return cursor.rowcount > 0
+        return bool(rows)
 
+    @_guarded
+    def unmounted(self, seen: Iterable[RootSeen], excludes: Collection[str] = ()) -> list[str]:
+        """One line for each root that looks unmounted: recorded as a mount point and not
+        one now, or holding files in the catalogue (not excluded ones) while the crawl
+        found nothing in it.  A scan that finds one is incomplete: deleting under it would
+        lose every file of a share that failed to mount."""
+        reasons = []
+        for root in seen:
+            key = root_key(root.root)
+            row = self.db.execute("SELECT mount_point FROM roots WHERE root = ?",
+                                  (key,)).fetchone()
+            lost_mount = bool(row and row[0]) and not root.mount_point
+            emptied = not root.found_anything and any(
+                not is_excluded(path, excludes) for (path,) in self.db.execute(
+                    "SELECT path FROM files WHERE root = ? AND deleted_scan IS NULL", (key,)))
+            if lost_mount or emptied:
+                reasons.append(f"root looks unmounted: {root.root}")
+        return reasons
+
+    @_guarded
     def finish(self, *, complete: bool, summary: dict[str, Any],
                folder_roots: Collection[str] = (),
                unlisted: Collection[tuple[str, str]] = (),
+               excludes: Collection[str] = (),
+               roots_seen: Collection[RootSeen] = (),
                status: str | None = None) -> list[Change]:
-        """Close the scan.  A complete scan marks files under ``folder_roots`` that it no
-        longer found as deleted, except beneath folders it could not list (``unlisted``:
-        (root, relative folder), "" for the root itself: a share that went away has not
-        lost its files).  An incomplete scan marks nothing; ``--resume`` continues it.
-        Returns this scan's changes."""
+        """Close the scan.  A complete scan marks as deleted the files under
+        ``folder_roots`` that it no longer found and that are absent on disk now, except:
+        beneath folders it could not list (``unlisted``: (root, relative path), "" for the
+        root itself: a share that went away has not lost its files); matching ``excludes``
+        (left out, not deleted: they stay as last seen); written by another scan or watch
+        since this one started.  An incomplete scan marks nothing; ``--resume`` continues
+        it.  ``roots_seen`` records which roots are mount points.  Returns the changes
+        since the last complete scan (:meth:`Catalogue.changes`)."""
         self.flush()
         status = status or ("complete" if complete else "interrupted")
+        gone = self._gone(folder_roots, unlisted, excludes) if complete else []
         with self.catalogue.transaction():
-            if complete:
-                self._mark_deleted(folder_roots, unlisted)
+            for file_id, root, path in gone:
+                # Checked again under the write lock: a writer may have touched it since.
+                rows = self.db.execute(
+                    "UPDATE files SET deleted_scan = ?, recorded_ns = ? WHERE id = ? "
+                    "AND deleted_scan IS NULL AND last_scan < ? AND COALESCE(recorded_ns, 0) < ? "
+                    "RETURNING personal",
+                    (self.id, time.time_ns(), file_id, self.id, self.started_ns)).fetchall()
+                if rows and rows[0][0]:
+                    self._log_change(root, path, CHANGE_RESOLVED)
+            self.db.executemany(
+                "INSERT INTO roots (root, mount_point, scan_id) VALUES (?, ?, ?) "
+                "ON CONFLICT (root) DO UPDATE SET scan_id = excluded.scan_id, "
+                "mount_point = MAX(mount_point, excluded.mount_point)",
+                [(root_key(seen.root), int(seen.mount_point), self.id) for seen in roots_seen])
+            summary = summary | {"files_deleted": self._deleted_count()}
             self.db.execute(
-                "UPDATE scans SET finished = ?, status = ?, summary = ? WHERE id = ?",
+                "UPDATE scans SET finished = ?, status = ?, summary = ?, "
+                "last_change = (SELECT COALESCE(MAX(seq), 0) FROM changes) WHERE id = ?",
                 (_now(), status, json.dumps(summary, ensure_ascii=False, default=str), self.id))
+        self.finished = True
         return self.catalogue.changes(self.id)
 
-    def _mark_deleted(self, folder_roots: Collection[str],
-                      unlisted: Collection[tuple[str, str]]) -> None:
-        for root in folder_roots:
+    def _gone(self, folder_roots: Collection[str], unlisted: Collection[tuple[str, str]],
+              excludes: Collection[str]) -> list[tuple[int, str, str]]:
+        """The files under ``folder_roots`` not seen by this scan that are really gone."""
+        gone = []
+        for folder_root in folder_roots:
+            root = root_key(folder_root)
             blocked = [folder for r, folder in unlisted if r == root]
             if "" in blocked:
                 continue
-            gone = [
-                (file_id, path, personal) for file_id, path, personal in self.db.execute(
-                    "SELECT id, path, personal FROM files WHERE root = ? AND last_scan < ? "
-                    "AND deleted_scan IS NULL", (root, self.id))
-                if not any(path.startswith(folder + "/") for folder in blocked)
-            ]
-            self.db.executemany("UPDATE files SET deleted_scan = ? WHERE id = ?",
-                                [(self.id, file_id) for file_id, _, _ in gone])
-            self.db.executemany(
-                "INSERT OR REPLACE INTO changes VALUES (?, ?, ?, ?)",
-                [(self.id, root, path, CHANGE_RESOLVED) for _, path, personal in gone
-                 if personal])
+            for file_id, path, recorded_ns in self.db.execute(
+                    "SELECT id, path, recorded_ns FROM files WHERE root = ? AND last_scan < ? "
+                    "AND deleted_scan IS NULL", (root, self.id)).fetchall():
+                if (any(path == f or path.startswith(f + "/") for f in blocked)
+                        or is_excluded(path, excludes)
+                        or (recorded_ns or 0) >= self.started_ns
+                        or _on_disk(folder_root, path)):
+                    continue
+                gone.append((file_id, root, path))
+        return gone
 
-    def deleted_since(self) -> int:
-        """How many files this scan marked deleted."""
+    def abandon(self) -> None:
+        """Record a scan that ended on an error as interrupted (``--resume`` continues it),
+        keeping what it had read.  Best effort: the catalogue may be what failed, and the
+        error that ended the scan is the one to report."""
+        if self.finished:
+            return
+        self.finished = True
+        try:
+            self.flush()
+        except CatalogueError:
+            pass
+        try:
+            with self.catalogue.transaction():
+                self.db.execute(
+                    "UPDATE scans SET finished = ?, status = 'interrupted' "
+                    "WHERE id = ? AND status IN ('running', 'watching')", (_now(), self.id))
+        except sqlite3.Error:
+            pass
+
+    def _deleted_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM files WHERE deleted_scan = ?",
                                (self.id,)).fetchone()[0]
 
+    @_guarded
+    def deleted_since(self) -> int:
+        """How many files this scan marked deleted."""
+        return self._deleted_count()
 
-def _change(known: _Known | None, personal: bool, signature: str) -> str | None:
-    was = known is not None and known.personal and not known.deleted
-    if personal and not was:
+
+def _change(was_personal: bool, old_signature: str | None, personal: bool,
+            signature: str) -> str | None:
+    if personal and not was_personal:
         return CHANGE_NEW
-    if was and not personal:
+    if was_personal and not personal:
         return CHANGE_RESOLVED
-    if personal and known is not None and known.signature != signature:
+    if personal and old_signature != signature:
         return CHANGE_CHANGED
     return None
 
@@ -674,6 +980,7 @@ class _Frozen:
 
     personal: bool
     signature: str
+    status: str  # the top record's: an error is read again next time
     records: list[tuple[str, str | None, str, list[tuple[str, int]]]]  # path, sha, json, terms
 
 
@@ -689,7 +996,7 @@ def _freeze(results: list[FileResult], mask_evidence: bool = False) -> _Frozen:
                                 for e in data["evidence"]]
         records.append((result.path, result.sha256, json.dumps(data, ensure_ascii=False),
                         list(result.index_terms.items())))
-    return _Frozen(personal, signature, records)
+    return _Frozen(personal, signature, str(results[0].status), records)
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
@@ -719,8 +1026,10 @@ __all__ = [
     "CatalogueError",
     "Change",
     "Review",
+    "RootSeen",
     "ScanRun",
     "config_fingerprint",
     "default_db_path",
     "findings_signature",
+    "root_key",
 ]

@@ -8,6 +8,7 @@ size of the share beyond the result records themselves.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
@@ -18,9 +19,9 @@ from dpscan.detectors.governance import Governor
 from dpscan.model.config import ScanConfig, settings_summary
 from dpscan.model.ids import Status
 from dpscan.model.records import FileResult, ScanResult, ScanSummary, WalkError
-from dpscan.scanner.catalogue import Catalogue, Review, ScanRun
+from dpscan.scanner.catalogue import Catalogue, Review, RootSeen, ScanRun, root_key
 from dpscan.scanner.executors import Reused, make_executor
-from dpscan.scanner.walk import FileEntry, walk_roots
+from dpscan.scanner.walk import FileEntry, printable_path, root_target, walk_roots
 
 # Set by a stop signal (SIGTERM, Ctrl-C).  The signal handler also raises KeyboardInterrupt to
 # cut a wait short, but an exception raised while Python runs a __del__ or a callback is
@@ -42,6 +43,7 @@ def clear_stop() -> None:
 
 
 ProgressCallback = Callable[[FileResult | WalkError], None]
+log = logging.getLogger("dpscan")
 
 
 def _now() -> str:
@@ -56,7 +58,8 @@ def iter_scan(
     With a catalogue ``run``, unchanged files are not read: their stored results are
     yielded instead, and every file's results are recorded in the catalogue.
     """
-    items = walk_roots(roots, follow_symlinks=config.follow_symlinks, excludes=config.excludes)
+    items = walk_roots(roots, follow_symlinks=config.follow_symlinks, excludes=config.excludes,
+                       skip=config.skip_paths)
     if run is None:
         for outcome in make_executor(config).map(items):
             if isinstance(outcome, WalkError):
@@ -115,9 +118,30 @@ def run_scan(
         roots=list(roots),
         settings=settings_summary(config),
     )
+    for root in roots:
+        if (target := root_target(root)) is not None:
+            # Scanned where it leads; results keep the name given, so catalogue keys hold.
+            summary.root_targets[printable_path(root)[0]] = target
+            log.info("root %s is a symlink to %s: scanning its target", root, target)
     run = catalogue.begin_scan(roots, config, resume=resume, full=full) if catalogue else None
+    try:
+        return _scan_into(roots, config, summary, progress, governor, catalogue, run)
+    except BaseException:
+        # Whatever ended the scan (a damaged catalogue, a full disk, a bug), its row is
+        # not left "running": it is interrupted, and --resume continues it.
+        if run is not None:
+            run.abandon()
+        raise
+
+
+def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
+               progress: ProgressCallback | None, governor: Governor | None,
+               catalogue: Catalogue | None, run: ScanRun | None) -> ScanResult:
     reviews = catalogue.reviews() if catalogue else {}
+    folder_roots = [r for r in roots if os.path.isdir(r)]
+    mounted_at_start = {r: _is_mount_point(r) for r in folder_roots}
     files: list[FileResult] = []
+    stopped = False
     items = iter_scan(roots, config, run)
     try:
         for item in items:
@@ -131,6 +155,7 @@ def run_scan(
                 raise KeyboardInterrupt
     except KeyboardInterrupt:
         summary.complete = False
+        stopped = True
     finally:
         items.close()  # an early stop ends the executor's workers now
     unreachable = [e.root for e in summary.walk_errors if e.path == ""]
@@ -138,17 +163,38 @@ def run_scan(
         summary.complete = False
     _count(summary, files, governor)
     summary.finished = _now()
-    if run is not None:
-        summary.scan_id = run.id
-        summary.files_reused = run.reused
-        # Deleted files are only known when every folder was walked to the end.
-        folder_roots = [r for r in roots if os.path.isdir(r)]
-        unlisted = [(e.root, e.path) for e in summary.walk_errors]
-        changes = run.finish(complete=summary.complete, summary=summary.to_dict(),
-                             folder_roots=folder_roots, unlisted=unlisted)
-        summary.files_deleted = run.deleted_since()
-        summary.changes = [asdict(c) for c in changes]
+    if run is None:
+        return ScanResult(scan=summary, files=files)
+    # A crawl that ran to the end of a root that failed to mount finds nothing: that is
+    # not every file deleted.  (A stopped crawl proves nothing either way.)
+    with_content = {f.root for f in files} | {e.root for e in summary.walk_errors}
+    roots_seen = [RootSeen(root=r, found_anything=root_key(r) in with_content,
+                           mount_point=mounted_at_start[r] and _is_mount_point(r))
+                  for r in folder_roots]
+    if not stopped:
+        summary.incomplete_reasons = run.unmounted(roots_seen, config.excludes)
+    for reason in summary.incomplete_reasons:
+        log.warning("%s: nothing under it is marked deleted", reason)
+    if summary.incomplete_reasons:
+        summary.complete = False
+    summary.scan_id = run.id
+    summary.files_reused = run.reused
+    summary.files_retried = run.retried
+    # Deleted files are only known when every folder was walked to the end.
+    unlisted = [(e.root, e.path) for e in summary.walk_errors]
+    # Stopped: --resume continues it; ran to the end but incomplete: nothing to continue.
+    status = "complete" if summary.complete else "interrupted" if stopped else "incomplete"
+    changes = run.finish(complete=summary.complete, summary=summary.to_dict(),
+                         folder_roots=folder_roots, unlisted=unlisted,
+                         excludes=config.excludes, roots_seen=roots_seen, status=status)
+    summary.files_deleted = run.deleted_since()
+    summary.changes = [asdict(c) for c in changes]
     return ScanResult(scan=summary, files=files)
+
+
+def _is_mount_point(root: str) -> bool:
+    """Whether the folder a root leads to (through a symlink too) is a mount point."""
+    return os.path.ismount(os.path.realpath(root))
 
 
 def report_from_catalogue(
@@ -172,7 +218,9 @@ def report_from_catalogue(
     summary.scan_id = latest["id"]
     summary.complete = latest["status"] == "complete"
     summary.files_reused = int(stored.get("files_reused") or 0)
+    summary.files_retried = int(stored.get("files_retried") or 0)
     summary.files_deleted = int(stored.get("files_deleted") or 0)
+    summary.incomplete_reasons = list(stored.get("incomplete_reasons") or ())
     summary.changes = [asdict(c) for c in catalogue.changes(latest["id"])]
     summary.settings["regenerated"] = _now()
     reviews = catalogue.reviews()

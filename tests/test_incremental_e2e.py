@@ -109,6 +109,31 @@ def test_scan_killed_with_sigkill_resumes_to_the_same_result(tmp_path: Path) -> 
         assert raw.execute("SELECT status FROM scans").fetchall() == [("complete",)]
 
 
+def test_a_plain_rescan_after_kill_9_reports_every_new_file(tmp_path: Path) -> None:
+    # The README's cron line has no --resume: the files the killed scan recorded are
+    # reused, and still reported as new, since no complete scan reported them.
+    share = tmp_path / "share"
+    total = 120
+    _letters(share, total)
+    db = tmp_path / "cat.sqlite"
+    victim = _dpscan("scan", str(share), "--out", str(tmp_path / "killed"), "-w", "1", "-q",
+                     "--db", str(db))
+    deadline = time.monotonic() + 240
+    while _recorded(db) == 0 and victim.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=30)
+    done_before_kill = _recorded(db)
+    assert 0 < done_before_kill < total
+    rescan = _dpscan("scan", str(share), "--out", str(tmp_path / "again"), "-w", "1", "-q",
+                     "--db", str(db))
+    _, err = rescan.communicate(timeout=300)
+    assert rescan.returncode == 0, err
+    summary = json.loads((tmp_path / "again" / "findings.json").read_text())["scan"]
+    assert summary["complete"] is True and summary["files_reused"] == done_before_kill
+    assert len([c for c in summary["changes"] if c["change"] == "new"]) == total
+
+
 def test_exit_statuses_json_lines_and_log(tmp_path: Path) -> None:
     share = tmp_path / "share"
     _letters(share, 3)

@@ -77,9 +77,9 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     counts = {"opened": 0, "extracted": 0}
     real_open, real_extractor_for = pipeline.open_readonly, pipeline.extractor_for
 
-    def counting_open(path: str):  # type: ignore[no-untyped-def]
+    def counting_open(path: str, *args, **kwargs):  # type: ignore[no-untyped-def]
         counts["opened"] += 1
-        return real_open(path)
+        return real_open(path, *args, **kwargs)
 
     class CountingExtractor:
         def __init__(self, inner):  # type: ignore[no-untyped-def]
@@ -212,13 +212,16 @@ def test_unlistable_folder_does_not_mark_its_files_deleted(share: Path, tmp_path
     with Catalogue.open(tmp_path / "cat.sqlite") as catalogue:
         first = _scan(share, catalogue)
         run = catalogue.begin_scan([str(share)], _config())
+        (share / "Admin" / "minutes.txt").unlink()
+        (share / "Class 3" / "class list.xlsx").unlink()
         # A scan that could not list "Class 3" (a dropped share, permissions) ends complete
         # but must not call the files it could not see deleted.
         run.finish(complete=True, summary=first.scan.to_dict(), folder_roots=[str(share)],
                    unlisted=[(str(share), "Class 3")])
         current = {r.path for r in catalogue.latest_results() if r.container is None}
     assert {"Class 3/letter.docx", "Class 3/class list.xlsx"} <= current
-    assert "Admin/minutes.txt" not in current  # not seen, folder listed: deleted
+    assert "Admin/minutes.txt" not in current  # not seen, folder listed, gone: deleted
+    assert "Admin/contacts.txt" in current  # not seen by this run, but still on disk
 
 
 def test_interrupted_scan_is_recorded_and_resumed(share: Path, tmp_path: Path,
