@@ -389,13 +389,18 @@ def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
         _echo_json(json.dumps({"event": "done", "complete": summary.complete,
                                "files_seen": summary.files_seen,
                                "files_reused": summary.files_reused,
+                               "files_retried": summary.files_retried,
+                               "incomplete_reasons": summary.incomplete_reasons,
                                "files_with_personal_data": summary.files_with_personal_data,
                                "errors": summary.errors, "scan_id": summary.scan_id,
                                "reports": [str(p) for p in written]}))
     if not options["quiet"]:
-        state = "" if summary.complete else " (INCOMPLETE: stopped before the end)"
+        why = "; ".join(summary.incomplete_reasons) or "stopped before the end"
+        state = "" if summary.complete else f" (INCOMPLETE: {why})"
         reused = (f", {summary.files_reused} unchanged and not re-read"
                   if summary.files_reused else "")
+        if summary.files_retried:
+            reused += f", {summary.files_retried} that failed last time read again"
         click.echo(
             f"Scanned {summary.files_seen} files in {time.monotonic() - started:.1f}s{state}: "
             f"{summary.files_with_personal_data} with personal data, "

@@ -191,7 +191,7 @@ def watch_paths(
     handler = _handler(queue)
     for root in roots:
         observer.schedule(handler, root, recursive=True)
-    run = catalogue.begin_scan(list(roots), config)
+    run = catalogue.begin_scan(list(roots), config, watch=True)
     observer.start()
     log.info("watching %s (scan %s)", ", ".join(roots), run.id)
     known_usb = {m.mountpoint for m in _removable()} if watch_usb else set()
