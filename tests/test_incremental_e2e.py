@@ -67,6 +67,18 @@ def _recorded(db: Path) -> int:
         return 0
 
 
+def _scan_killed_mid_way(share: Path, out: Path, db: Path) -> int:
+    """Start a scan of ``share`` into ``db``, kill -9 it once it has recorded a file;
+    returns how many files it had recorded."""
+    victim = _dpscan("scan", str(share), "--out", str(out), "-w", "1", "-q", "--db", str(db))
+    deadline = time.monotonic() + 240
+    while _recorded(db) == 0 and victim.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=30)
+    return _recorded(db)
+
+
 def test_scan_killed_with_sigkill_resumes_to_the_same_result(tmp_path: Path) -> None:
     share = tmp_path / "share"
     _letters(share, 150)
@@ -77,14 +89,7 @@ def test_scan_killed_with_sigkill_resumes_to_the_same_result(tmp_path: Path) -> 
     assert reference.wait(timeout=300) == 0, reference.stderr.read()  # type: ignore[union-attr]
 
     db = tmp_path / "cat.sqlite"
-    victim = _dpscan("scan", str(share), "--out", str(tmp_path / "killed"), "-w", "1", "-q",
-                     "--db", str(db))
-    deadline = time.monotonic() + 240
-    while _recorded(db) == 0 and victim.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    victim.send_signal(signal.SIGKILL)
-    victim.wait(timeout=30)
-    done_before_kill = _recorded(db)
+    done_before_kill = _scan_killed_mid_way(share, tmp_path / "killed", db)
     # The kill landed mid-way: some files recorded, not all, and no report written.
     assert 0 < done_before_kill < total
     assert not (tmp_path / "killed" / "findings.json").exists()
@@ -116,14 +121,7 @@ def test_a_plain_rescan_after_kill_9_reports_every_new_file(tmp_path: Path) -> N
     total = 120
     _letters(share, total)
     db = tmp_path / "cat.sqlite"
-    victim = _dpscan("scan", str(share), "--out", str(tmp_path / "killed"), "-w", "1", "-q",
-                     "--db", str(db))
-    deadline = time.monotonic() + 240
-    while _recorded(db) == 0 and victim.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    victim.send_signal(signal.SIGKILL)
-    victim.wait(timeout=30)
-    done_before_kill = _recorded(db)
+    done_before_kill = _scan_killed_mid_way(share, tmp_path / "killed", db)
     assert 0 < done_before_kill < total
     rescan = _dpscan("scan", str(share), "--out", str(tmp_path / "again"), "-w", "1", "-q",
                      "--db", str(db))
