@@ -46,7 +46,7 @@ from dpscan.model.records import FileResult
 from dpscan.scanner.formats import required_distributions
 from dpscan.scanner.walk import FileEntry, is_excluded, printable_path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CATALOGUE_NAME = "catalogue.sqlite"
 # Bump when detection changes in a way that should re-read files scanned before (the
 # code digest below catches changes to the code and data; this catches anything else).
@@ -56,7 +56,10 @@ DETECTOR_VERSION = "2"
 # files are found from the import system, so a new module is covered without a list.
 _DETECTION_CODE = ("dpscan.model", "dpscan.detectors", "dpscan.scanner.extract",
                    "dpscan.scanner.pipeline", "dpscan.scanner.sniff", "dpscan.scanner.mailsniff",
-                   "dpscan.scanner.protection", "dpscan.scanner.formats")
+                   "dpscan.scanner.protection", "dpscan.scanner.formats",
+                   # Runs in the worker and writes into the stored records (policy flags,
+                   # members folded into their container), although it sits in governance.
+                   "dpscan.detectors.governance.policy")
 # Governance is applied afresh to stored records by every scan: no need to re-read.
 _GOVERNANCE_CODE = ("dpscan.detectors.governance",)
 _GOVERNANCE_DATA = frozenset({"retention_rules.yaml"})
@@ -174,8 +177,65 @@ CREATE TABLE roots (
 );
 """
 
-# version reached -> the SQL that reaches it from the one before
-_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
+# Version 3 (issue 18): a file is one row whatever root reached it, keyed by its absolute
+# path (``abspath``: root joined with path); the row's root and path are the view of the
+# widest root that has reached it.  Reviews follow the file the same way.  Each scan
+# records its kind (a scan, or a watch session, which never stands for a scan's coverage)
+# and its context (rules, register, public locations, as-of date) for ``report --db``.
+_SCHEMA_V3 = """
+ALTER TABLE files ADD COLUMN abspath TEXT;
+UPDATE files SET abspath = rtrim(root, '/') || '/' || path;
+ALTER TABLE scans ADD COLUMN kind TEXT NOT NULL DEFAULT 'scan';
+UPDATE scans SET kind = 'watch' WHERE status IN ('watch', 'watching');
+ALTER TABLE scans ADD COLUMN context TEXT;
+CREATE TABLE reviews_v3 (
+    abspath TEXT PRIMARY KEY,         -- root joined with path, members as "/s/a.zip!b.docx"
+    root TEXT NOT NULL,               -- the file's root and path when it was reviewed
+    path TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    reviewed TEXT NOT NULL,
+    sha256 TEXT,
+    size INTEGER,
+    modified TEXT
+);
+INSERT OR REPLACE INTO reviews_v3
+    SELECT rtrim(root, '/') || '/' || path, root, path, status, reason, reviewer, reviewed,
+           sha256, size, modified FROM reviews ORDER BY reviewed;
+DROP TABLE reviews;
+ALTER TABLE reviews_v3 RENAME TO reviews;
+"""
+
+
+def _merge_duplicate_files(db: sqlite3.Connection) -> None:
+    """Fold the rows an older catalogue holds for one file under several roots into one:
+    the most recently scanned row and its records are kept, seen from the widest root."""
+    groups = db.execute(
+        "SELECT abspath FROM files GROUP BY abspath HAVING COUNT(*) > 1").fetchall()
+    for (abspath,) in groups:
+        rows = db.execute(
+            "SELECT id, root, path, first_scan FROM files WHERE abspath = ? "
+            "ORDER BY last_scan DESC, COALESCE(recorded_ns, 0) DESC, id DESC",
+            (abspath,)).fetchall()
+        kept, *dropped = rows
+        db.executemany("DELETE FROM files WHERE id = ?", [(row[0],) for row in dropped])
+        db.execute("UPDATE files SET first_scan = ? WHERE id = ?",
+                   (min(row[3] for row in rows), kept[0]))
+        widest = min(rows, key=lambda row: len(row[1]))
+        _rebase_row(db, kept[0], (kept[1], kept[2]), (widest[1], widest[2]))
+
+
+_FILES_BY_ABSPATH = "CREATE UNIQUE INDEX files_abspath ON files (abspath);"
+
+# One migration step: SQL statements, or a function given the connection.
+_Step = str | Callable[[sqlite3.Connection], None]
+# version reached -> the steps that reach it from the one before
+_MIGRATIONS: dict[int, tuple[_Step, ...]] = {
+    1: (_SCHEMA_V1,),
+    2: (_SCHEMA_V2,),
+    3: (_SCHEMA_V3, _merge_duplicate_files, _FILES_BY_ABSPATH),
+}
 _CREATED_BY = "dpscan"
 
 
@@ -250,7 +310,7 @@ def detection_code_digest() -> str:
             for file in files:
                 if (not file.is_file() or file.suffix not in (".py", ".yaml", ".txt")
                         or file.name in _GOVERNANCE_DATA
-                        or any(file.is_relative_to(s) for s in skipped)):
+                        or (root.is_dir() and any(file.is_relative_to(s) for s in skipped))):
                     continue
                 digest.update(f"{name}/{file.relative_to(base).as_posix()}".encode())
                 digest.update(file.read_bytes())
@@ -311,6 +371,11 @@ class Review:
     size: int | None = None
     modified: str | None = None
 
+    @property
+    def absolute_path(self) -> str:
+        """The reviewed file's identity (its root joined with its path)."""
+        return absolute_path(self.root, self.path)
+
     def holds_for(self, result: FileResult) -> bool:
         """True while the file is the one that was reviewed (same content)."""
         if self.sha256 and result.sha256:
@@ -345,6 +410,8 @@ class RootSeen:
 @dataclass(slots=True)
 class _Known:
     file_id: int
+    root: str  # the row's view of the file (the widest root that reached it)
+    path: str
     size: int | None
     mtime_ns: int | None
     inode: int | None
@@ -370,6 +437,46 @@ def _on_disk(root: str, relpath: str) -> bool:
     return not (stat.S_ISDIR(st.st_mode) or stat.S_ISLNK(st.st_mode))
 
 
+def absolute_path(root: str, path: str) -> str:
+    """A file's identity in the catalogue, whichever root reached it: its root joined with
+    its path (``/share`` and ``school/a.docx``, or ``/share/school`` and ``a.docx``: both
+    ``/share/school/a.docx``; a member as ``/share/a.zip!b.docx``)."""
+    return f"{root.rstrip('/')}/{path}"
+
+
+def _beneath(folder: str) -> tuple[str, str]:
+    """The bounds (from, inclusive; to, exclusive) of the absolute paths beneath ``folder``:
+    an index range, with no LIKE wildcards to escape in the names."""
+    low = folder.rstrip("/") + "/"
+    return low, low[:-1] + "0"  # "0" follows "/": every path starting with low is before
+
+
+def _rebased(record: dict[str, Any], old: tuple[str, str],
+             new: tuple[str, str]) -> dict[str, Any]:
+    """A stored record (a file's, or one of its members') as seen from another root: the
+    file at ``old`` (root, path) is the one at ``new``."""
+    old_path, new_path = old[1], new[1]
+    record["root"] = new[0]
+    for name in ("path", "container"):
+        value = record.get(name)
+        if value is not None and (value == old_path or value.startswith(old_path + "!")):
+            record[name] = new_path + value[len(old_path):]
+    return record
+
+
+def _rebase_row(db: sqlite3.Connection, file_id: int, old: tuple[str, str],
+                new: tuple[str, str]) -> None:
+    """Show one file row and its records from another root (the widest that reached it)."""
+    if old == new:
+        return
+    db.execute("UPDATE files SET root = ?, path = ? WHERE id = ?", (*new, file_id))
+    for record_id, record in db.execute(
+            "SELECT id, record FROM records WHERE file_id = ?", (file_id,)).fetchall():
+        data = _rebased(json.loads(record), old, new)
+        db.execute("UPDATE records SET path = ?, record = ? WHERE id = ?",
+                   (data["path"], json.dumps(data, ensure_ascii=False), record_id))
+
+
 def _fold(kinds: Sequence[str]) -> str | None:
     """One file's successive changes as one: personal data before the first and after the
     last decide it (new then resolved is nothing; resolved then new is changed)."""
@@ -380,6 +487,13 @@ def _fold(kinds: Sequence[str]) -> str | None:
     if after:
         return CHANGE_NEW
     return CHANGE_RESOLVED if before else None
+
+
+def _containers(full_path: str) -> list[str]:
+    """Where the file row of ``full_path`` may be: the path itself, or (for a member,
+    ``a.zip!b.docx``) each prefix before a "!" (a "!" may also be part of a real name)."""
+    parts = full_path.split("!")
+    return ["!".join(parts[:cut]) for cut in range(1, len(parts) + 1)]
 
 
 def _covers(roots: Iterable[str], root: str) -> bool:
@@ -476,8 +590,12 @@ class Catalogue:
         with self.transaction():
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
             for target in range(version + 1, SCHEMA_VERSION + 1):
-                for statement in _statements(_MIGRATIONS[target]):
-                    self.db.execute(statement)
+                for step in _MIGRATIONS[target]:
+                    if callable(step):
+                        step(self.db)
+                        continue
+                    for statement in _statements(step):
+                        self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {target}")
             if version < SCHEMA_VERSION:
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('created_by', ?)",
@@ -519,28 +637,36 @@ class Catalogue:
 
     @_guarded
     def begin_scan(self, roots: Sequence[str], config: ScanConfig, *,
-                   resume: bool = False, full: bool = False, watch: bool = False) -> ScanRun:
+                   resume: bool = False, full: bool = False, watch: bool = False,
+                   context: dict[str, Any] | None = None) -> ScanRun:
         """Start recording a scan of ``roots`` (or, with ``resume``, continue the last
-        unfinished scan of the same roots).  A ``watch`` session is recorded as
-        "watching", so that a ``--resume`` never takes over a watch still running."""
+        unfinished scan of the same roots).  A ``watch`` session is of kind "watch" and
+        recorded as "watching", so that a ``--resume`` never takes it over and a report
+        never takes it for a scan.  ``context`` (the rules, register, public locations and
+        as-of date that judged the files) is kept for ``report --db``."""
         scan_id = None
         roots_json = json.dumps(sorted(roots))
+        context_json = json.dumps(context, ensure_ascii=False) if context is not None else None
         if resume:
             row = self.db.execute(
-                "SELECT id FROM scans WHERE roots = ? AND status IN ('running', 'interrupted')"
-                " ORDER BY id DESC LIMIT 1", (roots_json,)).fetchone()
+                "SELECT id FROM scans WHERE roots = ? AND kind = 'scan' "
+                "AND status IN ('running', 'interrupted') ORDER BY id DESC LIMIT 1",
+                (roots_json,)).fetchone()
             scan_id = row[0] if row else None
         with self.transaction():
             if scan_id is None:
                 scan_id = self.db.execute(
-                    "INSERT INTO scans (started, status, roots) VALUES (?, ?, ?)",
-                    (_now(), "watching" if watch else "running", roots_json)).lastrowid
+                    "INSERT INTO scans (started, status, roots, kind, context) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (_now(), "watching" if watch else "running", roots_json,
+                     "watch" if watch else "scan", context_json)).lastrowid
             else:
-                self.db.execute("UPDATE scans SET status = 'running' WHERE id = ?", (scan_id,))
+                self.db.execute("UPDATE scans SET status = 'running', "
+                                "context = COALESCE(?, context) WHERE id = ?",
+                                (context_json, scan_id))
         if scan_id is None:  # sqlite3 gives a rowid after every INSERT into a rowid table
             raise CatalogueError(f"{self.path}: the scan could not be recorded")
-        return ScanRun(self, int(scan_id), list(roots), config_fingerprint(config), full=full,
-                       mask_evidence=config.detection.show_evidence)
+        return ScanRun(self, int(scan_id), list(roots), config_fingerprint(config), full=full)
 
     @_guarded
     def previous_scan_id(self, before: int) -> int | None:
@@ -552,28 +678,33 @@ class Catalogue:
 
     @_guarded
     def latest_scan(self) -> dict[str, Any] | None:
-        """The newest scan row (id, started, finished, status, roots, summary)."""
+        """The newest scan's row (id, started, finished, status, roots, summary, kind,
+        context), complete or not; watch sessions are not scans and are passed over."""
         row = self.db.execute(
-            "SELECT id, started, finished, status, roots, summary FROM scans "
-            "ORDER BY id DESC LIMIT 1").fetchone()
+            "SELECT id, started, finished, status, roots, summary, kind, context FROM scans "
+            "WHERE kind = 'scan' ORDER BY id DESC LIMIT 1").fetchone()
         if row is None:
             return None
         return {"id": row[0], "started": row[1], "finished": row[2], "status": row[3],
-                "roots": json.loads(row[4]), "summary": json.loads(row[5]) if row[5] else None}
+                "roots": json.loads(row[4]), "summary": json.loads(row[5]) if row[5] else None,
+                "kind": row[6], "context": json.loads(row[7]) if row[7] else None}
 
     @_guarded
-    def changes(self, scan_id: int) -> list[Change]:
+    def changes(self, scan_id: int, *, through_now: bool = False) -> list[Change]:
         """Files whose findings are new, changed or resolved, as scan ``scan_id`` found
         them, since the last complete scan before it: what a stopped scan, a watch session
-        or this scan recorded in between, each file's changes folded into one."""
+        or this scan recorded in between, each file's changes folded into one.  With
+        ``through_now``, what was recorded after the scan (a watch session) counts too.
+        A file is named as its row shows it now, whichever root recorded each change."""
         row = self.db.execute("SELECT roots, last_change FROM scans WHERE id = ?",
                               (scan_id,)).fetchone()
         if row is None:
             return []
         roots, end = json.loads(row[0]), row[1]
+        latest = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
         # The complete scans that finished before this one (in a tie, the one begun first).
         if end is None:  # still running: everything recorded so far
-            end = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+            end = latest
             before = "last_change <= :end"
         else:
             before = "(last_change < :end OR (last_change = :end AND id < :scan))"
@@ -583,15 +714,24 @@ class Catalogue:
         # Per root, where the last complete scan that covered it left off.
         starts = {root: max((last for scan_roots, last in complete
                              if _covers(scan_roots, root)), default=0) for root in roots}
-        kinds: dict[tuple[str, str], list[str]] = {}
+        if through_now:
+            end = latest
+        kinds: dict[str, list[str]] = {}
+        named: dict[str, tuple[str, str]] = {}
         for seq, change_root, path, change in self.db.execute(
                 "SELECT seq, root, path, change FROM changes WHERE seq > ? AND seq <= ? "
                 "ORDER BY seq", (min(starts.values(), default=end), end)):
-            full_path = f"{change_root.rstrip('/')}/{path}"
+            full_path = absolute_path(change_root, path)
             covering = [start for root, start in starts.items() if _covers([root], full_path)]
             if covering and seq > max(covering):
-                kinds.setdefault((change_root, path), []).append(change)
-        folded = [Change(root, path, kind) for (root, path), found in kinds.items()
+                kinds.setdefault(full_path, []).append(change)
+                named[full_path] = (change_root, path)
+        for full_path in kinds:
+            row = self.db.execute("SELECT root, path FROM files WHERE abspath = ?",
+                                  (full_path,)).fetchone()
+            if row is not None:
+                named[full_path] = (row[0], row[1])
+        folded = [Change(*named[full_path], kind) for full_path, found in kinds.items()
                   if (kind := _fold(found)) is not None]
         return sorted(folded, key=lambda c: (c.root, c.path))
 
@@ -599,13 +739,15 @@ class Catalogue:
 
     @_guarded
     def latest_results(self, roots: Sequence[str] | None = None) -> Iterator[FileResult]:
-        """Every record of every file not deleted (under ``roots`` when given), in path order."""
+        """Every record of every file not deleted (beneath ``roots`` when given, whichever
+        root reached it), each file once, in path order."""
         query = ("SELECT r.record FROM records r JOIN files f ON f.id = r.file_id "
                  "WHERE f.deleted_scan IS NULL")
         params: list[Any] = []
         if roots:
-            query += f" AND f.root IN ({','.join('?' * len(roots))})"
-            params.extend(roots)
+            query += " AND (" + " OR ".join(
+                "f.abspath >= ? AND f.abspath < ?" for _ in roots) + ")"
+            params.extend(bound for root in roots for bound in _beneath(root_key(root)))
         query += " ORDER BY f.root, f.path, r.ordinal"
         for (record,) in self.db.execute(query, params):
             yield FileResult.from_dict(json.loads(record))
@@ -655,44 +797,59 @@ class Catalogue:
 
     @_guarded
     def find_records(self, full_path: str) -> list[FileResult]:
-        """Current records whose root joined with path is ``full_path`` (a member as
-        ``/share/a.zip!b.docx``)."""
+        """The current record whose absolute path (its root joined with its path, a member
+        as ``/share/a.zip!b.docx``) is ``full_path``, whichever root reached it ([] if none)."""
+        # The file's own row holds it: the longest prefix of full_path that is a file row.
         found = []
         for (record,) in self.db.execute(
             "SELECT r.record FROM records r JOIN files f ON f.id = r.file_id "
-            "WHERE f.deleted_scan IS NULL AND ? IN (f.root || '/' || r.path, r.path)",
-            (full_path,)):
+            "WHERE f.deleted_scan IS NULL AND f.abspath IN "
+            f"({','.join('?' * len(_containers(full_path)))}) "
+            "AND rtrim(f.root, '/') || '/' || r.path = ?",
+            (*_containers(full_path), full_path)):
             found.append(FileResult.from_dict(json.loads(record)))
         return found
 
     @_guarded
+    def known_roots(self) -> list[str]:
+        """Every folder a scan was given and every root a file is shown from: where a
+        path as the reports show it (relative to its root) may be."""
+        roots = {root for (root,) in self.db.execute("SELECT DISTINCT root FROM files")}
+        for (scan_roots,) in self.db.execute("SELECT DISTINCT roots FROM scans"):
+            roots.update(root_key(r) for r in json.loads(scan_roots))
+        return sorted(roots)
+
+    @_guarded
     def set_review(self, result: FileResult, status: str, reason: str, reviewer: str) -> Review:
-        """Record the DPO's review of ``result``'s findings (replacing an earlier one)."""
+        """Record the DPO's review of ``result``'s findings (replacing an earlier one of
+        the same file, whichever root it was reviewed under)."""
         if status not in REVIEW_STATUSES:
             raise ValueError(f"status must be one of {', '.join(REVIEW_STATUSES)}")
         review = Review(result.root, result.path, status, reason, reviewer, _now(),
                         result.sha256, result.size, result.modified)
         with self.transaction():
             self.db.execute(
-                "INSERT OR REPLACE INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (review.root, review.path, review.status, review.reason, review.reviewer,
-                 review.reviewed, review.sha256, review.size, review.modified))
+                "INSERT OR REPLACE INTO reviews (abspath, root, path, status, reason, "
+                "reviewer, reviewed, sha256, size, modified) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (review.absolute_path, review.root, review.path, review.status, review.reason,
+                 review.reviewer, review.reviewed, review.sha256, review.size, review.modified))
         return review
 
     @_guarded
-    def clear_review(self, root: str, path: str) -> bool:
-        """Remove the review of one file; True when there was one."""
+    def clear_review(self, full_path: str) -> bool:
+        """Remove the review of the file at absolute path ``full_path``; True when there
+        was one."""
         with self.transaction():
-            cursor = self.db.execute("DELETE FROM reviews WHERE root = ? AND path = ?",
-                                     (root, path))
+            cursor = self.db.execute("DELETE FROM reviews WHERE abspath = ?", (full_path,))
         return cursor.rowcount > 0
 
     @_guarded
-    def reviews(self) -> dict[tuple[str, str], Review]:
-        """Every review, by (root, path)."""
-        return {(row[0], row[1]): Review(*row) for row in self.db.execute(
-            "SELECT root, path, status, reason, reviewer, reviewed, sha256, size, modified "
-            "FROM reviews ORDER BY root, path")}
+    def reviews(self) -> dict[str, Review]:
+        """Every review, by the absolute path of the file (or member) reviewed."""
+        return {row[0]: Review(*row[1:]) for row in self.db.execute(
+            "SELECT abspath, root, path, status, reason, reviewer, reviewed, sha256, size, "
+            "modified FROM reviews ORDER BY abspath")}
 
 
 class ScanRun:
@@ -705,15 +862,13 @@ class ScanRun:
     """
 
     def __init__(self, catalogue: Catalogue, scan_id: int, roots: list[str],
-                 fingerprint: str, *, full: bool = False, mask_evidence: bool = False) -> None:
+                 fingerprint: str, *, full: bool = False) -> None:
         self.catalogue = catalogue
         self.db = catalogue.db
         self.id = scan_id
         self.roots = roots
         self.fingerprint = fingerprint
         self.full = full
-        # --show-evidence results hold raw values: masked before they are stored.
-        self.mask_evidence = mask_evidence
         self.reused = 0
         self.read = 0
         self.retried = 0
@@ -723,21 +878,23 @@ class ScanRun:
         self._pending: list[tuple[FileEntry, _Frozen | None]] = []
         self._last_commit = time.monotonic()
         # One query per root: a no-change rescan of 100,000 files must not make 100,000.
-        self._known: dict[tuple[str, str], _Known] = {}
+        # By absolute path: the rows beneath a root, whichever root recorded them.
+        self._known: dict[str, _Known] = {}
         self._loaded_roots: set[str] = set()
 
     def _load_root(self, root: str) -> None:
         self._loaded_roots.add(root)
         for row in self.db.execute(
-            "SELECT root, path, id, size, mtime_ns, inode, fingerprint, status, deleted_scan "
-            "FROM files WHERE root = ?", (root,)):
-            self._known[(row[0], row[1])] = _Known(
-                row[2], row[3], row[4], row[5], row[6], row[7], row[8] is not None)
+            "SELECT abspath, id, root, path, size, mtime_ns, inode, fingerprint, status, "
+            "deleted_scan FROM files WHERE abspath >= ? AND abspath < ?", _beneath(root)):
+            file_id, root_, path, size, mtime_ns, inode, fingerprint, status = row[1:9]
+            self._known[row[0]] = _Known(file_id, root_, path, size, mtime_ns, inode,
+                                         fingerprint, status, deleted=row[9] is not None)
 
     def _lookup(self, entry: FileEntry) -> _Known | None:
         if entry.root not in self._loaded_roots:
             self._load_root(entry.root)
-        return self._known.get((entry.root, entry.relpath))
+        return self._known.get(absolute_path(entry.root, entry.relpath))
 
     @_guarded
     def cached(self, entry: FileEntry) -> list[FileResult] | None:
@@ -756,13 +913,16 @@ class ScanRun:
                 != (entry.size, entry.mtime_ns, entry.inode)):
             return None
         # The row as it is now: another writer may have changed it since it was loaded.
-        records = [FileResult.from_dict(json.loads(record)) for (record,) in self.db.execute(
-            "SELECT r.record FROM records r JOIN files f ON f.id = r.file_id "
+        rows = self.db.execute(
+            "SELECT f.root, f.path, r.record FROM records r JOIN files f ON f.id = r.file_id "
             "WHERE f.id = ? AND f.size = ? AND f.mtime_ns = ? AND f.inode = ? "
             "AND f.fingerprint = ? AND f.deleted_scan IS NULL AND f.status IS NOT 'error' "
             "ORDER BY r.ordinal",
-            (known.file_id, entry.size, entry.mtime_ns, entry.inode, self.fingerprint))]
-        return records or None
+            (known.file_id, entry.size, entry.mtime_ns, entry.inode, self.fingerprint))
+        # Stored as the widest root sees the file; this scan shows it from its own root.
+        view = (entry.root, entry.relpath)
+        return [FileResult.from_dict(_rebased(json.loads(record), (root, path), view))
+                for root, path, record in rows] or None
 
     def record(self, entry: FileEntry, results: list[FileResult], *, reused: bool) -> None:
         """Note ``entry`` as seen in this scan with its (ungoverned) ``results``."""
@@ -771,7 +931,7 @@ class ScanRun:
             self._pending.append((entry, None))
         else:
             self.read += 1
-            self._pending.append((entry, _freeze(results, self.mask_evidence)))
+            self._pending.append((entry, _freeze(results)))
         if (len(self._pending) >= _BATCH_FILES
                 or time.monotonic() - self._last_commit >= _BATCH_SECONDS):
             self.flush()
@@ -785,9 +945,13 @@ class ScanRun:
             for entry, results in self._pending:
                 if results is None:
                     # MAX: a scan that started after this one may have seen it already.
-                    self.db.execute(
-                        "UPDATE files SET last_scan = MAX(last_scan, ?) "
-                        "WHERE root = ? AND path = ?", (self.id, entry.root, entry.relpath))
+                    row = self.db.execute(
+                        "UPDATE files SET last_scan = MAX(last_scan, ?) WHERE abspath = ? "
+                        "RETURNING id, root, path",
+                        (self.id, absolute_path(entry.root, entry.relpath))).fetchone()
+                    if row is not None and len(entry.root) < len(row[1]):
+                        _rebase_row(self.db, row[0], (row[1], row[2]),
+                                    (entry.root, entry.relpath))
                 else:
                     self._store(entry, results)
         self._pending.clear()
@@ -795,32 +959,44 @@ class ScanRun:
 
     def _store(self, entry: FileEntry, frozen: _Frozen) -> None:
         personal, signature = frozen.personal, frozen.signature
+        key = absolute_path(entry.root, entry.relpath)
         # The change is judged against the row as it is now, whoever wrote it last.
         row = self.db.execute(
-            "SELECT personal, signature, deleted_scan FROM files WHERE root = ? AND path = ?",
-            (entry.root, entry.relpath)).fetchone()
+            "SELECT personal, signature, deleted_scan, root, path FROM files WHERE abspath = ?",
+            (key,)).fetchone()
         was_personal = row is not None and bool(row[0]) and row[2] is None
         change = _change(was_personal, row[1] if row else None, personal, signature)
         top_status = frozen.status
+        # The row keeps the view of the widest root that reached the file, so a report
+        # shows it the same way whichever scan (of the share or of a folder in it) ran last.
+        seen = view = (entry.root, entry.relpath)
+        if row is not None and len(row[3]) < len(entry.root):
+            view = (row[3], row[4])
+        records = frozen.records
+        if view != seen:
+            rebased = [(_rebased(json.loads(record), seen, view), sha256, terms)
+                       for _path, sha256, record, terms in records]
+            records = [(data["path"], sha256, json.dumps(data, ensure_ascii=False), terms)
+                       for data, sha256, terms in rebased]
         # An upsert: another writer may have added the row since this run looked.
         ((file_id,),) = self.db.execute(
-            "INSERT INTO files (root, path, size, mtime_ns, inode, device, fingerprint, "
-            "sha256, personal, signature, status, first_scan, last_scan, recorded_ns) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (root, path) DO UPDATE SET size = excluded.size, "
+            "INSERT INTO files (abspath, root, path, size, mtime_ns, inode, device, "
+            "fingerprint, sha256, personal, signature, status, first_scan, last_scan, "
+            "recorded_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (abspath) DO UPDATE SET root = excluded.root, path = excluded.path, "
+            "size = excluded.size, "
             "mtime_ns = excluded.mtime_ns, inode = excluded.inode, device = excluded.device, "
             "fingerprint = excluded.fingerprint, sha256 = excluded.sha256, "
             "personal = excluded.personal, signature = excluded.signature, "
             "status = excluded.status, last_scan = MAX(last_scan, excluded.last_scan), "
             "deleted_scan = NULL, recorded_ns = excluded.recorded_ns RETURNING id",
-            (entry.root, entry.relpath, entry.size, entry.mtime_ns, entry.inode, entry.device,
-             self.fingerprint, frozen.records[0][1], int(personal), signature, top_status,
+            (key, *view, entry.size, entry.mtime_ns, entry.inode, entry.device,
+             self.fingerprint, records[0][1], int(personal), signature, top_status,
              self.id, self.id, time.time_ns())).fetchall()
         self.db.execute("DELETE FROM records WHERE file_id = ?", (file_id,))
-        self._known[(entry.root, entry.relpath)] = _Known(
-            file_id, entry.size, entry.mtime_ns, entry.inode, self.fingerprint, top_status,
-            False)
-        for ordinal, (path, sha256, record, terms) in enumerate(frozen.records):
+        self._known[key] = _Known(file_id, *view, entry.size, entry.mtime_ns, entry.inode,
+                                  self.fingerprint, top_status, False)
+        for ordinal, (path, sha256, record, terms) in enumerate(records):
             record_id = self.db.execute(
                 "INSERT INTO records (file_id, ordinal, path, sha256, record) "
                 "VALUES (?, ?, ?, ?, ?)", (file_id, ordinal, path, sha256, record)).lastrowid
@@ -841,14 +1017,15 @@ class ScanRun:
         self.flush()
         if _on_disk(root, relpath):
             return False
+        key = absolute_path(root, relpath)
         with self.catalogue.transaction():
             rows = self.db.execute(
-                "UPDATE files SET deleted_scan = ?, recorded_ns = ? WHERE root = ? "
-                "AND path = ? AND deleted_scan IS NULL RETURNING personal",
-                (self.id, time.time_ns(), root, relpath)).fetchall()
+                "UPDATE files SET deleted_scan = ?, recorded_ns = ? WHERE abspath = ? "
+                "AND deleted_scan IS NULL RETURNING personal",
+                (self.id, time.time_ns(), key)).fetchall()
             if rows and rows[0][0]:
                 self._log_change(root, relpath, CHANGE_RESOLVED)
-        known = self._known.get((root, relpath))
+        known = self._known.get(key)
         if known is not None:
             known.deleted = True
         return bool(rows)
@@ -865,9 +1042,11 @@ class ScanRun:
             row = self.db.execute("SELECT mount_point FROM roots WHERE root = ?",
                                   (key,)).fetchone()
             lost_mount = bool(row and row[0]) and not root.mount_point
+            low, high = _beneath(key)
             emptied = not root.found_anything and any(
-                not is_excluded(path, excludes) for (path,) in self.db.execute(
-                    "SELECT path FROM files WHERE root = ? AND deleted_scan IS NULL", (key,)))
+                not is_excluded(path[len(low):], excludes) for (path,) in self.db.execute(
+                    "SELECT abspath FROM files WHERE abspath >= ? AND abspath < ? "
+                    "AND deleted_scan IS NULL", (low, high)))
             if lost_mount or emptied:
                 reasons.append(f"root looks unmounted: {root.root}")
         return reasons
@@ -915,16 +1094,21 @@ class ScanRun:
 
     def _gone(self, folder_roots: Collection[str], unlisted: Collection[tuple[str, str]],
               excludes: Collection[str]) -> list[tuple[int, str, str]]:
-        """The files under ``folder_roots`` not seen by this scan that are really gone."""
+        """The files under ``folder_roots`` not seen by this scan that are really gone:
+        every file whose absolute path is beneath a root this scan listed, whichever root
+        recorded it (a scan of /share settles what a scan of /share/school saw)."""
         gone = []
         for folder_root in folder_roots:
             root = root_key(folder_root)
             blocked = [folder for r, folder in unlisted if r == root]
             if "" in blocked:
                 continue
-            for file_id, path, recorded_ns in self.db.execute(
-                    "SELECT id, path, recorded_ns FROM files WHERE root = ? AND last_scan < ? "
-                    "AND deleted_scan IS NULL", (root, self.id)).fetchall():
+            low, high = _beneath(root)
+            for file_id, abspath, recorded_ns in self.db.execute(
+                    "SELECT id, abspath, recorded_ns FROM files WHERE abspath >= ? "
+                    "AND abspath < ? AND last_scan < ? AND deleted_scan IS NULL",
+                    (low, high, self.id)).fetchall():
+                path = abspath[len(low):]
                 if (any(path == f or path.startswith(f + "/") for f in blocked)
                         or is_excluded(path, excludes)
                         or (recorded_ns or 0) >= self.started_ns
@@ -984,16 +1168,15 @@ class _Frozen:
     records: list[tuple[str, str | None, str, list[tuple[str, int]]]]  # path, sha, json, terms
 
 
-def _freeze(results: list[FileResult], mask_evidence: bool = False) -> _Frozen:
+def _freeze(results: list[FileResult]) -> _Frozen:
     personal, signature = findings_signature(results)
     records = []
     for result in results:
         data = result.to_dict()
-        if mask_evidence:
-            from dpscan.detectors.masking import mask_value
-
-            data["evidence"] = [e | {"masked": mask_value(e["type"], e["masked"])}
-                                for e in data["evidence"]]
+        # A record's dict carries no raw value (``value`` is only written into findings.json
+        # under --show-evidence); dropped here too, so the catalogue can never hold one.
+        data["evidence"] = [{k: v for k, v in e.items() if k != "value"}
+                            for e in data["evidence"]]
         records.append((result.path, result.sha256, json.dumps(data, ensure_ascii=False),
                         list(result.index_terms.items())))
     return _Frozen(personal, signature, str(results[0].status), records)
@@ -1031,5 +1214,6 @@ __all__ = [
     "config_fingerprint",
     "default_db_path",
     "findings_signature",
+    "absolute_path",
     "root_key",
 ]

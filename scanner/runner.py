@@ -13,13 +13,21 @@ import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import asdict
+from typing import Any
 
 from dpscan import __version__
 from dpscan.detectors.governance import Governor
 from dpscan.model.config import ScanConfig, settings_summary
 from dpscan.model.ids import Status
 from dpscan.model.records import FileResult, ScanResult, ScanSummary, WalkError
-from dpscan.scanner.catalogue import Catalogue, Review, RootSeen, ScanRun, root_key
+from dpscan.scanner.catalogue import (
+    Catalogue,
+    Review,
+    RootSeen,
+    ScanRun,
+    absolute_path,
+    root_key,
+)
 from dpscan.scanner.executors import Reused, make_executor
 from dpscan.scanner.walk import FileEntry, printable_path, root_target, walk_roots
 
@@ -123,7 +131,9 @@ def run_scan(
             # Scanned where it leads; results keep the name given, so catalogue keys hold.
             summary.root_targets[printable_path(root)[0]] = target
             log.info("root %s is a symlink to %s: scanning its target", root, target)
-    run = catalogue.begin_scan(roots, config, resume=resume, full=full) if catalogue else None
+    run = (catalogue.begin_scan(roots, config, resume=resume, full=full,
+                                context=scan_context(governor))
+           if catalogue else None)
     try:
         return _scan_into(roots, config, summary, progress, governor, catalogue, run)
     except BaseException:
@@ -197,12 +207,43 @@ def _is_mount_point(root: str) -> bool:
     return os.path.ismount(os.path.realpath(root))
 
 
+def scan_context(governor: Governor | None) -> dict[str, Any] | None:
+    """What judged a scan's files, for ``report --db`` to judge them the same way: the
+    rules file (None: the shipped schedule) and register, each with the SHA-256 of its
+    bytes, the public locations, and the as-of date when one was set (None: the scan
+    judged as of the day it ran, and a report judges as of the day it runs)."""
+    if governor is None:
+        return None
+    from dpscan.detectors.governance.retention import default_rules_path
+
+    schedule, register = governor.schedule, governor.register
+    shipped = schedule is not None and _same_file(schedule.source, default_rules_path())
+    return {
+        "rules_file": None if schedule is None or shipped else os.path.abspath(schedule.source),
+        "rules_sha256": None if schedule is None or shipped else schedule.sha256,
+        "register_file": os.path.abspath(register.source) if register is not None else None,
+        "register_sha256": register.sha256 if register is not None else None,
+        "public_locations": list(governor.policy.public_locations),
+        "as_of": (governor.today.isoformat() if governor.today != dt.date.today()
+                  else None),
+    }
+
+
+def _same_file(a: object, b: object) -> bool:
+    try:
+        return os.path.samefile(str(a), str(b))
+    except OSError:
+        return False
+
+
 def report_from_catalogue(
     catalogue: Catalogue, governor: Governor | None, roots: list[str] | None = None
 ) -> ScanResult | None:
     """The latest results in ``catalogue`` as a :class:`ScanResult`, judged afresh by
     ``governor`` with the DPO's reviews, without reading any scanned file.  The summary
-    (roots, settings, crawl errors, changes) is the last scan's; None when there is none."""
+    (roots, settings, crawl errors, completeness) is the last scan's, complete or not;
+    watch sessions are not scans, but the files and changes they recorded are included.
+    Each file is listed once, whichever roots reached it.  None when no scan is recorded."""
     latest = catalogue.latest_scan()
     if latest is None:
         return None
@@ -221,7 +262,7 @@ def report_from_catalogue(
     summary.files_retried = int(stored.get("files_retried") or 0)
     summary.files_deleted = int(stored.get("files_deleted") or 0)
     summary.incomplete_reasons = list(stored.get("incomplete_reasons") or ())
-    summary.changes = [asdict(c) for c in catalogue.changes(latest["id"])]
+    summary.changes = [asdict(c) for c in catalogue.changes(latest["id"], through_now=True)]
     summary.settings["regenerated"] = _now()
     reviews = catalogue.reviews()
     files = [_judge(item, governor, reviews) for item in catalogue.latest_results(roots)]
@@ -230,11 +271,12 @@ def report_from_catalogue(
 
 
 def _judge(item: FileResult, governor: Governor | None,
-           reviews: dict[tuple[str, str], Review]) -> FileResult:
-    """Apply retention, register and policy, then the DPO's review while it holds."""
+           reviews: dict[str, Review]) -> FileResult:
+    """Apply retention, register and policy, then the DPO's review while it holds (by
+    the file's absolute path: a review follows the file whichever root reached it)."""
     if governor is not None:
         governor.govern(item)
-    review = reviews.get((item.root, item.path))
+    review = reviews.get(absolute_path(item.root, item.path))
     if review is not None and review.holds_for(item):
         item.review = review.as_record()
     return item

@@ -179,6 +179,28 @@ def test_new_detection_code_rereads_files(share: Path, tmp_path: Path, counted: 
     assert counted["opened"] == 4
 
 
+def test_the_digest_covers_governance_code_that_runs_in_the_worker(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # governance/policy.py writes into the stored records (policy flags, members folded into
+    # their container): a change to it re-reads files; the rest of governance is re-applied.
+    detectors = tmp_path / "detectors"
+    (detectors / "governance").mkdir(parents=True)
+    for name in ("names.py", "governance/__init__.py", "governance/policy.py",
+                 "governance/retention.py"):
+        (detectors / name).write_text("x = 1\n")
+    modules = {"dpscan.detectors": [detectors],
+               "dpscan.detectors.governance": [detectors / "governance"],
+               "dpscan.detectors.governance.policy": [detectors / "governance" / "policy.py"]}
+    monkeypatch.setattr(catalogue_module, "_module_files_root",
+                        lambda name: modules.get(name, []))
+    digest = catalogue_module.detection_code_digest.__wrapped__
+    before = digest()
+    (detectors / "governance" / "retention.py").write_text("x = 2\n")
+    assert digest() == before
+    (detectors / "governance" / "policy.py").write_text("x = 2\n")
+    assert digest() != before
+
+
 def test_rules_change_rejudges_without_reading(share: Path, tmp_path: Path,
                                                counted: dict[str, int]) -> None:
     schedule = load_schedule(default_rules_path())
