@@ -7,11 +7,13 @@ about what a "file with findings" is or how many files hold an entity type.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from dpscan.model.ids import SEVERITIES, Flag, Protection, ReviewStatus, Status, severity_rank
 from dpscan.model.records import ENTITY_TYPES, FileResult, ScanResult
+from dpscan.model.wording import plural
 
 
 def total_entities(record: FileResult) -> int:
@@ -114,9 +116,80 @@ def compute_totals(result: ScanResult) -> Totals:
     )
 
 
+# --- People: how many data subjects, counted or bounded ----------------------------------
+
+# Identifier kinds of the person index (dpscan.detectors.person_index) that name one person
+# each: distinct values of one kind are distinct people.
+_PERSON_IDENTIFIER_KINDS: tuple[str, ...] = ("upn", "uln", "nhs")
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """How many people some records hold data about: a count when ``at_least == up_to``,
+    otherwise a range (records were added up, and one person may be in several)."""
+
+    at_least: int
+    up_to: int
+
+    @property
+    def counted(self) -> bool:
+        """True when the figure is a count, not a range."""
+        return self.at_least == self.up_to
+
+    @property
+    def figure(self) -> str:
+        """``"27"`` or ``"up to 54"``."""
+        return str(self.up_to) if self.counted else f"up to {self.up_to}"
+
+    def __str__(self) -> str:
+        return f"{self.figure} {plural(self.up_to, 'person', 'people')}"
+
+
+def record_people(record: FileResult) -> People:
+    """The people one file holds data about; for a container, with its members (a range
+    when several of them hold personal data: the average per record is a lower bound)."""
+    total, counted = record.people()
+    if counted:
+        return People(at_least=total, up_to=total)
+    records = bool(record.entities) + record.members_with_personal_data
+    return People(at_least=-(-total // records), up_to=total)
+
+
+def people_in(records: Iterable[FileResult]) -> People:
+    """The distinct people ``records`` hold data about, as far as they tell.
+
+    Each record counts its own data (a container's members are records of their own), and
+    copies (same SHA-256) count once.  When each of those records names every person in it
+    by one identifier kind (UPN, ULN or NHS number, from the person index a catalogue scan
+    keeps in memory), the distinct identifiers are the count; otherwise the figure is a
+    range: at least the largest file's people, up to the sum of all.
+    """
+    seen: set[str] = set()
+    holding: list[FileResult] = []
+    for record in records:
+        if not record.has_personal_data or (record.sha256 and record.sha256 in seen):
+            continue
+        if record.sha256:
+            seen.add(record.sha256)
+        holding.append(record)
+    if not holding:
+        return People(at_least=0, up_to=0)
+    if len(holding) == 1:
+        return People(at_least=holding[0].data_subjects, up_to=holding[0].data_subjects)
+    for kind in _PERSON_IDENTIFIER_KINDS:
+        per_record = [{t for t in r.index_terms if t.startswith(f"{kind}:")} for r in holding]
+        if all(len(ids) >= r.data_subjects for ids, r in zip(per_record, holding, strict=True)):
+            distinct = len(set().union(*per_record))
+            return People(at_least=distinct, up_to=distinct)
+    return People(at_least=max(r.data_subjects for r in holding),
+                  up_to=sum(r.data_subjects for r in holding))
+
+
 def evidence_lines(record: FileResult) -> list[str]:
-    """Masked evidence of one file as ``TYPE: masked`` strings (never raw values)."""
-    return [f"{item.type}: {item.masked}" for item in record.evidence]
+    """Evidence of one file as ``TYPE: example`` strings: masked, or the raw value when the
+    scan was asked for it (--show-evidence; the reports then say so)."""
+    return [f"{item.type}: {item.masked if item.value is None else item.value}"
+            for item in record.evidence]
 
 
 # --- Governance views: action list, per-rule and per-asset counts, coverage -----------------

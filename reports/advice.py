@@ -42,6 +42,12 @@ FLAG_ADVICE: dict[str, str] = {
         "Reaches the end of its retention period soon: plan its secure disposal (or review) "
         "and tell the owner of the information asset."
     ),
+    Flag.NO_RETENTION_RULE: (
+        "Personal data that no rule of the retention schedule covers, so nobody has said how "
+        "long it is kept (action: classify): decide which record series it belongs to and "
+        "file it there, or add a rule for it to the rules file; until then it is never "
+        "flagged overdue."
+    ),
     Flag.UNREGISTERED_PERSONAL_DATA: (
         "Personal data in a place the Information Asset Register does not list: add the "
         "location to an asset (with its owner and retention rule), or move the file to a "

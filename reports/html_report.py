@@ -19,12 +19,14 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from dpscan.model.records import FileResult, ScanResult
+from dpscan.model.wording import counted
 from dpscan.reports._output import write_private_bytes
 from dpscan.reports._summary import (
     NO_ASSET,
     NO_RULE,
     SEVERITIES,
     UNMASKED_EVIDENCE_WARNING,
+    People,
     Totals,
     action_list,
     change_counts,
@@ -38,6 +40,7 @@ from dpscan.reports._summary import (
     is_unprotected_personal_data,
     personal_data_counts,
     reason_text,
+    record_people,
     review_status,
     reviewed_files,
     rule_rows,
@@ -92,6 +95,7 @@ class FileRow:
     reasons: str  # severity reasons in words
     advice: list[tuple[str, str]]  # (flag, what to do), most urgent first
     severity_rank: int  # 3 critical ... 0 low, -1 none: the sort key of the severity column
+    people: People  # a container's with its members: "up to N" when they were added up
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +138,7 @@ def _file_row(record: FileResult) -> FileRow:
         reasons=reason_text(record),
         advice=[(flag, advice_for(flag)) for flag in flags_by_urgency(record.flags)],
         severity_rank=severity_rank(record.severity),
+        people=record_people(record),
     )
 
 
@@ -182,6 +187,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["visible"] = visible
+    env.filters["counted"] = counted
     return env
 
 

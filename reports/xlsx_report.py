@@ -35,9 +35,11 @@ from xlsxwriter.worksheet import Worksheet as SheetWriter
 from dpscan import __version__
 from dpscan.model.ids import FORMULA_PREFIXES, Flag, Status
 from dpscan.model.records import FileResult, ScanResult
+from dpscan.model.wording import counted
 from dpscan.reports._output import write_private_bytes
 from dpscan.reports._summary import (
     UNMASKED_EVIDENCE_WARNING,
+    People,
     action_list,
     change_counts,
     change_rows,
@@ -48,6 +50,7 @@ from dpscan.reports._summary import (
     is_unprotected_personal_data,
     personal_data_counts,
     reason_text,
+    record_people,
     review_status,
     reviewed_files,
     severity_rank,
@@ -348,7 +351,7 @@ def _summary_sheet(book: _Book, ws: SheetWriter, result: ScanResult) -> None:
         ("files past their retention date, not reviewed", totals.open_overdue),
         ("groups of identical files", len(scan.duplicates)),
         ("retention judged on", scan.as_of),
-        *((str(key), str(value)) for key, value in scan.rules.items()),
+        *((str(key), _provenance_cell(value)) for key, value in scan.rules.items()),
     ]
     if scan.scan_id is not None:
         rows += [
@@ -438,6 +441,18 @@ def _severity_chart(book: _Book, ws: SheetWriter, first: int, last: int, anchor_
 Column = tuple[str, Callable[[FileResult], Any]]
 
 
+def _people_cell(people: People) -> int | str:
+    """A number when the people were counted (sortable), "up to N" when added up."""
+    return people.up_to if people.counted else people.figure
+
+
+def _provenance_cell(value: Any) -> str:
+    """A provenance value (a path, a hash, a list of folder patterns) as one cell."""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "none"
+    return str(value)
+
+
 def _what_to_do(record: FileResult) -> str | None:
     return join((advice_for(flag) for flag in flags_by_urgency(record.flags)), "\n")
 
@@ -451,7 +466,8 @@ COL_ASSET: Column = ("asset", lambda r: r.asset)
 COL_RULE: Column = ("retention_rule", lambda r: r.retention_rule)
 COL_DUE: Column = ("retention_due", lambda r: due_date(r.retention_due))
 COL_ACTION: Column = ("action", lambda r: r.action)
-COL_SUBJECTS: Column = ("data_subjects", lambda r: r.data_subjects)
+# A container's people with its members: a number when counted, "up to N" when added up.
+COL_SUBJECTS: Column = ("data_subjects", lambda r: _people_cell(record_people(r)))
 COL_ENTITIES: Column = ("total_entities", total_entities)
 COL_PROTECTION: Column = ("protection", lambda r: r.protection)
 COL_CATEGORIES: Column = ("special_categories", lambda r: join(r.special_categories))
@@ -519,8 +535,8 @@ def _table_sheet(book: _Book, name: str, header: Sequence[str],
         # Past Excel's last row nothing would be written: say so in the last one.
         left_out = len(body) - MAX_BODY_ROWS + 1
         body = body[:MAX_BODY_ROWS - 1]
-        body.append([f"{left_out:,} more rows not shown: a sheet holds {EXCEL_MAX_ROWS:,} rows;"
-                     " every file is in findings.json"])
+        body.append([f"{counted(left_out, 'more row', grouped=True)} not shown: a sheet "
+                     f"holds {EXCEL_MAX_ROWS:,} rows; every file is in findings.json"])
     widths = _column_widths([header, *body])
     for column, width in widths.items():
         ws.set_column(column, column, width)
@@ -570,7 +586,7 @@ def _change_rows(result: ScanResult) -> Iterable[list[Any]]:
             change.root,
             record.severity if record else None,
             review_status(record) if record else None,
-            record.data_subjects if record else None,
+            _people_cell(record_people(record)) if record else None,
             total_entities(record) if record else None,
             record.protection if record else None,
             join(record.flags) if record else "file no longer found",

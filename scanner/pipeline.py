@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import IO, BinaryIO, cast
 
 from dpscan.detectors.content import ContentDetector
-from dpscan.detectors.governance.policy import apply_policy_flags
+from dpscan.detectors.governance.policy import apply_policy_flags, fold_members
 from dpscan.detectors.person_index import index_terms
 from dpscan.model.config import ScanConfig
 from dpscan.model.extraction import LimitExceeded, Member, describe_error, is_content_failure
@@ -93,6 +93,7 @@ def scan_file(
             if not is_content_failure(exc):
                 raise
             _fail(result, describe_error(exc))
+        fold_members(result, members)
         apply_policy_flags(result)
         return [result, *members]
     finally:
@@ -238,6 +239,7 @@ def _scan_member(
         if not is_content_failure(exc):
             raise
         _fail(result, describe_error(exc))
+    fold_members(result, records)
     apply_policy_flags(result)
     result.seconds = round(time.perf_counter() - started, 4)
     return [result, *records]

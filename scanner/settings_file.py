@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from dpscan.detectors.governance import Policy, SeverityPolicy
+from dpscan.detectors.governance import DEFAULT_PUBLIC_LOCATIONS, Policy, SeverityPolicy
 from dpscan.model.config import SETTINGS, ScanConfig, config_from
 from dpscan.model.configfile import INVALID, ConfigFile, Fields
 from dpscan.model.setting import ABSENT, Check, Kind, Setting, globs, whole
@@ -45,6 +45,8 @@ def _severity_points() -> Check:
 _POLICY: dict[str, Check] = {
     "due_soon_days": whole(0),
     "public_locations": globs(),
+    # Replaces the shipped DEFAULT_PUBLIC_LOCATIONS; [] turns them off.
+    "default_public_locations": globs(),
     "closure_date": Check(kind=Kind.DATE, expected="a date (YYYY-MM-DD)",
                           test=lambda v: isinstance(v, dt.date)),
     "severity": _severity_points(),
@@ -141,12 +143,16 @@ def build_policy(
     removable_media: bool = False,
 ) -> Policy:
     """The school's policy: ``due_soon_days`` from the command line (when given) wins over
-    the file; public locations from both count."""
+    the file; public locations from both count, on top of the shipped defaults
+    (:data:`~dpscan.detectors.governance.DEFAULT_PUBLIC_LOCATIONS`) or the file's
+    ``default_public_locations`` in their place (an empty list: no defaults)."""
     policy = file.policy
     return Policy(
         due_soon_days=due_soon_days if due_soon_days is not None
         else policy.get("due_soon_days", Policy().due_soon_days),
         public_locations=tuple(policy.get("public_locations", ())) + tuple(public_locations),
+        default_public_locations=tuple(policy.get("default_public_locations",
+                                                  DEFAULT_PUBLIC_LOCATIONS)),
         removable_media=removable_media,
         closure_date=policy.get("closure_date"),
         severity=SeverityPolicy(**policy.get("severity", {})),

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from dpscan.model.ids import Protection
 from dpscan.model.records import ScanResult
+from dpscan.model.wording import counted
+from dpscan.reports._summary import people_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,25 +165,33 @@ def _windows_removable_drives() -> list[Mount]:  # pragma: no cover - Windows on
 
 
 def usb_verdict(mountpoint: str, result: ScanResult, encryption: MediaEncryption) -> str:
-    """The short verdict printed after a USB scan."""
+    """The short verdict printed after a USB scan.
+
+    Files are the stick's own (an archive counts once, with what is inside it); people are
+    distinct where the scan can tell, else "up to N" (see :func:`people_in`)."""
     files = [f for f in result.files if f.container is None]
-    personal = [f for f in result.files if f.has_personal_data]
-    special = [f for f in personal if f.special_categories]
-    subjects = sum(f.data_subjects for f in personal)
+    personal = [f for f in files if f.holds_personal_data]
+    special = [f for f in personal if f.special_categories or f.members_special_categories]
     encrypted_files = sum(1 for f in files if f.protection == Protection.ENCRYPTED)
     unprotected = [f for f in personal if f.protection != Protection.ENCRYPTED]
-    lines = [f"USB {mountpoint}: {len(files)} files"]
+    lines = [f"USB {mountpoint}: {counted(len(files), 'file')}"]
     if personal:
-        lines.append(f"  {len(personal)} hold personal data about {subjects} people")
+        people = people_in(result.files)
+        lines.append(f"  {len(personal)} hold personal data about {people}"
+                     + ("" if people.counted else
+                        f" (at least {people.at_least}; the same person may be in several)"))
     else:
         lines.append("  no personal data found")
     if special:
-        categories = sorted({c for f in special for c in f.special_categories})
+        categories = sorted({c for f in special
+                             for c in (*f.special_categories, *f.members_special_categories)})
         lines.append(f"  {len(special)} hold special category data ({', '.join(categories)})")
     lines.append(f"  medium: {'ENCRYPTED' if encryption.encrypted else 'NOT ENCRYPTED'}"
-                 f" ({encryption.detail}); {encrypted_files} files individually encrypted")
+                 f" ({encryption.detail}); {counted(encrypted_files, 'file')} individually "
+                 "encrypted")
     if personal and not encryption.encrypted and unprotected:
-        lines.append(f"  VERDICT: POLICY BREACH: {len(unprotected)} files with personal data "
+        lines.append(f"  VERDICT: POLICY BREACH: {counted(len(unprotected), 'file')} with "
+                     "personal data "
                      "on unencrypted removable media. Encrypt the stick or remove them.")
     elif personal:
         lines.append("  VERDICT: personal data is on this stick but encrypted: check it is "
@@ -192,7 +202,7 @@ def usb_verdict(mountpoint: str, result: ScanResult, encryption: MediaEncryption
         lines.append("  WARNING: the scan did not finish (stick removed?): the verdict is partial.")
     errors = result.scan.errors
     if errors:
-        lines.append(f"  {errors} files could not be read: see the report.")
+        lines.append(f"  {counted(errors, 'file')} could not be read: see the report.")
     return "\n".join(lines)
 
 

@@ -21,7 +21,14 @@ past its retention date                       1
 ============================================  ======
 
 critical from 7 points, high from 5, medium from 3, low below; a file without personal
-data has no severity.
+data has no severity.  Whatever the points, unprotected special category data about
+children is critical when it is safeguarding, SEN or health data, or when it sits in a
+public location (see :data:`CRITICAL_CATEGORIES`).
+
+A container (an archive, an email with attachments) is judged as one file with what its
+members hold (``members_*`` fields, filled by
+:func:`~dpscan.detectors.governance.policy.fold_members`): it is the file the DPO deletes or
+moves.  A member that no rule covers takes its container's rule.
 """
 
 from __future__ import annotations
@@ -33,20 +40,43 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from dpscan.detectors.governance.retention import (
+    RetentionRule,
     RetentionSchedule,
     decide,
     glob_to_regex,
     match_rule,
 )
 from dpscan.model.entities import ENTITIES
-from dpscan.model.ids import Flag, Protection
+from dpscan.model.ids import Action, Flag, Protection, Severity
 from dpscan.model.records import FileResult
+
+# ``counted`` is a local name in the severity scoring below.
+from dpscan.model.wording import counted as counted_words
 
 if TYPE_CHECKING:  # register.py is imported only when a register is given (it loads openpyxl)
     from dpscan.detectors.governance.register import AssetRegister
 
 # Identifiers that say a file is about children (their rows in the entity table say so).
 CHILD_IDENTIFIERS = frozenset(row.id for row in ENTITIES if row.child_identifier)
+# Special categories that in a school are about children whoever the file names.  (Health
+# is not among them: staff sickness records are health data about adults.)
+CHILDREN_CATEGORIES = frozenset({"sen", "safeguarding", "looked_after"})
+# Unprotected special category data about children in these categories (safeguarding, SEN
+# and medical records) is critical, whatever its points; in a public location, any category.
+CRITICAL_CATEGORIES = frozenset({"safeguarding", "sen", "health"})
+# Folders whose names say everyone, or pupils, can read them (globs, capitals ignored, on
+# the path below the scanned folder or with the scanned folder's own name in front).
+# Shipped defaults: the settings file's `policy.default_public_locations` replaces them
+# (`[]` turns them off) and `policy.public_locations` / --public-location add to them.
+# "Students" counts only at the top of a share: deeper down (SEN/Students/...) it is more
+# often staff's folder about students.
+DEFAULT_PUBLIC_LOCATIONS: tuple[str, ...] = (
+    "**/pupil* shared/**",
+    "**/student* shared/**",
+    "**/public/**",
+    "**/everyone/**",
+    "students/**",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +102,11 @@ class Policy:
     """The school's choices that governance applies."""
 
     due_soon_days: int = 90
-    # Folders widely readable (a pupil shared drive), as globs on "<root>/<path>" or the
-    # path relative to the root.
+    # Folders widely readable (a pupil shared drive), as globs on the path relative to the
+    # root, on "<root>/<path>", or on "<root's own name>/<path>": the school's own, and
+    # the shipped defaults (DEFAULT_PUBLIC_LOCATIONS) unless the settings file replaced them.
     public_locations: tuple[str, ...] = ()
+    default_public_locations: tuple[str, ...] = DEFAULT_PUBLIC_LOCATIONS
     # Every file of this scan is on removable media (the USB profile sets it).
     removable_media: bool = False
     closure_date: dt.date | None = None
@@ -96,11 +128,19 @@ class Governor:
         self.policy = policy or Policy()
         self.today = today or dt.date.today()
         self._public = [re.compile(glob_to_regex(g), re.IGNORECASE)
-                        for g in self.policy.public_locations]
+                        for g in (*self.policy.default_public_locations,
+                                  *self.policy.public_locations)]
+        # The rules given to the containers of the top-level file judged last, by path:
+        # records arrive container first, so its members can take its rule.
+        self._container_rules: dict[str, RetentionRule | None] = {}
 
     def govern(self, result: FileResult) -> None:
-        """Set asset, retention fields, policy flags and severity on ``result``."""
-        personal = result.has_personal_data
+        """Set asset, retention fields, policy flags and severity on ``result``.
+
+        A container is judged with what its members hold; a member no rule covers takes
+        the rule its container was given (judge the container first, as scans and reports
+        do; a member judged alone takes the rule its container's path selects)."""
+        personal = result.holds_personal_data
         if self.register is not None:
             from dpscan.detectors.governance.register import match_asset
 
@@ -110,7 +150,7 @@ class Governor:
                 result.add_flag(Flag.UNREGISTERED_PERSONAL_DATA)
         if self.schedule is not None:
             self._retention(result)
-        if personal and result.special_categories and result.protection == Protection.NONE:
+        if personal and _categories(result) and result.protection == Protection.NONE:
             result.add_flag(Flag.SPECIAL_CATEGORY_UNPROTECTED)
         if personal and self.policy.removable_media:
             result.add_flag(Flag.REMOVABLE_MEDIA)
@@ -127,6 +167,8 @@ class Governor:
         if self.register is not None:
             found["register_file"] = str(self.register.source)
             found["register_sha256"] = self.register.sha256
+        found["default_public_locations"] = list(self.policy.default_public_locations)
+        found["public_locations"] = list(self.policy.public_locations)
         return found
 
     def asset_summary(self, results: Sequence[FileResult]) -> list[dict[str, object]]:
@@ -137,15 +179,36 @@ class Governor:
 
         return [asdict(row) for row in asset_summary(self.register, results)]
 
-    def _retention(self, result: FileResult) -> None:
+    def _rule_for(self, result: FileResult) -> RetentionRule | None:
+        """The file's own rule; for a member without one, its container's."""
         assert self.schedule is not None
-        rule = match_rule(self.schedule, result.path, result.entities, result.special_categories)
+        rule = match_rule(self.schedule, result.path, _entities(result), _categories(result))
+        if result.container is None:
+            self._container_rules = {}
+        elif rule is None:
+            if result.container in self._container_rules:
+                rule = self._container_rules[result.container]
+            else:  # judged without its container first: the rule its path selects
+                rule = match_rule(self.schedule, result.container, _entities(result),
+                                  _categories(result))
+        # Any record may be a container: its members come next.  (A nested container's
+        # entry holds what it inherited, so its members inherit that in turn.)
+        self._container_rules[result.path] = rule
+        return rule
+
+    def _retention(self, result: FileResult) -> None:
+        rule = self._rule_for(result)
         if rule is None:
+            # Nobody has said how long this personal data is kept: it needs a record series.
+            if result.holds_personal_data:
+                result.action = Action.CLASSIFY
+                result.add_flag(Flag.NO_RETENTION_RULE)
             return
         modified = (dt.datetime.fromisoformat(result.modified).date()
                     if result.modified else self.today)
         # Only the year of birth is kept: the clock starts at the end of that year.
-        dob = dt.date(result.latest_birth_year, 12, 31) if result.latest_birth_year else None
+        years = [y for y in (result.latest_birth_year, result.members_latest_birth_year) if y]
+        dob = dt.date(max(years), 12, 31) if years else None
         decision = decide(rule, modified=modified, path=result.path, dob=dob,
                           closure=self.policy.closure_date, today=self.today,
                           due_soon_days=self.policy.due_soon_days)
@@ -155,7 +218,7 @@ class Governor:
         result.action = decision.action
         # Every file gets its rule and due date; only personal data is flagged: storage
         # limitation is about personal data, and a 2012 newsletter is not the DPO's risk.
-        if not result.has_personal_data:
+        if not result.holds_personal_data:
             return
         if decision.overdue:
             result.add_flag(Flag.OVERDUE)
@@ -163,29 +226,38 @@ class Governor:
             result.add_flag(Flag.DUE_SOON)
 
     def _in_public_location(self, result: FileResult) -> bool:
-        full = f"{result.root.rstrip('/')}/{result.path}"
-        return any(p.fullmatch(result.path) or p.fullmatch(full) for p in self._public)
+        root = result.root.rstrip("/")
+        forms = (result.path, f"{root}/{result.path}", f"{root.lstrip('/')}/{result.path}",
+                 f"{root.rsplit('/', 1)[-1]}/{result.path}")
+        return any(p.fullmatch(form) for p in self._public for form in forms)
 
     def _severity(self, result: FileResult) -> tuple[str | None, list[str]]:
-        if not result.has_personal_data:
+        if not result.holds_personal_data:
             return None, []
         points = self.policy.severity
         score, reasons = 0, []
-        if result.special_categories:
+        categories = _categories(result)
+        children = bool(CHILD_IDENTIFIERS & set(_entities(result))
+                        or CHILDREN_CATEGORIES & set(categories))
+        if categories:
             score += points.special_category
-            reasons.append(f"special category data ({', '.join(result.special_categories)})")
-        if CHILD_IDENTIFIERS & set(result.entities):
+            reasons.append(f"special category data ({', '.join(categories)})")
+        if CHILD_IDENTIFIERS & set(_entities(result)):
             score += points.child_identifiers
             reasons.append("children's identifiers")
-        if result.data_subjects >= 100:
+        # Points on the upper bound for a container: severity errs towards a look.
+        people, counted = result.people()
+        if people >= 100:
             score += points.subjects_100
-        elif result.data_subjects >= 10:
+        elif people >= 10:
             score += points.subjects_10
-        if result.data_subjects > 1:
-            reasons.append(f"{result.data_subjects} people")
+        if not counted:
+            reasons.append(f"up to {counted_words(people, 'person', 'people')}")
+        elif people > 1:
+            reasons.append(counted_words(people, "person", "people"))
         if result.protection == Protection.NONE:
             score += points.unprotected
-            if result.special_categories:
+            if categories:
                 score += points.special_category_unprotected
             reasons.append("not encrypted")
         if Flag.REMOVABLE_MEDIA in result.flags:
@@ -200,21 +272,45 @@ class Governor:
         level = ("critical" if score >= points.critical_from else "high"
                  if score >= points.high_from else "medium"
                  if score >= points.medium_from else "low")
+        if level != Severity.CRITICAL and children and result.protection == Protection.NONE:
+            # Whatever the points: the worst a school's file share can hold.
+            critical = sorted(CRITICAL_CATEGORIES.intersection(categories))
+            if critical:
+                level = Severity.CRITICAL
+                reasons.insert(0, f"unprotected {', '.join(critical)} data about children")
+            elif categories and Flag.PUBLIC_LOCATION in result.flags:
+                level = Severity.CRITICAL
+                reasons.insert(0, "unprotected special category data about children in a "
+                                  "widely readable folder")
         return level, reasons
+
+
+def _entities(result: FileResult) -> dict[str, int]:
+    """The entity counts of the file and of the files inside it."""
+    if not result.members_entities:
+        return result.entities
+    combined = dict(result.entities)
+    for name, count in result.members_entities.items():
+        combined[name] = combined.get(name, 0) + count
+    return combined
+
+
+def _categories(result: FileResult) -> list[str]:
+    """The special categories of the file and of the files inside it, in order found."""
+    return [*result.special_categories,
+            *(c for c in result.members_special_categories
+              if c not in result.special_categories)]
 
 
 def _age(due: str, today: dt.date) -> str:
     """How long ago ``due`` was, in words: "4 years", "7 months", "12 days"."""
     days = (today - dt.date.fromisoformat(due)).days
     if days >= 365:
-        years = days // 365
-        return f"{years} year{'s' if years != 1 else ''}"
+        return counted_words(days // 365, "year")
     if days >= 31:
-        months = days // 30
-        return f"{months} month{'s' if months != 1 else ''}"
-    return f"{days} day{'s' if days != 1 else ''}"
+        return counted_words(days // 30, "month")
+    return counted_words(days, "day")
 
 
-
-
-__all__ = ["CHILD_IDENTIFIERS", "Governor", "Policy", "SeverityPolicy"]
+__all__ = ["CHILD_IDENTIFIERS", "CHILDREN_CATEGORIES", "CRITICAL_CATEGORIES",
+           "DEFAULT_PUBLIC_LOCATIONS", "Governor", "Policy", "SeverityPolicy"]

@@ -32,7 +32,7 @@ from dateutil.relativedelta import relativedelta
 from dpscan.detectors.special_categories import load_vocabulary
 from dpscan.model.configfile import ConfigFile, Fields, line_of
 from dpscan.model.errors import ConfigError
-from dpscan.model.ids import ACTIONS
+from dpscan.model.ids import RULE_ACTIONS
 from dpscan.model.records import ENTITY_TYPES
 
 SCHEMA_VERSION = 1
@@ -346,6 +346,11 @@ def load_schedule(path: Path) -> RetentionSchedule:
 
 
 def _read_document(config: ConfigFile, root: yaml.Node) -> list[RetentionRule]:
+    if isinstance(root, yaml.SequenceNode):  # the rules written without their wrapper
+        config.problem(root, "", f"the rules file is a bare list of rules: add the lines "
+                       f"`version: {SCHEMA_VERSION}` and `rules:` above it (as at the top "
+                       "of the shipped retention_rules.yaml)")
+        return []
     top = config.mapping(root, "", "the rules file", allowed=("version", "rules"))
     if top is None:
         return []
@@ -399,7 +404,7 @@ def _read_rule(config: ConfigFile, node: yaml.Node, index: int) -> RetentionRule
     where = fields.where
 
     title = fields.text("title")
-    action = fields.choice("action", ACTIONS)
+    action = fields.choice("action", RULE_ACTIONS)
     source = fields.text("source")
     confidence = fields.choice("confidence", CONFIDENCE_LEVELS)
     examples = fields.text_list("examples")

@@ -40,6 +40,9 @@ class Flag(StrEnum):
     # A report dpscan wrote (findings.json, report.html, files.csv, report.xlsx...) found in
     # a scanned folder (dpscan.scanner.sniff); still read like any other file.
     DPSCAN_REPORT = "dpscan_report"
+    # Personal data that no rule of the retention schedule covers: nobody has said how long
+    # it is kept (issue 18).
+    NO_RETENTION_RULE = "no_retention_rule"
 
 
 class Status(StrEnum):
@@ -94,15 +97,21 @@ REVIEW_STATUSES: tuple[str, ...] = tuple(s.value for s in ReviewStatus)
 
 
 class Action(StrEnum):
-    """What the retention schedule says to do when a record's period ends."""
+    """What to do with a record: what the retention schedule says at the end of its period,
+    or ``classify`` for personal data no rule covers."""
 
     DISPOSE = "dispose"
     REVIEW = "review"
     ARCHIVE = "archive"
     PERMANENT = "permanent"
+    # Not a rule's action: a file with personal data that no rule covers must first be
+    # given a record series (a rule, or a place in one) before its retention can be judged.
+    CLASSIFY = "classify"
 
 
 ACTIONS: tuple[str, ...] = tuple(a.value for a in Action)
+# The actions a retention rule may give (``classify`` is governance's, never a rule's).
+RULE_ACTIONS: tuple[str, ...] = tuple(a.value for a in Action if a != Action.CLASSIFY)
 
 # Characters that make a spreadsheet cell a formula (CSV injection): a cell taken from a
 # file that starts with one is written as text.

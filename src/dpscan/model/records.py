@@ -21,11 +21,20 @@ ENTITY_TYPES: tuple[str, ...] = tuple(row.id for row in ENTITIES)
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """One masked example of a detected value; never the raw value."""
+    """One example of a detected value: ``masked`` always, and the raw ``value`` only
+    when the scan was asked for it (--show-evidence)."""
 
     type: str
     masked: str
     score: float
+    value: str | None = None
+
+    def to_dict(self, *, with_value: bool) -> dict[str, Any]:
+        """As findings.json holds it: ``value`` only when there is one and ``with_value``."""
+        data: dict[str, Any] = {"type": self.type, "masked": self.masked, "score": self.score}
+        if with_value and self.value is not None:
+            data["value"] = self.value
+        return data
 
 
 @dataclass(slots=True)
@@ -71,6 +80,16 @@ class FileResult:
     # The latest year of birth found (never the date): retention counted from a pupil's
     # date of birth starts at the end of that year.
     latest_birth_year: int | None = None
+    # For a container (archive, email with attachments): what the files inside it hold, at
+    # every depth, so governance judges the file a DPO acts on (issue 18).  Entity counts
+    # and special categories of all members together; how many members hold personal data;
+    # the sum of their data subjects (an upper bound: one pupil may be in several members);
+    # and the latest year of birth among them.  Empty / 0 / None for any other file.
+    members_entities: dict[str, int] = field(default_factory=dict)
+    members_special_categories: list[str] = field(default_factory=list)
+    members_with_personal_data: int = 0
+    members_data_subjects: int = 0
+    members_latest_birth_year: int | None = None
     # Governance (retention schedule, asset register, policy): see detectors.governance.
     asset: str | None = None
     retention_rule: str | None = None
@@ -95,6 +114,19 @@ class FileResult:
         """True when any entity was detected in the file."""
         return bool(self.entities)
 
+    @property
+    def holds_personal_data(self) -> bool:
+        """True when the file or any file inside it (a container's members) has personal
+        data: what governance judges the file by."""
+        return bool(self.entities) or self.members_with_personal_data > 0
+
+    def people(self) -> tuple[int, bool]:
+        """The people this file (with its members) holds data about, and whether that is a
+        count (True) or only an upper bound (False: several records were added up, and the
+        same person may be in more than one)."""
+        records = bool(self.entities) + self.members_with_personal_data
+        return self.data_subjects + self.members_data_subjects, records <= 1
+
     def add_flag(self, flag: str) -> None:
         """Add ``flag`` once, keeping the order flags were raised in."""
         if flag not in self.flags:
@@ -105,14 +137,15 @@ class FileResult:
         """True when the DPO has marked the findings false_positive or accepted."""
         return self.review is not None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, evidence_values: bool = False) -> dict[str, Any]:
         """The record as plain JSON-ready data (without the private index terms).
 
+        Evidence keeps its raw ``value`` only with ``evidence_values`` (findings.json of a
+        --show-evidence scan): whatever else stores a record (the catalogue) never gets it.
         A shallow view, fast enough for 100,000 records: lists and dicts are the record's
         own, so serialise it (or copy them) before the record changes."""
         record = {name: getattr(self, name) for name in _JSON_FIELDS}
-        record["evidence"] = [{"type": e.type, "masked": e.masked, "score": e.score}
-                              for e in self.evidence]
+        record["evidence"] = [e.to_dict(with_value=evidence_values) for e in self.evidence]
         return record
 
     @classmethod
@@ -190,4 +223,5 @@ class ScanResult:
 
     def to_dict(self) -> dict[str, Any]:
         """findings.json as plain data (record views: serialise before changing them)."""
-        return {"scan": self.scan.to_dict(), "files": [f.to_dict() for f in self.files]}
+        return {"scan": self.scan.to_dict(),
+                "files": [f.to_dict(evidence_values=True) for f in self.files]}

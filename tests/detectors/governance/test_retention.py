@@ -992,7 +992,8 @@ def test_all_errors_are_collected_one_per_line(tmp_path: Path) -> None:
     [
         ("version: 1\nrules:\n  - id: [unclosed\n", "line 4: YAML syntax error"),
         ("", "line 1: the rules file is empty"),
-        ("- just\n- a list\n", "line 1: the rules file must be a mapping"),
+        ("- just\n- a list\n", "line 1: the rules file is a bare list of rules: add the lines "
+                                "`version: 1` and `rules:` above it"),
         ("version: 1\nrules: 5\n", "line 2: rules must be a non-empty list of rules"),
         ("version: 1\n", "line 1: missing field rules"),
         ("rules: []\nversion: 1\n", "line 1: rules must be a non-empty list"),
