@@ -449,7 +449,8 @@ def summarise(found: list[tuple[str, str, float]], evidence_per_type: int = 3,
     """Counts per type and up to ``evidence_per_type`` distinct masked examples of each.
 
     ``found`` holds (entity type, raw value, score); the raw values go no further, unless
-    ``show`` (``--show-evidence``, asked for explicitly) keeps them unmasked.
+    ``show`` (``--show-evidence``, asked for explicitly) keeps each example's raw value
+    beside its masked form (examples are then distinct raw values).
     """
     counts: Counter[str] = Counter()
     best: dict[tuple[str, str], float] = {}
@@ -460,12 +461,15 @@ def summarise(found: list[tuple[str, str, float]], evidence_per_type: int = 3,
     evidence: list[Evidence] = []
     per_type: Counter[str] = Counter()
     rank = {t: i for i, t in enumerate(ENTITY_TYPES)}
-    for (entity_type, masked), score in sorted(
+    for (entity_type, example), score in sorted(
         best.items(), key=lambda item: (rank.get(item[0][0], len(rank)), -item[1])
     ):
         if per_type[entity_type] < evidence_per_type:
             per_type[entity_type] += 1
-            evidence.append(Evidence(type=entity_type, masked=masked, score=round(score, 2)))
+            evidence.append(Evidence(
+                type=entity_type, score=round(score, 2),
+                masked=mask_value(entity_type, example) if show else example,
+                value=example if show else None))
     ordered = {t: counts[t] for t in ENTITY_TYPES if counts[t]}
     ordered.update({t: n for t, n in counts.items() if t not in ordered})
     return Detection(entities=ordered, evidence=evidence)

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dpscan import __version__
 from dpscan.model.person import PersonMatch, PersonSearchResult
+from dpscan.model.wording import counted
 from dpscan.reports import make_private_dir
 from dpscan.reports._output import write_private_bytes
 from dpscan.reports.html_report import visible
@@ -78,6 +79,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["visible"] = visible
+    env.filters["counted"] = counted
     return env
 
 

@@ -39,6 +39,7 @@ from dpscan.model.errors import ConfigError
 from dpscan.model.ids import REVIEW_STATUSES, SEVERITIES, severity_rank
 from dpscan.model.records import FileResult, ScanResult, WalkError
 from dpscan.model.setting import Kind, Setting
+from dpscan.model.wording import counted
 from dpscan.reports import REPORT_WRITERS, make_private_dir
 from dpscan.scanner.cli_command import Group, stdout_gone
 from dpscan.scanner.executors import EXECUTORS
@@ -51,7 +52,7 @@ from dpscan.scanner.settings_file import (
 )
 
 if TYPE_CHECKING:
-    from dpscan.scanner.catalogue import Catalogue
+    from dpscan.scanner.catalogue import Catalogue, Review
 
 log = logging.getLogger("dpscan")
 
@@ -127,7 +128,7 @@ def rules_check(rules_file: Path | None) -> None:
     problems = check_schedule(schedule)
     if problems:
         raise ConfigError(problems)
-    click.echo(f"{schedule.source}: {len(schedule.rules)} rules, every example holds.")
+    click.echo(f"{schedule.source}: {counted(len(schedule.rules), 'rule')}, every example holds.")
 
 
 def _governance_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -157,7 +158,12 @@ def _governance_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
                      help="Exit with status 1 when a file not reviewed has findings of this "
                           "severity or above."),
-        click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors."),
+        click.option("--quiet", "-q", is_flag=True,
+                     help="Print nothing but errors and warnings (--log still gets every "
+                          "line)."),
+        click.option("--verbose", "-v", is_flag=True,
+                     help="Also show the libraries' own log lines (spaCy, presidio, ...), "
+                          "which are hidden below warnings."),
         click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path),
                      help="Also write log lines to this file (created owner-only)."),
     ]):
@@ -265,10 +271,30 @@ class _PrivateLogFile(logging.FileHandler):
                        f"there", err=True)
 
 
-def _setup_logging(quiet: bool, log_file: Path | None) -> None:
-    level = logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(message)s",
-                        stream=sys.stderr, force=True)
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
+
+
+def _is_dpscan_line(record: logging.LogRecord) -> bool:
+    """True for dpscan's own log lines (logger ``dpscan`` or below it)."""
+    return record.name == "dpscan" or record.name.startswith("dpscan.")
+
+
+def _hide_library_chatter(record: logging.LogRecord) -> bool:
+    """A handler filter: the libraries' lines below WARNING are dropped (presidio's
+    "Using device of type: cpu", spaCy's and Dask's start-up notes), dpscan's kept.  A
+    filter on the handlers, not logger levels, because libraries set their own levels."""
+    return _is_dpscan_line(record) or record.levelno >= logging.WARNING
+
+
+def _setup_logging(quiet: bool, log_file: Path | None, verbose: bool = False) -> None:
+    """Send log lines to standard error and, with --log, to ``log_file``.
+
+    Standard error gets dpscan's INFO lines, or only warnings and errors with --quiet; the
+    log file always gets INFO.  The libraries' own lines below WARNING go nowhere unless
+    --verbose."""
+    stderr = logging.StreamHandler(sys.stderr)
+    handlers: list[logging.Handler] = [stderr]
+    stderr.setLevel(logging.WARNING if quiet else logging.INFO)
     if log_file is not None:
         try:
             handler = _PrivateLogFile(log_file, encoding="utf-8")
@@ -277,10 +303,13 @@ def _setup_logging(quiet: bool, log_file: Path | None) -> None:
                 raise ConfigError(f"log file {log_file} is a symbolic link: give the path "
                                   f"of the file itself") from exc
             raise ConfigError(f"cannot write log file {log_file}: {exc.strerror}") from exc
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         handler.setLevel(logging.INFO)
-        logging.getLogger().addHandler(handler)
-        logging.getLogger().setLevel(logging.INFO)
+        handlers.append(handler)
+    for each in handlers:
+        each.setFormatter(logging.Formatter(_LOG_FORMAT))
+        if not verbose:
+            each.addFilter(_hide_library_chatter)
+    logging.basicConfig(level=logging.INFO, handlers=handlers, force=True)
 
 
 def _load_file_settings(config_file: Path | None) -> FileSettings:
@@ -299,7 +328,7 @@ def _open_catalogue(db_path: Path | None) -> Catalogue:
 def _prepare_run(ctx: click.Context, options: dict[str, Any], *,
                  removable_media: bool = False) -> _Run:
     """Validate settings, rules, register, model and catalogue; build the scan's config."""
-    _setup_logging(options["quiet"], options["log_file"])
+    _setup_logging(options["quiet"], options["log_file"], options["verbose"])
 
     file = _load_file_settings(options["config_file"])
     config = build_scan_config(file, _settings_given(ctx, options))
@@ -402,16 +431,18 @@ def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
         if summary.files_retried:
             reused += f", {summary.files_retried} that failed last time read again"
         click.echo(
-            f"Scanned {summary.files_seen} files in {time.monotonic() - started:.1f}s{state}: "
+            f"Scanned {counted(summary.files_seen, 'file')} in "
+            f"{time.monotonic() - started:.1f}s{state}: "
             f"{summary.files_with_personal_data} with personal data, "
-            f"{summary.errors} errors{reused}.",
+            f"{counted(summary.errors, 'error')}{reused}.",
             err=True,
         )
         for path in written:
             click.echo(f"  {path}", err=True)
-    log.info("scan %s finished: %d files, %d with personal data, %d errors, complete=%s",
-             summary.scan_id, summary.files_seen, summary.files_with_personal_data,
-             summary.errors, summary.complete)
+    log.info("scan %s finished: %s, %d with personal data, %s, complete=%s",
+             summary.scan_id, counted(summary.files_seen, "file"),
+             summary.files_with_personal_data, counted(summary.errors, "error"),
+             summary.complete)
     return result
 
 
@@ -508,35 +539,112 @@ def report(ctx: click.Context, out: Path, formats: tuple[str, ...], roots: tuple
            **options: Any) -> None:
     """Write the reports again from the catalogue, without scanning.
 
-    Retention, the register and the policy are applied afresh (as of today, or --as-of),
-    with the DPO's reviews; the changes shown are those of the last scan.
+    Retention, the register and the policy are applied afresh, with the DPO's reviews:
+    with the rules file, register, public locations and as-of date the last scan used,
+    unless --rules, --register, --public-location or --as-of are given again (a scan judged
+    as of the day it ran is judged as of today).  The summary is the last scan's; files
+    and changes recorded since (by a watch session) are included.
     """
     from dpscan.reports import write_reports
     from dpscan.scanner.runner import report_from_catalogue
 
-    _setup_logging(options["quiet"], options["log_file"])
+    _setup_logging(options["quiet"], options["log_file"], options["verbose"])
     file = _load_file_settings(options["config_file"])
-    governor = _load_governor(
-        options["rules_file"], options["register_file"],
-        build_policy(file, due_soon_days=options["due_soon_days"],
-                     public_locations=options["public_locations"]),
-        today=options["as_of"].date() if options["as_of"] else None)
     db_path = options["db_path"]
     if db_path is not None and not Path(db_path).exists():
         raise ConfigError(f"no catalogue at {db_path}: run dpscan scan --db {db_path} first")
     with _open_catalogue(db_path) as catalogue:
-        result = report_from_catalogue(catalogue, governor,
+        latest = catalogue.latest_scan()
+        if latest is None:
+            raise ConfigError("the catalogue holds no scan yet: run dpscan scan first")
+        context = _report_context(options, file, latest)
+        result = report_from_catalogue(catalogue, context.governor,
                                        roots=[os.path.abspath(r) for r in roots] or None)
     if result is None:
         raise ConfigError("the catalogue holds no scan yet: run dpscan scan first")
+    # Provenance: which context judged the files, and what could not be used as recorded.
+    result.scan.rules["context"] = context.used
+    if context.warnings:
+        result.scan.rules["context_warnings"] = "; ".join(context.warnings)
+    for warning in context.warnings:
+        log.warning("%s", warning)
     out = _prepare_out_dir(out)
     written = write_reports(result, out, formats)
     if not options["quiet"]:
-        click.echo(f"{result.scan.files_seen} files from scan {result.scan.scan_id} "
+        click.echo(f"{counted(result.scan.files_seen, 'file')} from scan {result.scan.scan_id} "
                    f"(started {result.scan.started}).", err=True)
+        click.echo(f"Judged with {context.used}.", err=True)
         for path in written:
             click.echo(f"  {path}", err=True)
     ctx.exit(exit_status(result, options["fail_on"]))
+
+
+@dataclass(slots=True)
+class _ReportContext:
+    """What judges a report from the catalogue: the governor, one line saying which rules,
+    register, public locations and as-of date it holds and where each came from, and what
+    of the scan's recorded context could not be used as it was."""
+
+    governor: Governor
+    used: str
+    warnings: list[str]
+
+
+def _report_context(options: dict[str, Any], file: FileSettings,
+                    scan: dict[str, Any]) -> _ReportContext:
+    """The last scan's context (see :func:`dpscan.scanner.runner.scan_context`), each part
+    replaced by the option given again.  A remembered rules file or register that is gone
+    falls back to the default (the shipped rules, no register); one that changed since the
+    scan is used as it is now; both are said."""
+    label = f"scan {scan['id']}"
+    recorded = scan.get("context")
+    warnings: list[str] = []
+    if recorded is None:
+        warnings.append(f"{label} recorded no rules, register or public locations (an older "
+                        "dpscan made it): the defaults are used unless given")
+    recorded = recorded or {}
+
+    def remembered(option: str, field: str, what: str, fallback: str) -> tuple[Path | None, str]:
+        if options[option] is not None:
+            return options[option], "given"
+        path = recorded.get(field)
+        if path is None:
+            return None, f"as {label}"
+        if not Path(path).is_file():
+            warnings.append(f"the {what} {path} that {label} used no longer exists: "
+                            f"{fallback}")
+            return None, f"{label}'s is gone"
+        return Path(path), f"as {label}"
+
+    rules_file, rules_from = remembered("rules_file", "rules_file", "rules file",
+                                        "judged with the shipped rules")
+    register_file, register_from = remembered("register_file", "register_file", "register",
+                                              "judged without a register")
+    given_public = bool(options["public_locations"])
+    public = (options["public_locations"] if given_public
+              else tuple(recorded.get("public_locations") or ()))
+    as_of = (options["as_of"].date() if options["as_of"]
+             else dt.date.fromisoformat(recorded["as_of"]) if recorded.get("as_of") else None)
+    policy = build_policy(file, due_soon_days=options["due_soon_days"], public_locations=public)
+    policy = replace(policy, public_locations=tuple(dict.fromkeys(policy.public_locations)))
+    governor = _load_governor(rules_file, register_file, policy, today=as_of)
+    for what, field, loaded in (("rules file", "rules", governor.schedule),
+                                ("register", "register", governor.register)):
+        was = recorded.get(f"{field}_sha256")
+        if (loaded is not None and was is not None and loaded.sha256 != was
+                and os.path.abspath(loaded.source) == recorded.get(f"{field}_file")):
+            warnings.append(f"the {what} {loaded.source} has changed since {label}: judged "
+                            "with it as it is now")
+    rules = str(rules_file) if rules_file is not None else "the shipped rules"
+    register = str(register_file) if register_file is not None else "no register"
+    places = ", ".join(policy.public_locations) or "none"
+    day = (as_of.isoformat() if as_of is not None else f"today ({governor.today.isoformat()})")
+    public_from = "given" if given_public else f"as {label}"
+    as_of_from = "given" if options["as_of"] else f"as {label}"
+    used = (f"rules: {rules} ({rules_from}); register: {register} ({register_from}); "
+            f"public locations besides the defaults: {places} ({public_from}); "
+            f"as of: {day} ({as_of_from})")
+    return _ReportContext(governor=governor, used=used, warnings=warnings)
 
 
 @main.command()
@@ -547,37 +655,80 @@ def report(ctx: click.Context, out: Path, formats: tuple[str, ...], roots: tuple
 @click.option("--reason", help="Why, in a few words (kept with the review).")
 @click.option("--reviewer", default=None, help="Who decided. [default: the login name]")
 @click.option("--clear", is_flag=True, help="Remove the review of PATH.")
-@click.option("--list", "list_reviews", is_flag=True, help="List every review.")
+@click.option("--list", "list_reviews", is_flag=True,
+              help="List every review, and whether it still holds (a review lapses once "
+                   "its file changes).")
+@click.option("--root", "root", metavar="FOLDER",
+              help="The scanned folder PATH is relative to (as the reports show it).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
               envvar="DPSCAN_DB", help="Catalogue database. [default: as for scan]")
 def review(path: str | None, status: str | None, reason: str | None, reviewer: str | None,
-           clear: bool, list_reviews: bool, db_path: Path | None) -> None:
+           clear: bool, list_reviews: bool, root: str | None, db_path: Path | None) -> None:
     """Mark the findings in PATH as a false positive or accepted, with a reason.
 
-    PATH is a scanned file's full path as in the report (an archive member as
-    /share/trip.zip!list.xlsx).  The review is kept in the catalogue and shown in every
-    later report while the file is unchanged; once it changes it is open again.
+    PATH is a scanned file as the report shows it (relative to its scanned folder:
+    "Year 7/list.xlsx"; --root names the folder when several hold that path), or its
+    absolute path (an archive member as /share/trip.zip!list.xlsx).  The review is kept in
+    the catalogue and shown in every later report while the file is unchanged; once it
+    changes the review lapses and the findings are open again.
     """
     with _open_catalogue(db_path) as catalogue:
         if list_reviews:
-            for (root, rel), item in catalogue.reviews().items():
-                click.echo(f"{item.status}\t{item.reviewed}\t{item.reviewer}\t"
-                           f"{os.path.join(root, rel)}\t{item.reason}")
+            for full_path, item in catalogue.reviews().items():
+                click.echo(f"{item.status}\t{_review_state(catalogue, full_path, item)}\t"
+                           f"{item.reviewed}\t{item.reviewer}\t{full_path}\t{item.reason}")
             return
         if path is None:
             raise click.UsageError("give the PATH of a scanned file (or --list)")
-        records = catalogue.find_records(_absolute_member_path(path))
-        if not records:
-            raise ConfigError(f"{path} is not in the catalogue: scan it first")
-        record = records[0]
         if clear:
-            removed = catalogue.clear_review(record.root, record.path)
-            click.echo("review removed" if removed else "no review to remove")
+            target = _review_target(catalogue, path, root, reviewed=catalogue.reviews())
+            removed = catalogue.clear_review(target)
+            click.echo(f"review removed: {target}" if removed
+                       else f"no review of {target} to remove")
             return
         if status is None or not reason:
-            raise click.UsageError("give --status and --reason (or --clear)")
+            raise click.UsageError(f"give --status and --reason for {path} (or --clear)")
+        target = _review_target(catalogue, path, root)
+        record = catalogue.find_records(target)[0]
         saved = catalogue.set_review(record, status, reason, reviewer or _login_name())
-        click.echo(f"{saved.status}: {os.path.join(record.root, record.path)} ({saved.reason})")
+        click.echo(f"{saved.status}: {target} ({saved.reason})")
+
+
+def _review_target(catalogue: Catalogue, path: str, root: str | None, *,
+                   reviewed: dict[str, Review] | None = None) -> str:
+    """The absolute path of the one catalogued file (or member) PATH names: PATH under
+    --root; an absolute PATH; or a relative PATH as the reports show it, under whichever
+    scanned folder holds it (or the current folder).  ``reviewed``: reviews that count
+    even when their file is no longer catalogued (to clear the review of a file since
+    deleted).  A ConfigError names PATH when none or several match."""
+    from dpscan.scanner.catalogue import absolute_path, root_key
+
+    if root is not None:
+        candidates = [absolute_path(root_key(root), path)]
+    elif os.path.isabs(path):
+        candidates = [_absolute_member_path(path)]
+    else:
+        candidates = [*(absolute_path(known, path) for known in catalogue.known_roots()),
+                      _absolute_member_path(path),
+                      *(full for full, item in (reviewed or {}).items() if item.path == path)]
+    found = sorted({c for c in candidates
+                    if c in (reviewed or {}) or catalogue.find_records(c)})
+    if not found:
+        where = f" under {root}" if root is not None else ""
+        raise ConfigError(f"{path}{where} is not in the catalogue: scan it first, or give "
+                          "the path as a report shows it (with --root) or in full")
+    if len(found) > 1:
+        raise ConfigError(f"{path} names {len(found)} catalogued files ({', '.join(found)}): "
+                          "give its full path, or its scanned folder with --root")
+    return found[0]
+
+
+def _review_state(catalogue: Catalogue, full_path: str, item: Review) -> str:
+    """Whether a review still holds: its file is unchanged since it was reviewed."""
+    records = catalogue.find_records(full_path)
+    if not records:
+        return "lapsed (the file is no longer in the catalogue)"
+    return "holds" if item.holds_for(records[0]) else "lapsed (the file changed since)"
 
 
 def _absolute_member_path(path: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from dpscan.model.errors import ConfigError
+from dpscan.model.wording import counted
 from dpscan.scanner.cli_command import Command
 
 
@@ -74,9 +75,10 @@ def find_person(name: str, dob: str | None, upn: str | None, uln: str | None,
         catalogue.close()
     written = write_person_reports(result, out)  # a full disk: one line, status 2 (cli_command)
     if not quiet:
-        click.echo(f"{len(result.matches)} files about the person, {len(result.set_aside)} "
-                   f"set aside (same name, other DOB or identifier), {result.weak} sharing "
-                   f"only the surname, a date or the postcode; {result.seconds} s.", err=True)
+        click.echo(f"{counted(len(result.matches), 'file')} about the person, "
+                   f"{len(result.set_aside)} set aside (same name, other DOB or identifier), "
+                   f"{result.weak} sharing only the surname, a date or the postcode; "
+                   f"{result.seconds} s.", err=True)
         for path in written:
             click.echo(f"  {path}", err=True)
 

@@ -169,6 +169,11 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(name="7z", family="7z", mimes=("application/x-7z-compressed",),
                extensions=(".7z",), extractor=f"{_EXTRACT}.archive:extract_7z",
                reads_encrypted=True, protection=f"{_CHECK}:check_7z", requires=("py7zr",)),
+    # No library we have reads RAR: listed with no_text_extracted, or encrypted when even
+    # its file list is.
+    FileFormat(name="rar", family="rar",
+               mimes=("application/x-rar", "application/vnd.rar", "application/x-rar-compressed"),
+               extensions=(".rar",), protection=f"{_CHECK}:check_rar"),
     # An exact mime beats the "text/" prefix, which would read RTF as plain text.
     FileFormat(name="rtf", family="rtf", mimes=("text/rtf", "application/rtf"),
                extensions=(".rtf",), extractor=f"{_EXTRACT}.rtf:extract_rtf",

@@ -13,6 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from dpscan.model.ids import Status
 from dpscan.model.records import FileResult, WalkError
+from dpscan.model.wording import counted
 
 log = logging.getLogger("dpscan")
 
@@ -35,7 +36,8 @@ class _Counts:
         self.errors += item.status == Status.ERROR
 
     def line(self) -> str:
-        return f"{self.files} files, {self.personal} with personal data, {self.errors} errors"
+        return (f"{counted(self.files, 'file')}, {self.personal} with personal data, "
+                f"{counted(self.errors, 'error')}")
 
 
 @contextmanager

@@ -8,6 +8,7 @@ its check; to cover a new kind of file, write one function here and name it ther
 
 from __future__ import annotations
 
+import struct
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -27,6 +28,13 @@ _ZIP_FLAG_STRONG = 0x40  # PKWARE strong encryption
 # A zip with more members than this is judged on its first ones: enough to see the
 # scheme without walking a bomb's million-entry directory.
 _ZIP_MEMBERS_CHECKED = 10_000
+# A zip whose central directory (its file list) is encrypted (PKWARE SecureZIP, APPNOTE
+# 6.2+): the local headers are masked and say so with flag bit 13, beside bits 0
+# (encrypted) and 6 (strong encryption), and need version 6.2 or later to extract.
+_ZIP_LOCAL_HEADER = struct.Struct("<4sHH")  # signature, version needed, flags
+_ZIP_FLAGS_DIRECTORY_ENCRYPTED = 0x2000 | _ZIP_FLAG_STRONG | _ZIP_FLAG_ENCRYPTED
+_ZIP_VERSION_DIRECTORY_ENCRYPTION = 62
+ZIP_DIRECTORY_ENCRYPTED = "zip_pkware_strong_directory"  # its protection detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +90,20 @@ def decrypt_office(handle: IO[bytes], password: str, out: IO[bytes]) -> None:
     office.decrypt(out)
 
 
+def zip_directory_encrypted(handle: BinaryIO) -> bool:
+    """True when the zip on ``handle`` has its file list (central directory) encrypted,
+    as its first local header says."""
+    handle.seek(0)
+    head = handle.read(_ZIP_LOCAL_HEADER.size)
+    handle.seek(0)
+    if len(head) < _ZIP_LOCAL_HEADER.size:
+        return False
+    signature, version, flags = _ZIP_LOCAL_HEADER.unpack(head)
+    return (signature == b"PK\x03\x04"
+            and version & 0xFF >= _ZIP_VERSION_DIRECTORY_ENCRYPTION
+            and flags & _ZIP_FLAGS_DIRECTORY_ENCRYPTED == _ZIP_FLAGS_DIRECTORY_ENCRYPTED)
+
+
 NOT_PROTECTED = ProtectionVerdict(Protection.NONE)
 UNKNOWN = ProtectionVerdict(Protection.UNKNOWN)
 
@@ -117,6 +139,8 @@ def check_zip(handle: BinaryIO) -> ProtectionVerdict:
         with zipfile.ZipFile(handle) as archive:
             members = archive.infolist()[:_ZIP_MEMBERS_CHECKED]
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        if zip_directory_encrypted(handle):
+            return ProtectionVerdict(Protection.ENCRYPTED, ZIP_DIRECTORY_ENCRYPTED)
         return UNKNOWN
     encrypted = [m for m in members if m.flag_bits & _ZIP_FLAG_ENCRYPTED]
     if not encrypted:
@@ -145,6 +169,50 @@ def check_7z(handle: BinaryIO) -> ProtectionVerdict:
     except Exception:  # noqa: BLE001 - corrupt: the extractor will say what is wrong
         return UNKNOWN
     return ProtectionVerdict(Protection.ENCRYPTED, "7z_aes") if encrypted else NOT_PROTECTED
+
+
+# RAR 1.5-4.x: the marker block, then the main header (CRC 2, type 1, flags 2, size 2)
+# whose flag 0x80 says every later header is encrypted.  RAR 5: the signature, then an
+# "archive encryption header" (type 4) before anything else when headers are encrypted.
+_RAR4_SIGNATURE = b"Rar!\x1a\x07\x00"
+_RAR4_MAIN_HEADER = 0x73
+_RAR4_HEADERS_ENCRYPTED = 0x80
+_RAR5_SIGNATURE = b"Rar!\x1a\x07\x01\x00"
+_RAR5_ENCRYPTION_HEADER = 4
+
+
+def _vint(data: bytes, at: int) -> tuple[int, int]:
+    """RAR 5's variable-length integer at ``at``: its value and where the next field starts."""
+    value = shift = 0
+    for offset in range(at, min(at + 10, len(data))):
+        value |= (data[offset] & 0x7F) << shift
+        shift += 7
+        if not data[offset] & 0x80:
+            return value, offset + 1
+    raise ValueError("truncated RAR header")
+
+
+def check_rar(handle: BinaryIO) -> ProtectionVerdict:
+    """RAR archives: encrypted when the headers are, so not even the names can be read.
+    RAR is never read (no extractor), so an archive with its names in the clear stays
+    "unknown"."""
+    handle.seek(0)
+    head = handle.read(64)
+    try:
+        if head.startswith(_RAR5_SIGNATURE):
+            at = len(_RAR5_SIGNATURE) + 4  # the header's CRC32
+            _size, at = _vint(head, at)
+            kind, _ = _vint(head, at)
+            if kind == _RAR5_ENCRYPTION_HEADER:
+                return ProtectionVerdict(Protection.ENCRYPTED, "rar5_headers")
+        elif head.startswith(_RAR4_SIGNATURE):
+            main = head[len(_RAR4_SIGNATURE):]
+            if (len(main) >= 5 and main[2] == _RAR4_MAIN_HEADER
+                    and int.from_bytes(main[3:5], "little") & _RAR4_HEADERS_ENCRYPTED):
+                return ProtectionVerdict(Protection.ENCRYPTED, "rar_headers")
+    except ValueError:
+        pass  # a damaged header: not judged
+    return UNKNOWN
 
 
 def check_opendocument(handle: BinaryIO) -> ProtectionVerdict:

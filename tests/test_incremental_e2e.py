@@ -317,13 +317,14 @@ def test_show_evidence_is_explicit_said_and_never_stored(tmp_path: Path) -> None
                                  "-q", "--db", str(db), "--show-evidence"])
     assert shown.exit_code == 0, shown.output
 
-    def evidence(folder: str) -> list[str]:
+    def evidence(folder: str, field: str = "masked") -> list[str]:
         data = json.loads((tmp_path / folder / "findings.json").read_text())
-        return [e["masked"] for f in data["files"] for e in f["evidence"]
+        return [e.get(field) for f in data["files"] for e in f["evidence"]
                 if e["type"] == "UK_NHS"]
 
     assert evidence("m") and nhs not in evidence("m")
-    assert nhs in evidence("s")  # asked for: shown, and the file was read again for it
+    assert evidence("s") == evidence("m")  # "masked" stays masked
+    assert nhs in evidence("s", "value")  # asked for: shown, and the file was read again for it
     summary = json.loads((tmp_path / "s" / "findings.json").read_text())["scan"]
     assert summary["settings"]["show_evidence"] is True and summary["files_reused"] == 0
     assert "unmasked" in (tmp_path / "s" / "report.html").read_text().lower()

@@ -39,6 +39,8 @@ from dpscan.model.extraction import (
     describe_error,
 )
 from dpscan.model.ids import Flag
+from dpscan.model.wording import counted
+from dpscan.scanner.protection import ZIP_DIRECTORY_ENCRYPTED, zip_directory_encrypted
 
 # A member declaring more than this many bytes out per byte in is a bomb, not a document:
 # text and office files compress 3-20:1, deflate itself cannot beat ~1030:1.  Small
@@ -173,10 +175,10 @@ class _Listing:
         if self.files > limits.max_members:
             more = self.files - limits.max_members
             self.members.append(Member(
-                name=f"({more} more members not listed)",
+                name=f"({counted(more, 'more member')} not listed)",
                 open=None,
-                error=(f"not listed: the archive holds {self.files} files, over the "
-                       f"max_members limit ({limits.max_members})"),
+                error=(f"not listed: the archive holds {counted(self.files, 'file')}, over "
+                       f"the max_members limit ({limits.max_members})"),
                 flags=[Flag.ARCHIVE_LIMIT],
             ))
         flags: list[str] = [Flag.ARCHIVE_LIMIT] if any(
@@ -207,12 +209,18 @@ def extract_zip(handle: BinaryIO, limits: Limits) -> ExtractedText:
     ``ZipFile.open(info)``, which inflates as it is read, so the archive (and ``handle``)
     must stay open while the members are read.  Encrypted members, unsupported
     compression methods and members over the limits come back with ``open=None`` and
-    ``encrypted`` or ``error`` set.  Raises ``zipfile.BadZipFile`` for a corrupt archive.
+    ``encrypted`` or ``error`` set.  Raises :class:`EncryptedContent` when the file list
+    itself is encrypted, ``zipfile.BadZipFile`` for a corrupt archive.
     """
     handle.seek(0)
     # Not closed on purpose: the members' open() read through it after we return.
     # ZipFile never closes a handle it was given, so the caller still owns ``handle``.
-    archive = zipfile.ZipFile(handle)
+    try:
+        archive = zipfile.ZipFile(handle)
+    except zipfile.BadZipFile as exc:
+        if zip_directory_encrypted(handle):
+            raise EncryptedContent(ZIP_DIRECTORY_ENCRYPTED) from exc
+        raise
     listing = _Listing(limits)
     schemes: list[str | None] = []
     for index, info in enumerate(archive.infolist()):

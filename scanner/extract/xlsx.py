@@ -132,7 +132,9 @@ def extract_xlsx(handle: BinaryIO, limits: Limits) -> ExtractedText:
 
 def _read_openpyxl(handle: BinaryIO, limits: Limits) -> ExtractedText:
     """Every sheet with openpyxl in read-only mode, streamed row by row."""
-    workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    # keep_links=False: links to other workbooks hold no text of this one, and openpyxl
+    # fails (KeyError) on a DDE link, which Excel writes without a relationships part.
+    workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
     buffer = TextBuffer(limits.max_text_chars)
     try:
         for sheet in workbook.worksheets:
