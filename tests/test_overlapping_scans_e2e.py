@@ -5,9 +5,12 @@ complete, and `report --db` judges with the register the scan used without being
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from dpscan.model.config import ScanConfig
 from dpscan.scanner.catalogue import Catalogue
 from dpscan.scanner.cli import main
 from dpscan.scanner.watch import watch_paths
+from tests.test_containers_governance_e2e import _register_rows, _xlsx_bytes
 
 AMELIA = ("Amelia Thornbury", "02/03/2015")
 DANIEL = ("Daniel Okafor", "14/11/2014")
@@ -98,8 +102,18 @@ def _watch_until(db: Path, folder: Path, recorded: Path) -> None:
 
 
 def test_overlapping_scans_a_watch_and_a_deletion(share: Path, tmp_path: Path) -> None:
+    """The issue's whole story: an old attendance zip and a pupil list no rule covers, in a
+    share scanned whole and in part, watched, with a file deleted in between."""
     db, register = tmp_path / "cat.sqlite", _register(tmp_path / "register.csv")
     school = share / "school"
+    attendance = share / "office" / "Attendance 2012-13.zip"
+    with zipfile.ZipFile(attendance, "w") as archive:
+        archive.writestr("Autumn/Register.xlsx", _xlsx_bytes(_register_rows()))
+    old = dt.datetime(2013, 9, 1).timestamp()
+    os.utime(attendance, (old, old))
+    entries = share / "office" / "Exams" / "2015" / "Entries summer 2015.xlsx"
+    entries.parent.mkdir(parents=True)
+    entries.write_bytes(_xlsx_bytes([row[:4] for row in _register_rows()]))
     _scan(share, db, tmp_path / "o1", "--register", str(register))
     _scan(school, db, tmp_path / "o2", "--register", str(register))
     new_letter = school / "Year 9" / "new letter.txt"
@@ -120,8 +134,19 @@ def test_overlapping_scans_a_watch_and_a_deletion(share: Path, tmp_path: Path) -
     on_disk = sorted(str(p) for p in share.rglob("*") if p.is_file())
     listed = [_absolute(f) for f in findings["files"] if f["container"] is None]
     assert sorted(listed) == on_disk  # each file once, the deleted one gone
-    assert findings["scan"]["files_seen"] == len(on_disk)
-    assert findings["scan"]["files_with_personal_data"] == len(on_disk) - 1
+    assert findings["scan"]["files_seen"] == len(on_disk) + 1  # and the zip's one member
+    # Records with personal data of their own: every file but the minutes and the zip,
+    # and the zip's member.
+    assert findings["scan"]["files_with_personal_data"] == len(on_disk) - 2 + 1
+    by_path = {_absolute(f): f for f in findings["files"]}
+    # The container is judged with what it holds: overdue, with a severity.
+    zipped = by_path[str(attendance)]
+    assert zipped["retention_rule"] == "attendance-registers"
+    assert "overdue" in zipped["flags"] and zipped["severity"] is not None
+    # The pupil list no rule covers says so.
+    unclassified = by_path[str(entries)]
+    assert "no_retention_rule" in unclassified["flags"]
+    assert unclassified["action"] == "classify"
     # Every file shown from the widest root that reached it: one view of the share.
     assert {f["root"] for f in findings["files"]} == {str(share)}
     # The register the scans used, without --register given again, and said so.
