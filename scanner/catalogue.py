@@ -1036,6 +1036,8 @@ class ScanRun:
         one now, or holding files in the catalogue (not excluded ones) while the crawl
         found nothing in it.  A scan that finds one is incomplete: deleting under it would
         lose every file of a share that failed to mount."""
+        seen = list(seen)
+        mounted_now = {root_key(root.root) for root in seen if root.mount_point}
         reasons = []
         for root in seen:
             key = root_key(root.root)
@@ -1049,7 +1051,12 @@ class ScanRun:
                     "AND deleted_scan IS NULL", (low, high)))
             if lost_mount or emptied:
                 reasons.append(f"root looks unmounted: {root.root}")
-        return reasons
+            # A share mounted below this folder at an earlier scan and not mounted now.
+            reasons += [f"share looks unmounted: {point}" for (point,) in self.db.execute(
+                "SELECT root FROM roots WHERE mount_point = 1 AND root >= ? AND root < ?",
+                (low, high))
+                if point not in mounted_now and not is_excluded(point[len(low):], excludes)]
+        return list(dict.fromkeys(reasons))
 
     @_guarded
     def finish(self, *, complete: bool, summary: dict[str, Any],

@@ -150,6 +150,9 @@ def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
     reviews = catalogue.reviews() if catalogue else {}
     folder_roots = [r for r in roots if os.path.isdir(r)]
     mounted_at_start = {r: _is_mount_point(r) for r in folder_roots}
+    # Shares mounted below a root (/mnt scanned, /mnt/staff a mount): one that fails to
+    # mount next time must not read as every file under it deleted.
+    mounts_at_start = _mount_points_beneath(folder_roots)
     files: list[FileResult] = []
     stopped = False
     items = iter_scan(roots, config, run)
@@ -166,11 +169,15 @@ def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
     except KeyboardInterrupt:
         summary.complete = False
         stopped = True
+        summary.incomplete_reasons.append("stopped before the end (Ctrl-C, SIGTERM or the "
+                                          "reader of --json went away): --resume continues it")
     finally:
         items.close()  # an early stop ends the executor's workers now
-    unreachable = [e.root for e in summary.walk_errors if e.path == ""]
+    unreachable = [e for e in summary.walk_errors if e.path == ""]
     if unreachable:
         summary.complete = False
+        summary.incomplete_reasons.extend(f"root could not be read: {e.root} ({e.error})"
+                                          for e in unreachable)
     _count(summary, files, governor)
     summary.finished = _now()
     if run is None:
@@ -181,8 +188,11 @@ def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
     roots_seen = [RootSeen(root=r, found_anything=root_key(r) in with_content,
                            mount_point=mounted_at_start[r] and _is_mount_point(r))
                   for r in folder_roots]
+    below = mounts_at_start & _mount_points_beneath(folder_roots)
+    roots_seen += [RootSeen(root=point, found_anything=True, mount_point=True)
+                   for point in sorted(below - {root_key(r) for r in folder_roots})]
     if not stopped:
-        summary.incomplete_reasons = run.unmounted(roots_seen, config.excludes)
+        summary.incomplete_reasons += run.unmounted(roots_seen, config.excludes)
     for reason in summary.incomplete_reasons:
         log.warning("%s: nothing under it is marked deleted", reason)
     if summary.incomplete_reasons:
@@ -205,6 +215,21 @@ def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
 def _is_mount_point(root: str) -> bool:
     """Whether the folder a root leads to (through a symlink too) is a mount point."""
     return os.path.ismount(os.path.realpath(root))
+
+
+def _mount_points_beneath(roots: list[str]) -> set[str]:
+    """The mount points strictly below ``roots`` (from the OS's mount table), named as the
+    catalogue names paths: through the root as given, even when it is a symlink."""
+    import psutil
+
+    real = {root_key(r): os.path.realpath(r) for r in roots}
+    points = set()
+    for partition in psutil.disk_partitions(all=True):
+        for key, target in real.items():
+            rel = os.path.relpath(partition.mountpoint, target)
+            if rel != "." and not rel.startswith(".."):
+                points.add(f"{key.rstrip('/')}/{rel}")
+    return points
 
 
 def scan_context(governor: Governor | None) -> dict[str, Any] | None:

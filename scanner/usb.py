@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from dpscan.model.ids import Protection
+from dpscan.model.ids import Protection, Status
 from dpscan.model.records import ScanResult
 from dpscan.model.wording import counted
 from dpscan.reports._summary import people_in
@@ -196,13 +196,21 @@ def usb_verdict(mountpoint: str, result: ScanResult, encryption: MediaEncryption
     elif personal:
         lines.append("  VERDICT: personal data is on this stick but encrypted: check it is "
                      "still needed.")
+    elif result.scan.errors or not result.scan.complete:
+        # Never a plain "clean" for a stick dpscan could not read whole.
+        lines.append("  VERDICT: no personal data found in what could be read; the rest was "
+                     "not checked: open it by hand.")
     else:
         lines.append("  VERDICT: no personal data found.")
     if not result.scan.complete:
         lines.append("  WARNING: the scan did not finish (stick removed?): the verdict is partial.")
-    errors = result.scan.errors
-    if errors:
-        lines.append(f"  {counted(errors, 'file')} could not be read: see the report.")
+    unread_files = sum(1 for f in result.files if f.status == Status.ERROR)
+    unread_folders = len(result.scan.walk_errors)
+    if unread_files:
+        lines.append(f"  {counted(unread_files, 'file')} could not be read: see the report.")
+    if unread_folders:
+        lines.append(f"  {counted(unread_folders, 'folder')} could not be listed: see the "
+                     "report.")
     return "\n".join(lines)
 
 

@@ -97,6 +97,46 @@ def test_a_share_that_failed_to_mount_deletes_nothing(mounted_share: Path,
         assert not any(c["change"] == "resolved" for c in stray.scan.changes)
 
 
+def test_a_share_mounted_below_the_root_that_failed_to_mount_deletes_nothing(
+        tmp_path: Path) -> None:
+    """The usual set-up: /mnt scanned, /mnt/staff a mount of its own that fails one week."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mnt = tmp_path / "mnt"
+    staff = mnt / "staff"
+    staff.mkdir(parents=True)
+    (mnt / "readme.txt").write_text("Shares of the school.\n")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(staff)],
+                             capture_output=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        _fill(staff)
+        db = tmp_path / "cat.sqlite"
+        with Catalogue.open(db) as catalogue:
+            first = _scan(mnt, catalogue)
+            assert first.scan.complete and first.scan.incomplete_reasons == []
+        subprocess.run(["umount", str(staff)], check=True)
+
+        result = CliRunner().invoke(main, ["scan", str(mnt), "--out", str(tmp_path / "out"),
+                                           "-w", "1", "-q", "--db", str(db)])
+        assert result.exit_code == EXIT_INCOMPLETE, result.output
+        summary = json.loads((tmp_path / "out" / "findings.json").read_text())["scan"]
+        assert summary["incomplete_reasons"] == [f"share looks unmounted: {staff}"]
+        assert summary["files_deleted"] == 0
+        assert not any(c["change"] == "resolved" for c in summary["changes"])
+        with Catalogue.open(db) as catalogue:
+            assert {"staff/Class 1/letter.txt", "staff/Class 2/letter.txt"} \
+                <= _current(catalogue)
+        # Excluding the share says it is left out on purpose: no longer a reason.
+        with Catalogue.open(db) as catalogue:
+            excluded = _scan(mnt, catalogue, excludes=("staff",))
+            assert excluded.scan.complete, excluded.scan.incomplete_reasons
+    finally:
+        if os.path.ismount(staff):
+            subprocess.run(["umount", str(staff)], check=False)
+
+
 def test_an_emptied_root_deletes_nothing(tmp_path: Path) -> None:
     share = tmp_path / "share"
     _fill(share)
@@ -204,6 +244,9 @@ def test_a_stopped_scans_changes_reach_the_next_complete_scan(tmp_path: Path) ->
         stopped = run_scan([str(share)], ScanConfig(workers=1), progress=stop_after_two_new,
                            catalogue=catalogue)
         assert not stopped.scan.complete
+        # A stopped scan says why it is incomplete, as an unmounted root does.
+        assert [r.split(" (")[0] for r in stopped.scan.incomplete_reasons] == [
+            "stopped before the end"]
         again = _scan(share, catalogue)  # a plain rescan, not --resume
         assert again.scan.files_reused == 5
     assert sorted(c["path"] for c in again.scan.changes if c["change"] == "new") == \

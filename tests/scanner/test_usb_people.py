@@ -55,3 +55,19 @@ def test_an_archive_counts_once_with_its_members() -> None:
         "  1 hold special category data (health)",
     ]
     assert "POLICY BREACH: 1 file with personal data" in verdict
+
+
+def test_a_stick_not_read_whole_is_never_called_clean() -> None:
+    from dpscan.model.records import WalkError
+
+    plain = FileResult(path="notes.txt", root="/media/stick", protection="none", sha256="n")
+    result = _result([plain])
+    assert result.scan.complete and "VERDICT: no personal data found." in usb_verdict(
+        "/media/stick", result, PLAIN)
+    result.scan.walk_errors.append(WalkError("/media/stick", "Private",
+                                             "Permission denied (errno 13)"))
+    result.scan.errors = 1
+    verdict = usb_verdict("/media/stick", result, PLAIN)
+    assert "VERDICT: no personal data found." not in verdict
+    assert "the rest was not checked" in verdict
+    assert "1 folder could not be listed" in verdict
