@@ -23,7 +23,7 @@ import regex
 import yaml
 from presidio_analyzer import Pattern, PatternRecognizer
 
-from dpscan.detectors.dates import DATE_RE
+from dpscan.detectors.dates import DATE_RE, MONTHS
 from dpscan.detectors.name_gate import is_plain_word
 from dpscan.detectors.names import is_plausible_name, person_key
 from dpscan.detectors.recognizers import build_recognizer
@@ -64,9 +64,38 @@ VALUE_TYPES = tuple(row.id for row in sorted(
     key=lambda row: row.value_priority or 0))
 
 _WORD = re.compile(r"[a-z0-9]+")
-# Runs of letters ("D.O.B" is three), and a cell of letter words as names are written.
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
+# A cell of letter words as names are written.
 _NAME_WORDS = re.compile(r"[^\W\d_]+(?:[ '’.-]+[^\W\d_]+)*\.?")
+# The tokens of a heading: runs of letters and digits ("D.O.B" is three, "KS2" one).
+_HEADING_TOKEN = re.compile(r"[^\W_]+")
+# Token shapes a shown heading may hold besides words: a year ("2021"), a small number
+# ("Year 7", "Parent 2"), letters before one (KS2, Q1, Parent2: the letters are checked
+# as a word), an ordinal ("1st") or a form ("7B").
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_SMALL_NUMBER = re.compile(r"\d{1,2}")
+_LETTERS_NUMBER = re.compile(r"(?P<letters>[^\W\d_]+)\d{1,2}")
+_NUMBER_SUFFIX = re.compile(r"\d{1,2}(?:st|nd|rd|th|[^\W\d_])", re.IGNORECASE)
+# The areas of UK postcodes: "LS1" or "SW1A" in a heading is (part of) an address.
+POSTCODE_AREAS = frozenset("""
+    AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT
+    DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA
+    LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE
+    SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV
+    YO ZE
+""".split())
+# Abbreviations headings use that are neither English words nor in column_headers.yaml.
+HEADING_ABBREVIATIONS = frozenset({"adno", "col", "eal", "ks", "reg", "yr"})
+# The words of a date format a heading spells out: "DOB (dd/mm/yyyy)", "ddmmyy".
+_DATE_FORMAT_WORD = re.compile(r"(?:dd?|mm{0,3}|yy(?:yy)?)+", re.IGNORECASE)
+# A date in a heading ("b. 4/5/14", "2014-05-04", "4 May", "May 4th"); "2021-22" (an
+# academic year) is not one.
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_HEADING_DATE = re.compile(
+    r"(?<!\d)(?:\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?|\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2})(?!\d)"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTH})\b"
+    rf"|\b(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
+    re.IGNORECASE,
+)
 
 
 class ColumnVocabularyError(ValueError):
@@ -397,13 +426,39 @@ class TableReader:
 
     def shown_heading(self, heading: str, index: int) -> str:
         """``heading`` as a column's name in findings, or "column N" when it could hold
-        a value: no more than a few digits, no word that can be a name unless the
-        vocabulary has it ("Mobile"), so "Medical notes for Amelia Jones" is not shown."""
-        if (heading and sum(char.isdigit() for char in heading) <= SHOWN_HEADING_DIGITS
-                and not any(_is_name_word(word) and not self.vocabulary.has_word(word)
-                            for word in _LETTER_RUN.findall(heading))):
-            return heading
-        return f"column {index + 1}"
+        a value (see :meth:`looks_like_heading`)."""
+        return heading if self.looks_like_heading(heading) else f"column {index + 1}"
+
+    def looks_like_heading(self, heading: str) -> bool:
+        """True when ``heading`` can be shown as it is: no date, no postcode, no more than
+        a few digits, each only in a year, a small number or a known form ("Year 7", "KS2",
+        "Q1", "7B"), and no word, whatever its case, that could be a name unless it is an
+        English word or the vocabulary's ("Mobile").  So "Medical notes for Amelia Jones",
+        "medical needs of amelia", "Health notes b. 4/5/14" and "Medical info SW1A 1AA" are
+        not shown."""
+        if (not heading.strip() or sum(char.isdigit() for char in heading) > SHOWN_HEADING_DIGITS
+                or _HEADING_DATE.search(heading)):
+            return False
+        return all(self._is_heading_token(token) for token in _HEADING_TOKEN.findall(heading))
+
+    def _is_heading_token(self, token: str) -> bool:
+        if not any(char.isdigit() for char in token):
+            return not self._could_be_name(token)
+        if _YEAR.fullmatch(token) or _SMALL_NUMBER.fullmatch(token):
+            return True
+        letters_number = _LETTERS_NUMBER.fullmatch(token)
+        if letters_number is not None:
+            letters = letters_number["letters"]
+            # "LS1", "b12": an outward code.  "KS2", "Q1", "Y7" name no postcode area.
+            return letters.upper() not in POSTCODE_AREAS and not self._could_be_name(letters)
+        return _NUMBER_SUFFIX.fullmatch(token) is not None
+
+    def _could_be_name(self, word: str) -> bool:
+        """True for a word, in any case, that is not an acronym (SEN, DOB), an English
+        word, a heading abbreviation, a date format's word or a word of the vocabulary."""
+        return (len(word) > 1 and not (word.isupper() and len(word) <= 4)
+                and not is_plain_word(word) and word.lower() not in HEADING_ABBREVIATIONS
+                and not _DATE_FORMAT_WORD.fullmatch(word) and not self.vocabulary.has_word(word))
 
     def _header_row(self, rows: Sequence[Sequence[str]]) -> int | None:
         """Index of the headings row: the one naming most known columns, else the first;

@@ -519,3 +519,28 @@ UNMASKED_EVIDENCE_WARNING = (
 def shows_evidence(result: ScanResult) -> bool:
     """True when the scan was run with --show-evidence (evidence is unmasked)."""
     return bool(result.scan.settings.get("show_evidence"))
+
+
+def setting_text(value: object) -> str:
+    """A scan setting as the reports show it: numbers grouped in thousands ("2,147,483,648"),
+    lists and mappings item by item, anything else as ``str()``.
+
+    A bare long number (the 2 GiB worker memory limit, 2147483648) reads as an NHS number
+    to a scan of a copied report, which would then be judged high risk.
+    """
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return f"{value:,}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_setting_item(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_setting_item(key)}: {_setting_item(item)}"
+                               for key, item in value.items()) + "}"
+    return str(value)
+
+
+def _setting_item(value: object) -> str:
+    # Text inside a list keeps its quotes, as str() of the list showed it.
+    return repr(value) if isinstance(value, str) else setting_text(value)
+

@@ -44,6 +44,7 @@ from dpscan.reports._summary import (
     review_status,
     reviewed_files,
     rule_rows,
+    setting_text,
     severity_rank,
     shows_evidence,
     total_entities,
@@ -188,6 +189,7 @@ def _environment() -> Environment:
     )
     env.filters["visible"] = visible
     env.filters["counted"] = counted
+    env.filters["setting"] = setting_text
     return env
 
 

@@ -53,6 +53,7 @@ from dpscan.reports._summary import (
     record_people,
     review_status,
     reviewed_files,
+    setting_text,
     severity_rank,
     shows_evidence,
     total_entities,
@@ -394,9 +395,8 @@ def _summary_sheet(book: _Book, ws: SheetWriter, result: ScanResult) -> None:
     if scan.settings:
         layout.blank()
         layout.heading("Settings")
-        # Settings are free-form; str() keeps nested values readable.
-        layout.pairs((str(k), v if isinstance(v, int | float) else str(v))
-                     for k, v in scan.settings.items())
+        # As text, numbers grouped: a bare 2147483648 would read as an NHS number.
+        layout.pairs((str(k), setting_text(v)) for k, v in scan.settings.items())
 
     # Fitted to the rows below the (merged, wrapped) warnings, not to them.
     widths = _column_widths([value for value, _ in row] for row in layout.rows[len(warnings):])

@@ -240,18 +240,65 @@ class _Run:
     options: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _LogRefusal:
+    """A log file dpscan will not write to: ``applies`` to the opened file's fstat, and
+    ``says`` why and what to do (after "log file PATH")."""
+
+    applies: Callable[[os.stat_result], bool]
+    says: Callable[[os.stat_result], str]
+
+
+def _user_name(uid: int) -> str:
+    """``uid`` with its login name where the system knows it."""
+    try:
+        import pwd
+
+        return f"{pwd.getpwuid(uid).pw_name} (user id {uid})"
+    except (ImportError, KeyError):
+        return f"user id {uid}"
+
+
+def _not_ours(st: os.stat_result) -> bool:
+    # Windows has no file owners in st_uid (nor geteuid): nothing to compare.
+    return hasattr(os, "geteuid") and st.st_uid != os.geteuid()
+
+
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+# Checked before the log is changed in any way (no chmod, no line written).
+_LOG_REFUSALS: tuple[_LogRefusal, ...] = (
+    _LogRefusal(applies=lambda st: not stat.S_ISREG(st.st_mode),
+                says=lambda st: "is not a regular file: give the path of a file"),
+    # Its owner could read every line (files with personal data), whatever its mode.
+    _LogRefusal(applies=_not_ours,
+                says=lambda st: f"belongs to {_user_name(st.st_uid)}, not to you: they "
+                                f"could read every line; remove it or give another --log "
+                                f"path"),
+    # Another name for the same file: the lines (and the chmod) would land in that file.
+    _LogRefusal(applies=lambda st: st.st_nlink > 1,
+                says=lambda st: f"has {st.st_nlink} hard links (other names for the same "
+                                f"file): give the path of a log file of its own"),
+)
+
+
 class _PrivateLogFile(logging.FileHandler):
-    """``--log``: appends to a file of its own, owner-only (0600 even when it existed
-    wider), and never through a symbolic link (which could point at a file elsewhere)."""
+    """``--log``: appends to a regular file of the user's own with no other name,
+    owner-only (0600 even when it existed wider), never through a symbolic link (which
+    could point at a file elsewhere), and without waiting on a FIFO."""
 
     failed = False  # a write failed (a full disk): said once
 
     def _open(self) -> Any:
-        fd = os.open(self.baseFilename, os.O_CREAT | os.O_WRONLY | os.O_APPEND
+        # O_NONBLOCK: a FIFO with no reader fails at once (ENXIO) instead of blocking.
+        fd = os.open(self.baseFilename, os.O_CREAT | os.O_WRONLY | os.O_APPEND | _O_NONBLOCK
                      | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise ConfigError(f"log file {self.baseFilename} is not a regular file")
+            opened = os.fstat(fd)
+            for refusal in _LOG_REFUSALS:
+                if refusal.applies(opened):
+                    raise ConfigError(f"log file {self.baseFilename} {refusal.says(opened)}")
+            if _O_NONBLOCK:
+                os.set_blocking(fd, True)
             os.fchmod(fd, 0o600)
         except BaseException:
             os.close(fd)
@@ -302,6 +349,9 @@ def _setup_logging(quiet: bool, log_file: Path | None, verbose: bool = False) ->
             if exc.errno == errno.ELOOP:
                 raise ConfigError(f"log file {log_file} is a symbolic link: give the path "
                                   f"of the file itself") from exc
+            if exc.errno == errno.ENXIO:  # a FIFO nobody reads, a device not there
+                raise ConfigError(f"log file {log_file} is not a regular file: give the "
+                                  f"path of a file") from exc
             raise ConfigError(f"cannot write log file {log_file}: {exc.strerror}") from exc
         handler.setLevel(logging.INFO)
         handlers.append(handler)
@@ -389,10 +439,10 @@ def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
 
     options = run.options
     started = time.monotonic()
-    # The scan's own reports, catalogue and key are never read back as a share's files.
+    # The scan's own reports, catalogue, key and log are never read back as a share's files.
     config = replace(run.config, skip_paths=scan_outputs(
         out=out, catalogue=run.catalogue.path if run.catalogue else None,
-        key=key_path() if run.catalogue else None))
+        key=key_path() if run.catalogue else None, log=options["log_file"]))
     clear_stop()
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     previous_int = signal.signal(signal.SIGINT, _raise_interrupt)
@@ -831,7 +881,7 @@ def watch(ctx: click.Context, paths: tuple[str, ...], watch_usb: bool,
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         config = replace(run.config, skip_paths=scan_outputs(
-            out=out, catalogue=run.catalogue.path, key=key_path()))
+            out=out, catalogue=run.catalogue.path, key=key_path(), log=options["log_file"]))
         watch_paths([os.path.abspath(p) for p in paths], config, run.catalogue,
                     run.governor, settle_seconds=settle_seconds, watch_usb=watch_usb,
                     out=out, formats=options["formats"])

@@ -110,11 +110,14 @@ def scan_outputs(
     out: str | os.PathLike[str] | None = None,
     catalogue: str | os.PathLike[str] | None = None,
     key: str | os.PathLike[str] | None = None,
+    log: str | os.PathLike[str] | None = None,
 ) -> tuple[str, ...]:
     """The absolute paths a scan writes (reports folder, catalogue with its SQLite
-    companions, index key): what :attr:`ScanConfig.skip_paths` lists so the crawl skips them."""
-    paths = [out, key, *(f"{os.fspath(catalogue)}{suffix}" for suffix in _CATALOGUE_COMPANIONS
-                         if catalogue is not None)]
+    companions, index key, --log file): what :attr:`ScanConfig.skip_paths` lists so the
+    crawl skips them.  The log names the files with personal data, so it would be a finding
+    itself, and watch would read it again after every line it writes."""
+    paths = [out, key, log, *(f"{os.fspath(catalogue)}{suffix}"
+                              for suffix in _CATALOGUE_COMPANIONS if catalogue is not None)]
     return tuple(os.path.abspath(p) for p in paths if p is not None)
 
 

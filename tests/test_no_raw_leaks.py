@@ -1,10 +1,12 @@
 """Nothing raw from a file leaves the worker except through the masker (issue 17, item 2).
 
 Raw values are planted through each path that once let them out: a table with no heading
-row, a special-category heading holding a name and a number, a parser error quoting the
-cell it choked on, and identifiers written with full-width and Arabic-Indic digits.  The
-real CLI scans them into every report format, a catalogue and the ``--json`` stream, and
-every byte written is searched for each raw value, in ASCII and in its original digits.
+row, a special-category heading holding a name and a number, headings holding a lower-case
+name, a postcode or a date, a parser error quoting the cell it choked on, dpscan's own
+error quoting a presentation's content type, and identifiers written with full-width and
+Arabic-Indic digits.  The real CLI scans them into every report format, a catalogue and
+the ``--json`` stream, and every byte written is searched for each raw value, in ASCII
+and in its original digits.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pptx
 import pytest
 
 # One person per path, with values found nowhere else in the share.
@@ -35,8 +38,15 @@ NOTES_RAW = ["Notes for Rosalind Featherstonehaugh 485 777 3456 medical",
              "Rosalind Featherstonehaugh", "485 777 3456", "4857773456"]
 # A heading of a real heading row that names a pupil.
 NAMED_HEADING_RAW = ["Medical notes for Wilhelmina Oyelaran", "Wilhelmina Oyelaran"]
+# Headings of real heading rows holding a lower-case name, a date of birth and postcodes.
+HEADINGS_RAW = {"needs.csv": "medical needs of ottoline", "born.csv": "Health notes b. 4/5/14",
+                "address.csv": "Medical info SW1A 1AA", "ref.csv": "Health notes ref LS1 4AB"}
+HEADING_PARTS_RAW = ["ottoline", "4/5/14", "SW1A 1AA", "LS1 4AB"]
 # The text openpyxl quotes when a number cell holds it.
 PARSER_RAW = ["Ruthven Okafor 9012345675", "Ruthven Okafor", "9012345675"]
+# The content type a presentation gives its main part, which dpscan's error once quoted.
+PPTX_TYPE_RAW = ["PPTXCONTENT 6123457489 amelia.x@example.org", "PPTXCONTENT", "6123457489",
+                 "amelia.x@example.org"]
 # Identifiers written with other digits: (as written, in ASCII).
 FULL_WIDTH = {
     "dob": ("１２/０３/２０１５", "12/03/2015"),
@@ -76,6 +86,13 @@ def _write_special(share: Path) -> None:
                                        encoding="utf-8")
 
 
+def _write_headings(share: Path) -> None:
+    for name, heading in HEADINGS_RAW.items():
+        rows = [["Name", heading], ["Bob Thackeray", "asthma"], ["Cara Ibekwe", "epipen"],
+                ["Dan Ferreira", "diabetes"]]
+        (share / name).write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+
+
 def _write_parser_error(share: Path) -> None:
     """A workbook whose number cell holds text: openpyxl raises "could not convert string
     to float: 'Ruthven Okafor 9012345675'"."""
@@ -94,6 +111,22 @@ def _write_parser_error(share: Path) -> None:
                 data = re.sub(rb'(<c r="B2"[^>]*>)<v>3</v>',
                               rb"\1<v>" + PARSER_RAW[0].encode() + rb"</v>", data)
                 assert PARSER_RAW[0].encode() in data
+            target.writestr(info, data)
+
+
+def _write_bogus_pptx(share: Path) -> None:
+    """A presentation whose [Content_Types].xml gives its main part a made-up type."""
+    buffer = io.BytesIO()
+    pptx.Presentation().save(buffer)
+    source = zipfile.ZipFile(buffer)
+    main_type = (b"application/vnd.openxmlformats-officedocument.presentationml"
+                 b".presentation.main+xml")
+    with zipfile.ZipFile(share / "bogus.pptx", "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                assert main_type in data
+                data = data.replace(main_type, PPTX_TYPE_RAW[0].encode())
             target.writestr(info, data)
 
 
@@ -148,7 +181,9 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes],
     share.mkdir()
     _write_headless(share)
     _write_special(share)
+    _write_headings(share)
     _write_parser_error(share)
+    _write_bogus_pptx(share)
     _write_digits(share)
     out, db = base / "out", base / "db" / "catalogue.sqlite"
     db.parent.mkdir()
@@ -189,12 +224,31 @@ def test_special_category_evidence_holds_no_cell_text(
     assert records["medical.csv"]["special_category_evidence"] == {"health": ["column: health"]}
 
 
+@pytest.mark.parametrize("name", sorted(HEADINGS_RAW))
+def test_headings_holding_a_name_date_or_postcode_are_not_shown(
+    scanned: tuple[dict[str, bytes], dict[str, Any]], name: str,
+) -> None:
+    outputs, records = scanned
+    assert not _leaks(outputs, [HEADINGS_RAW[name], *HEADING_PARTS_RAW])
+    assert records[name]["columns"] == {"Name": "PERSON", "column 2": "health"}
+    assert records[name]["special_category_evidence"] == {"health": ["column: health"]}
+
+
 def test_parser_error_quotes_no_content(
     scanned: tuple[dict[str, bytes], dict[str, Any]],
 ) -> None:
     outputs, records = scanned
     assert records["broken.xlsx"]["error"] == "ValueError: the file's content could not be parsed"
     assert not _leaks(outputs, PARSER_RAW)
+
+
+def test_dpscan_own_error_quotes_no_content(
+    scanned: tuple[dict[str, bytes], dict[str, Any]],
+) -> None:
+    outputs, records = scanned
+    assert records["bogus.pptx"]["error"] == (
+        "UnreadableContent: not a PowerPoint package: its main part is not a presentation")
+    assert not _leaks(outputs, PPTX_TYPE_RAW)
 
 
 @pytest.mark.parametrize(("name", "values"), [("full_width.txt", FULL_WIDTH),

@@ -33,15 +33,17 @@ class ImageTooLarge(LimitExceeded):
     """The image has more pixels than :data:`MAX_IMAGE_PIXELS`: it is not decoded."""
 
 
-def _too_large(detail: str) -> ImageTooLarge:
-    return ImageTooLarge(f"not read: {detail} is over the max_image_pixels limit "
+def _too_large() -> ImageTooLarge:
+    # The width and height the file declares are not quoted: they are the file's own
+    # numbers (up to ten digits), and the record's message is shown in every report.
+    return ImageTooLarge(f"not read: the image is over the max_image_pixels limit "
                          f"({MAX_IMAGE_PIXELS} pixels)")
 
 
 def _check_pixels(size: tuple[int, int]) -> None:
     width, height = size
     if width * height > MAX_IMAGE_PIXELS:
-        raise _too_large(f"an image of {width}x{height} pixels")
+        raise _too_large()
 
 
 def _open(handle: BinaryIO) -> Image.Image:
@@ -53,7 +55,7 @@ def _open(handle: BinaryIO) -> Image.Image:
         try:
             image = Image.open(handle, formats=_FORMATS)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise _too_large("the image") from exc
+            raise _too_large() from exc
     _check_pixels(image.size)
     return image
 

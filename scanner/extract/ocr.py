@@ -154,8 +154,9 @@ def ocr_image(image: Image.Image, *, timeout: float) -> str:
     pytesseract = _pytesseract()
     gray = _grayscale(image)
     if max(gray.size) > _TESSERACT_MAX_SIDE:
-        raise OcrFailed(f"image of {gray.width}x{gray.height} pixels is wider or taller "
-                        f"than Tesseract reads ({_TESSERACT_MAX_SIDE})")
+        # Not the image's own width and height: the file's numbers are not quoted.
+        raise OcrFailed(f"the image is wider or taller than Tesseract reads "
+                        f"({_TESSERACT_MAX_SIDE} pixels)")
     # Not pytesseract.image_to_string: it writes the image and the recognised text to the
     # shared system temp folder with the umask's permissions (often world-readable).
     # The private folder is created 0o700 and removed with its contents, also on timeout;

@@ -81,7 +81,8 @@ def extract_pptx(handle: BinaryIO, limits: Limits) -> ExtractedText:
     # (.ppsx) and templates (.potx), which are the same format with another main type.
     part = Package.open(handle).main_document_part
     if not isinstance(part, PresentationPart):
-        raise UnreadableContent(f"not a PowerPoint package: main part is {part.content_type}")
+        # The content type is the file's own text (it can be anything): not quoted.
+        raise UnreadableContent("not a PowerPoint package: its main part is not a presentation")
     presentation = part.presentation
     buffer = TextBuffer(limits.max_text_chars)
     for number, slide in enumerate(presentation.slides, start=1):

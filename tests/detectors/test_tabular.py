@@ -244,3 +244,31 @@ def test_a_heading_naming_a_person_is_not_shown(reader: TableReader) -> None:
     read = reader.read(rows)
     assert read.columns == {"Name": "PERSON", "column 2": "health", "Mobile": "PHONE_NUMBER"}
     assert read.special_categories == {"health": "health"}
+
+
+# Issue 17, item 2: a heading is shown only when nothing in it can be a value.
+@pytest.mark.parametrize("heading", [
+    "medical needs of amelia",  # a name in lower case
+    "Health notes b. 4/5/14",  # a date of birth of four digits
+    "Medical notes May 4th",
+    "Medical notes 4 May",
+    "Medical info SW1A 1AA",  # a postcode
+    "Health notes ref LS1 4AB",
+    "Medical needs LS1",  # an outward code alone
+])
+def test_a_heading_holding_a_name_date_or_postcode_is_not_shown(reader: TableReader,
+                                                                 heading: str) -> None:
+    rows = [["Name", heading], ["Bob Smith", "asthma"], ["Cara Patel", "epipen"]]
+    read = reader.read(rows)
+    assert read.columns == {"Name": "PERSON", "column 2": "health"}
+    assert read.special_categories == {"health": "health"}
+    assert read.data_subjects == 2
+
+
+@pytest.mark.parametrize("heading", [
+    "Forename(s)", "DOB", "D.O.B", "DOB (dd/mm/yyyy)", "UPN", "SEN Status", "Year 7 group",
+    "KS2 result", "Q1 score", "Medical", "Notes", "Col B", "Parent 2 Email", "Class 7B",
+    "Attendance May 2014", "Tel. No.",
+])
+def test_ordinary_headings_are_shown(reader: TableReader, heading: str) -> None:
+    assert reader.looks_like_heading(heading)

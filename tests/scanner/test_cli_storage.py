@@ -1,7 +1,8 @@
 """Storage faults and output that goes away end the command line in one line, never a
 traceback: a full --out or --db disk (a real tmpfs mounted for the test, so root only)
 exits 2 naming the file; `dpscan scan --json | head -1` stops the scan as Ctrl-C does
-(exit 3, reports of what was scanned); --log never follows a symlink and is made 0600."""
+(exit 3, reports of what was scanned); --log never follows a symlink, is made 0600, is
+refused when it is another user's file, a FIFO or a hard link, and is never scanned."""
 
 from __future__ import annotations
 
@@ -146,3 +147,92 @@ def test_an_existing_world_readable_log_is_made_private(tmp_path: Path,
     assert result.exit_code == 2  # no catalogue; the log was opened first
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     assert log.read_text().startswith("an earlier line\n")
+
+
+# -- --log: never read back, never another user's file, a FIFO or another file's name ------
+
+def _scan_logging_to(log: Path, share: Path, tmp_path: Path,
+                     env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # A short timeout: a refused log ends the run before the model loads.
+    return subprocess.run([sys.executable, "-m", "dpscan", "scan", str(share), "--log", str(log),
+                           "--out", str(tmp_path / "out"), "-q", "--no-db", "-w", "1"],
+                          env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+
+def _refused_in_one_line(run: subprocess.CompletedProcess[str], log: Path) -> str:
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: log file {log} "), lines
+    return lines[0]
+
+
+def test_a_log_inside_the_scanned_folder_is_not_scanned(tmp_path: Path, share: Path,
+                                                        env: dict[str, str]) -> None:
+    # The log names every file with personal data: read back, it is a finding itself.
+    log = share / "scan.log"
+    log.write_text("2025-01-01 INFO letter00.txt: high (NHS number 943 476 5919)\n")
+    run = _scan_logging_to(log, share, tmp_path, env)
+    assert run.returncode == 0, run.stderr
+    findings = json.loads((tmp_path / "out" / "findings.json").read_text())
+    paths = {record["path"] for record in findings["files"]}
+    assert "letter00.txt" in paths and "scan.log" not in paths
+
+
+def test_a_log_file_of_another_user_is_refused(tmp_path: Path, share: Path,
+                                               env: dict[str, str]) -> None:
+    # Pre-made, world-writable, in a sticky world-writable folder (/tmp): once dpscan made
+    # it 0600 its owner could still read every line.
+    if os.geteuid() != 0:
+        pytest.skip("giving a file to another user needs root")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    log = shared / "scan.log"
+    log.write_text("their line\n")
+    os.chmod(log, 0o666)
+    os.chown(log, 65534, 65534)
+    line = _refused_in_one_line(_scan_logging_to(log, share, tmp_path, env), log)
+    protected = Path("/proc/sys/fs/protected_regular")
+    if protected.exists() and protected.read_text().strip() != "0":
+        assert "Permission denied" in line  # the kernel refuses it first
+    else:
+        assert "belongs to" in line and "65534" in line and "--log" in line
+    after = log.stat()
+    assert (after.st_uid, stat.S_IMODE(after.st_mode)) == (65534, 0o666)
+    assert log.read_text() == "their line\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_log_on_a_fifo_is_refused_not_waited_on(tmp_path: Path, share: Path,
+                                                  env: dict[str, str]) -> None:
+    log = tmp_path / "scan.log"
+    os.mkfifo(log)
+    try:
+        run = _scan_logging_to(log, share, tmp_path, env)
+    except subprocess.TimeoutExpired:
+        pytest.fail("dpscan waited for a reader of the FIFO given as --log")
+    assert "not a regular file" in _refused_in_one_line(run, log)
+    assert stat.S_ISFIFO(log.lstat().st_mode)
+    # With a reader at the other end the open succeeds: still refused by its type.
+    reader = os.open(log, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        run = _scan_logging_to(log, share, tmp_path, env)
+    finally:
+        os.close(reader)
+    assert "not a regular file" in _refused_in_one_line(run, log)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_log_that_is_a_hard_link_to_another_file_is_refused(tmp_path: Path, share: Path,
+                                                              env: dict[str, str]) -> None:
+    other = tmp_path / "pupils.csv"
+    other.write_text("name,dob\nAmelia Jones,02/03/2014\n")
+    os.chmod(other, 0o644)
+    log = tmp_path / "scan.log"
+    os.link(other, log)
+    line = _refused_in_one_line(_scan_logging_to(log, share, tmp_path, env), log)
+    assert "hard links" in line
+    assert other.read_text() == "name,dob\nAmelia Jones,02/03/2014\n"
+    assert stat.S_IMODE(other.stat().st_mode) == 0o644
+    assert not (tmp_path / "out").exists()

@@ -120,3 +120,46 @@ def test_watch_leaves_excluded_files_and_its_own_outputs_alone(tmp_path: Path) -
                 [], [str(share)], executor, run, None, ignored_paths(config))
         paths = sorted(r.path for r in catalogue.latest_results())
     assert (scanned, paths) == (1, ["letter.txt"])
+
+
+def test_watch_never_reads_its_own_log(tmp_path: Path) -> None:
+    """A real `dpscan watch --log` inside the watched folder: each line it logs changes the
+    log, which watch would read again (every 1.5 s, without end) and record as a file
+    with personal data (it names the files that hold some)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    share = tmp_path / "share"
+    share.mkdir()
+    log, db = share / "watch.log", tmp_path / "cat.sqlite"
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_DATA_HOME": str(tmp_path / "data")}
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "dpscan", "watch", str(share), "--log", str(log), "--db",
+         str(db), "--settle-seconds", "0.3", "-q"],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120  # the worker loads the spaCy model first
+        while time.monotonic() < deadline and not log.exists():
+            time.sleep(0.2)
+        time.sleep(1.0)
+        (share / "letter.txt").write_text("Dear parent of Oliver Brennan,\n"
+                                          "NHS number 943 476 5919\n", encoding="utf-8")
+        paths: list[str] = []
+        while time.monotonic() < deadline and "letter.txt" not in paths:
+            time.sleep(0.5)
+            with Catalogue.open(db) as catalogue:
+                paths = [r.path for r in catalogue.latest_results()]
+        assert "letter.txt" in paths, watcher.poll()
+        assert "letter.txt" in log.read_text()  # logged: the log changed after the letter
+        time.sleep(4.0)  # settled and read again by now, were it not left alone
+        with Catalogue.open(db) as catalogue:
+            paths = [r.path for r in catalogue.latest_results()]
+    finally:
+        watcher.send_signal(signal.SIGTERM)
+        _, stderr = watcher.communicate(timeout=60)
+    assert paths == ["letter.txt"], paths
+    assert "Traceback" not in stderr, stderr
+    assert "watch.log" not in log.read_text()
