@@ -26,13 +26,6 @@ NHS = "943 476 5919"
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    """The environment of a dpscan run: config and data folders of the test's own."""
-    return {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"),
-            "XDG_DATA_HOME": str(tmp_path / "data")}
-
-
-@pytest.fixture
 def share(tmp_path: Path) -> Path:
     root = tmp_path / "share"
     root.mkdir()

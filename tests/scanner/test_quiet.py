@@ -5,7 +5,6 @@ case runs the real command line in a process of its own, as cron does."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,13 +12,6 @@ from pathlib import Path
 import pytest
 
 LIBRARY_LINE = "Using device of type"
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    """The environment of a dpscan run: config and data folders of the test's own."""
-    return {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"),
-            "XDG_DATA_HOME": str(tmp_path / "data")}
 
 
 @pytest.fixture
