@@ -12,7 +12,8 @@ class UkUpnRecognizer(PatternRecognizer):
     The DfE check letter (weights 2 to 13, modulus 23) is computed by python-stdnum, so
     a lookalike code with a wrong check letter is rejected.  stdnum's ``is_valid`` also
     checks the local-authority code against a 2011 list, which lacks the codes of newer
-    authorities: only the check letter is verified here.
+    authorities: only the check letter is verified here, and local authority 000, which
+    no authority has (a placeholder's), is rejected.
     """
 
     PATTERNS = [
@@ -33,10 +34,15 @@ class UkUpnRecognizer(PatternRecognizer):
         return is_valid_upn(pattern_text)
 
 
+# The local-authority code of placeholder UPNs: DfE codes start at 201.
+PLACEHOLDER_AUTHORITY = "000"
+
+
 def is_valid_upn(value: str) -> bool:
-    """A 13-character UPN whose first letter is the DfE check letter of the other twelve."""
+    """A 13-character UPN whose first letter is the DfE check letter of the other twelve,
+    with a local-authority code other than a placeholder's 000."""
     value = value.strip().upper()
-    if len(value) != 13 or not value[1:12].isdigit():
+    if len(value) != 13 or not value[1:12].isdigit() or value[1:4] == PLACEHOLDER_AUTHORITY:
         return False
     try:
         return upn.calc_check_digit(value[1:]) == value[0]

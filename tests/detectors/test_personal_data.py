@@ -169,3 +169,45 @@ def test_person_shapes(detector: PersonalDataDetector, text: str, names: list[st
 def test_nhs_shape_inside_a_phone_number_is_not_nhs(detector: PersonalDataDetector) -> None:
     # "121 496 0693" has the NHS 3-3-4 shape and passes modulus 11.
     assert "UK_NHS" not in _types(detector, "Tel: +44 121 496 0693")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # "5376 6655 4764 5122" passes the Luhn check: the IBAN's digits are no card.
+        ("IBAN DE87 5376 6655 4764 5122 83", {"IBAN_CODE": 1}),
+        ("Pay to DE64 1257 3564 1737 5106 20 by Friday", {"IBAN_CODE": 1}),
+        ("IBAN GB82 WEST 1234 5698 7654 32", {"IBAN_CODE": 1}),
+        # a card beside an IBAN is still one
+        ("Card 5376 6655 4764 5122, IBAN DE89 3704 0044 0532 0130 00",
+         {"IBAN_CODE": 1, "CREDIT_CARD": 1}),
+        # the same digits with a wrong IBAN check are no IBAN: the card stands
+        ("Ref DE88 5376 6655 4764 5122 83", {"CREDIT_CARD": 1}),
+    ],
+)
+def test_card_digits_inside_an_iban_are_not_a_card(
+    detector: PersonalDataDetector, text: str, found: dict[str, int]
+) -> None:
+    assert _types(detector, text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "count"),
+    [
+        ("NI number AB-12-34-56-C", "UK_NINO", 1),
+        ("NI number AB 123 456 C", "UK_NINO", 1),
+        ("NI number GB-12-34-56-A", "UK_NINO", 0),
+        ("Born 22-Nov-72 in Leeds", "DATE_OF_BIRTH", 1),
+        ("1985-01-01 is my birthday", "DATE_OF_BIRTH", 1),
+        ("Driving licence MORGA 753116 SM9IJ 35", "UK_DRIVING_LICENCE", 1),
+        ("Driving licence MORGA753116SM9IJ35", "UK_DRIVING_LICENCE", 1),
+        ("Driving licence MORGA704311SM9IJ35", "UK_DRIVING_LICENCE", 0),  # 31 April
+        ("NHS number 000 000 0000", "UK_NHS", 0),
+        ("NHS number 999 999 9999", "UK_NHS", 0),
+        ("UPN F000123456789", "UK_UPN", 0),
+    ],
+)
+def test_identifier_layouts(
+    detector: PersonalDataDetector, text: str, entity: str, count: int
+) -> None:
+    assert _types(detector, text).get(entity, 0) == count

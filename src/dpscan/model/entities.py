@@ -132,7 +132,7 @@ ENTITIES: tuple[Entity, ...] = (
     Entity(
         id=EntityType.UK_NHS,
         label="NHS number",
-        recognizers=(f"{_PRESIDIO}:NhsRecognizer",),
+        recognizers=(f"{_RECOGNIZERS}.uk_nhs:UkNhsRecognizer",),
         mask_keep=3,
         child_identifier=True,
         value_priority=1,
@@ -191,7 +191,7 @@ ENTITIES: tuple[Entity, ...] = (
     Entity(
         id=EntityType.UK_DRIVING_LICENCE,
         label="Driving licence number",
-        recognizers=(f"{_PRESIDIO}:UkDrivingLicenceRecognizer",),
+        recognizers=(f"{_RECOGNIZERS}.uk_driving_licence:UkDrivingLicenceRecognizer",),
         threshold=0.4,
     ),
     Entity(
@@ -213,6 +213,8 @@ ENTITIES: tuple[Entity, ...] = (
         label="Payment card number",
         recognizers=(f"{_PRESIDIO}:CreditCardRecognizer",),
         value_priority=9,
+        # A spaced IBAN's digit groups can pass the Luhn check ("DE87 5376 6655 4764 5122 83").
+        dropped_inside=(EntityType.IBAN_CODE,),
     ),
 )
 

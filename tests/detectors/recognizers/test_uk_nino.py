@@ -29,11 +29,20 @@ def recognizer() -> UkNinoRecognizer:
         ("NN 89 07 43 C", 1, ((0, 13),)),  # spaced as on the card
         ("AB123456A", 1, ((0, 9),)),
         ("gp133472d", 1, ((0, 9),)),  # presidio's patterns ignore case
+        # hyphenated, and in two groups of three, as forms and exports write them
+        ("AB-12-34-56-C", 1, ((0, 13),)),
+        ("NI no: NN-89-07-43-C.", 1, ((7, 20),)),
+        ("AB 123 456 C", 1, ((0, 12),)),
+        ("AB123 456C", 1, ((0, 10),)),
+        ("AB-123-456-C", 1, ((0, 12),)),
+        ("ab-12-34-56-c", 1, ((0, 13),)),
         # NINOs have no check digit; HMRC's administrative prefixes stand in for one
         ("OO123456A", 0, ()),
         ("CR123456B", 0, ()),
         ("PZ123456C", 0, ()),
         ("PY 12 34 56 D", 0, ()),
+        ("OO-12-34-56-A", 0, ()),
+        ("NC 123 456 A", 0, ()),
         # letters a NINO never has
         ("UB536887D", 0, ()),  # first letter U
         ("QY063928B", 0, ()),  # first letter Q
@@ -43,12 +52,25 @@ def recognizer() -> UkNinoRecognizer:
         ("GB905802B", 0, ()),  # prefixes never issued
         ("KN383072C", 0, ()),
         ("TN647301C", 0, ()),
+        ("GB-90-58-02-B", 0, ()),  # in the new layouts too
+        ("ZZ 123 456 A", 0, ()),
+        ("QY-06-39-28-B", 0, ()),
+        ("GU 758 048 A", 0, ()),
         # lookalikes
         ("GP133472E", 0, ()),  # suffix after D
         ("XGP133472D", 0, ()),  # inside a longer code
         ("GP1334720D", 0, ()),  # seven digits
         ("CS815163", 0, ()),  # without its suffix letter: not found
-        ("NN-89-07-43-C", 0, ()),  # hyphenated: not found
+        ("AB-12-34-56-E", 0, ()),  # suffix after D, hyphenated
+        ("AB 123 456 E", 0, ()),
+        ("AB-12 34-56-C", 0, ()),  # separators mixed
+        ("AB-123 456-C", 0, ()),
+        ("AB-12-34-56C", 0, ()),  # the suffix not hyphenated like the rest
+        ("AB-12-34-567-C", 0, ()),  # seven digits
+        ("AB 123 4567 C", 0, ()),
+        ("AB 12 345 C", 0, ()),  # five
+        ("AB-12-34-56-C9", 0, ()),  # inside a longer code
+        ("AB 1234 567 C", 0, ()),
         # fmt: on
     ],
 )

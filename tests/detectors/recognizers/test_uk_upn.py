@@ -46,6 +46,10 @@ def recognizer() -> UkUpnRecognizer:
         ("X9192883198O4", 0, ()),  # a letter O among the digits
         ("X919 2883 19804", 0, ()),  # spaced
         ("A12345678901Z", 0, ()),
+        # placeholders: no local authority has code 000, though the check letter fits
+        ("F000123456789", 0, ()),
+        ("UPN: F000123456789", 0, ()),
+        ("P201123456789", 1, ((0, 13),)),  # the same number with a real authority's code
         # fmt: on
     ],
 )
