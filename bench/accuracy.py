@@ -1,12 +1,21 @@
-"""Accuracy benchmark: scan a labelled synthetic school share and score what dpscan finds.
+"""Accuracy benchmark: scan labelled synthetic school shares and score what dpscan finds.
 
-    python bench/accuracy.py [--files 400] [--seed S] [--workers 2] [--keep DIR [--reuse]]
-                             [--json OUT] [--explain TYPE ...] [--top 15] [--by-kind]
+    python bench/accuracy.py [--corpus first|independent|both] [--files 400] [--seed S]
+                             [--workers 2] [--keep DIR [--reuse]] [--json OUT]
+                             [--explain TYPE ...] [--top 15] [--by-kind]
 
-Builds the corpus of ``bench/accuracy_corpus.py`` (documents with planted values and an
-exact count of every mention, plus negative controls), runs the real CLI on it in a
-subprocess (``python -m dpscan scan SHARE --out OUT --format json --quiet --workers N``),
-and prints Markdown tables:
+Two corpora, each built, scanned and scored on its own (``--corpus both``, the default,
+runs the first and then the independent one):
+
+* ``first``: ``bench/accuracy_corpus.py``, documents with planted values and an exact count
+  of every mention, plus negative controls.  The detectors were tuned on it.
+* ``independent``: ``bench/accuracy_independent.py`` (issue 19), other sources and layouts
+  (MIS exports in CSV/XLSX/JSON/CTF XML, label/value forms in Word and HTML, emails,
+  negative controls).  Never tune on it.  Its truth is per file (``counting: presence``),
+  so only file-level scores are printed for it.
+
+Each corpus is scanned by the real CLI in a subprocess (``python -m dpscan scan SHARE --out
+OUT --format json --quiet --workers N``), and Markdown tables are printed:
 
 * per entity type, FILE level (a file is predicted positive when ``entities[type] > 0``,
   truly positive when it holds a mention) and MENTION level (per file TP = min(found,
@@ -14,14 +23,16 @@ and prints Markdown tables:
   and F1;
 * per special category, file-level precision, recall and F1 (categories the truth marks
   optional for a file are not scored on it);
-* ``data_subjects``: mean absolute error and the share of files within +-10%;
-* files, seconds and the exact scan command.
+* ``data_subjects``: mean absolute error and the share of files within +-10% (first corpus);
+* files, seconds and the exact scan command;
+* with both corpora, file-level F1 per type and per category side by side.
 
 ``--explain TYPE`` (an entity type, a special category or ``data_subjects``; repeatable)
 lists the worst files with found vs true, the planted values of missed mentions and the
-scanner's masked evidence, to help debug a detector.  ``--keep DIR`` keeps the corpus,
-truth.json and findings.json in DIR; with ``--reuse`` an existing corpus there (same
-files and seed) is scanned again without being rebuilt.  Not a unit test: numbers, no
+scanner's masked evidence, to help debug a detector.  ``--keep DIR`` keeps each corpus,
+truth.json and findings.json in DIR/first and DIR/independent; with ``--reuse`` an existing
+corpus there (same files and seed) is scanned again without being rebuilt.  ``--seed``
+applies to every corpus run (default: each corpus's own).  Not a unit test: numbers, no
 assertions.
 """
 
@@ -36,6 +47,8 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +56,31 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from accuracy_corpus import (  # noqa: E402
-    CATEGORIES,
-    DEFAULT_FILES,
-    DEFAULT_SEED,
-    ENTITY_TYPES,
-    build_corpus,
-)
+import accuracy_corpus  # noqa: E402
+import accuracy_independent  # noqa: E402
+from accuracy_corpus import CATEGORIES, DEFAULT_FILES, ENTITY_TYPES  # noqa: E402
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """A labelled corpus this benchmark can build and score."""
+
+    name: str
+    title: str
+    default_seed: int
+    build: Callable[[Path, int, int], dict[str, Any]]
+
+
+CORPORA: dict[str, Corpus] = {
+    "first": Corpus("first", "first corpus (bench/accuracy_corpus.py, tuned on)",
+                    accuracy_corpus.DEFAULT_SEED, accuracy_corpus.build_corpus),
+    "independent": Corpus("independent",
+                          "independent corpus (bench/accuracy_independent.py, never tuned on)",
+                          accuracy_independent.DEFAULT_SEED, accuracy_independent.build_corpus),
+}
+if accuracy_independent.ENTITY_TYPES != ENTITY_TYPES or \
+        accuracy_independent.CATEGORIES != CATEGORIES:
+    raise SystemExit("the two corpora must label the same entity types and categories")
 
 # --------------------------------------------------------------------------- scoring
 
@@ -65,9 +96,18 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
     return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall, "f1": f1}
 
 
+def presence_only(truth: dict[str, Any]) -> bool:
+    """True when the truth labels which types a file holds, not how many mentions."""
+    return truth.get("meta", {}).get("counting") == "presence"
+
+
 def evaluate(truth: dict[str, Any], findings: dict[str, Any]) -> dict[str, Any]:
-    """Score ``findings`` (findings.json) against ``truth`` (truth.json)."""
+    """Score ``findings`` (findings.json) against ``truth`` (truth.json).
+
+    For a presence-only truth the found counts are clipped to 1 per type, so mention
+    level equals file level."""
     records = {r["path"]: r for r in findings["files"]}
+    presence = presence_only(truth)
     rows: list[dict[str, Any]] = []
     statuses: Counter[str] = Counter()
     errors: Counter[str] = Counter()
@@ -83,7 +123,8 @@ def evaluate(truth: dict[str, Any], findings: dict[str, Any]) -> dict[str, Any]:
             "negative": t["negative"],
             "status": status,
             "true": t["mentions"],
-            "found": dict(record["entities"]) if record else {},
+            "found": ({k: min(v, 1) if presence else v
+                       for k, v in record["entities"].items()} if record else {}),
             "cats_true": t["special_categories"],
             "cats_optional": t.get("special_categories_optional", []),
             "cats_found": list(record["special_categories"]) if record else [],
@@ -139,6 +180,7 @@ def evaluate(truth: dict[str, Any], findings: dict[str, Any]) -> dict[str, Any]:
         c for row in rows for c in row["cats_found"] if c not in CATEGORIES)
 
     def subject_stats(selected: list[dict[str, Any]]) -> dict[str, Any]:
+        selected = [r for r in selected if r["ds_true"] is not None]  # None: not labelled
         if not selected:
             return {"files": 0}
         errors_abs = [abs(r["ds_found"] - r["ds_true"]) for r in selected]
@@ -156,10 +198,11 @@ def evaluate(truth: dict[str, Any], findings: dict[str, Any]) -> dict[str, Any]:
 
     subjects = {
         "all": subject_stats(rows),
-        "with_subjects": subject_stats([r for r in rows if r["ds_true"] > 0]),
+        "with_subjects": subject_stats([r for r in rows if (r["ds_true"] or 0) > 0]),
         "without_subjects": subject_stats([r for r in rows if r["ds_true"] == 0]),
     }
     return {
+        "presence_only": presence,
         "entities": entities,
         "entities_micro": entities_micro,
         "special_categories": categories,
@@ -200,10 +243,16 @@ def by_kind(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             "person_true": person["true"],
             "person_found": person["found"],
             "categories_exact": cats_ok,
-            "ds_mae": sum(abs(r["ds_found"] - r["ds_true"]) for r in selected) / len(selected),
+            "ds_mae": _mae([r for r in selected if r["ds_true"] is not None]),
             "not_scanned": sum(1 for r in selected if r["status"] != "scanned"),
         }
     return out
+
+
+def _mae(rows: list[dict[str, Any]]) -> float | None:
+    if not rows:
+        return None
+    return sum(abs(r["ds_found"] - r["ds_true"]) for r in rows) / len(rows)
 
 
 # --------------------------------------------------------------------------- printing
@@ -214,7 +263,34 @@ def _f(value: float | None) -> str:
 
 
 def print_tables(metrics: dict[str, Any], kinds: dict[str, Any] | None) -> None:
-    print("## Entities (file level and mention level)\n")
+    if metrics["presence_only"]:
+        _print_entities_file_level(metrics)
+    else:
+        _print_entities(metrics)
+    _print_categories(metrics)
+    if metrics["data_subjects"]["all"]["files"]:
+        _print_subjects(metrics)
+    if kinds:
+        _print_kinds(kinds)
+
+
+def _print_entities_file_level(metrics: dict[str, Any]) -> None:
+    print("### Entities (file level)\n")
+    print("| type | files true | files found | TP | FP | FN | P | R | F1 |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+    total = Counter()
+    for etype, m in metrics["entities"].items():
+        fl = m["file"]
+        total.update({k: fl[k] for k in ("tp", "fp", "fn")})
+        print(f"| {etype} | {m['files_true']} | {m['files_found']} | {fl['tp']} | {fl['fp']} "
+              f"| {fl['fn']} | {_f(fl['precision'])} | {_f(fl['recall'])} | {_f(fl['f1'])} |")
+    micro = prf(total["tp"], total["fp"], total["fn"])
+    print(f"| **all (micro)** | | | {micro['tp']} | {micro['fp']} | {micro['fn']} "
+          f"| {_f(micro['precision'])} | {_f(micro['recall'])} | {_f(micro['f1'])} |")
+
+
+def _print_entities(metrics: dict[str, Any]) -> None:
+    print("### Entities (file level and mention level)\n")
     print("| type | files true | files found | file P | file R | file F1 "
           "| mentions true | found | mention P | mention R | mention F1 |")
     print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
@@ -229,18 +305,33 @@ def print_tables(metrics: dict[str, Any], kinds: dict[str, Any] | None) -> None:
           f"{micro['tp'] + micro['fp']} | {_f(micro['precision'])} | {_f(micro['recall'])} "
           f"| {_f(micro['f1'])} |")
 
-    print("\n## Special categories (file level)\n")
+
+
+def _category_micro(metrics: dict[str, Any]) -> dict[str, Any]:
+    total = Counter()
+    for m in metrics["special_categories"].values():
+        total.update({k: m[k] for k in ("tp", "fp", "fn")})
+    return prf(total["tp"], total["fp"], total["fn"])
+
+
+def _print_categories(metrics: dict[str, Any]) -> None:
+    print("\n### Special categories (file level)\n")
     print("| category | files true | files found | TP | FP | FN | P | R | F1 |")
     print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
     for category, m in metrics["special_categories"].items():
         print(f"| {category} | {m['files_true']} | {m['files_found']} | {m['tp']} | {m['fp']} "
               f"| {m['fn']} | {_f(m['precision'])} | {_f(m['recall'])} | {_f(m['f1'])} |")
+    micro = _category_micro(metrics)
+    print(f"| **all (micro)** | | | {micro['tp']} | {micro['fp']} | {micro['fn']} "
+          f"| {_f(micro['precision'])} | {_f(micro['recall'])} | {_f(micro['f1'])} |")
     if metrics["other_categories"]:
         others = ", ".join(f"{k} in {v} files" for k, v in
                            sorted(metrics["other_categories"].items()))
         print(f"\nOther categories reported (none planted): {others}")
 
-    print("\n## Data subjects\n")
+
+def _print_subjects(metrics: dict[str, Any]) -> None:
+    print("\n### Data subjects\n")
     print("| files | n | MAE | mean signed error | within ±10% | true total | found total |")
     print("|---|--:|--:|--:|--:|--:|--:|")
     labels = {"all": "all", "with_subjects": "with people (true > 0)",
@@ -252,24 +343,51 @@ def print_tables(metrics: dict[str, Any], kinds: dict[str, Any] | None) -> None:
         print(f"| {label} | {s['files']} | {s['mae']:.2f} | {s['mean_signed_error']:+.2f} "
               f"| {s['within_10pct']:.1%} | {s['true_total']} | {s['found_total']} |")
 
-    if kinds:
-        print("\n## By document kind (all entity types, mention level)\n")
-        print("| kind | files | neg | mention P | mention R | PERSON true/found "
-              "| categories exact | subjects MAE | not scanned |")
-        print("|---|--:|:-:|--:|--:|--:|--:|--:|--:|")
-        for kind, k in kinds.items():
-            print(f"| {kind} | {k['files']} | {'y' if k['negative'] else ''} "
-                  f"| {_f(k['mention']['precision'])} | {_f(k['mention']['recall'])} "
-                  f"| {k['person_true']}/{k['person_found']} "
-                  f"| {k['categories_exact']}/{k['files']} | {k['ds_mae']:.1f} "
-                  f"| {k['not_scanned']} |")
+
+def _print_kinds(kinds: dict[str, Any]) -> None:
+    print("\n### By document kind (all entity types, mention level; file level for a "
+          "presence-only corpus)\n")
+    print("| kind | files | neg | mention P | mention R | PERSON true/found "
+          "| categories exact | subjects MAE | not scanned |")
+    print("|---|--:|:-:|--:|--:|--:|--:|--:|--:|")
+    for kind, k in kinds.items():
+        mae = "–" if k["ds_mae"] is None else f"{k['ds_mae']:.1f}"
+        print(f"| {kind} | {k['files']} | {'y' if k['negative'] else ''} "
+              f"| {_f(k['mention']['precision'])} | {_f(k['mention']['recall'])} "
+              f"| {k['person_true']}/{k['person_found']} "
+              f"| {k['categories_exact']}/{k['files']} | {mae} "
+              f"| {k['not_scanned']} |")
+
+
+def print_side_by_side(results: dict[str, dict[str, Any]]) -> None:
+    """File-level P / R / F1 per type and per category, one column group per corpus."""
+    names = list(results)
+    head = " | ".join(f"{n} P | {n} R | {n} F1" for n in names)
+    rule = "|".join("--:|--:|--:" for _ in names)
+
+    def cells(m: dict[str, Any]) -> str:
+        return f"{_f(m['precision'])} | {_f(m['recall'])} | {_f(m['f1'])}"
+
+    print("\n## Side by side (file level)\n")
+    print(f"| type | {head} |\n|---|{rule}|")
+    for etype in ENTITY_TYPES:
+        row = " | ".join(cells(results[n]["entities"][etype]["file"]) for n in names)
+        print(f"| {etype} | {row} |")
+    print(f"\n| category | {head} |\n|---|{rule}|")
+    for category in CATEGORIES:
+        row = " | ".join(cells(results[n]["special_categories"][category]) for n in names)
+        print(f"| {category} | {row} |")
+    row = " | ".join(cells(_category_micro(results[n])) for n in names)
+    print(f"| **all (micro)** | {row} |")
 
 
 def explain(metrics: dict[str, Any], what: str, top: int) -> None:
     rows = metrics["rows"]
-    print(f"\n## Explain {what}\n")
+    print(f"\n### Explain {what}\n")
     if what == "data_subjects":
-        worst = sorted(rows, key=lambda r: (-abs(r["ds_found"] - r["ds_true"]), r["path"]))
+        labelled = [r for r in rows if r["ds_true"] is not None]
+        worst = sorted(labelled,
+                       key=lambda r: (-abs(r["ds_found"] - r["ds_true"]), r["path"]))
         for r in worst[:top]:
             if r["ds_found"] == r["ds_true"]:
                 break
@@ -316,7 +434,8 @@ def explain(metrics: dict[str, Any], what: str, top: int) -> None:
 # --------------------------------------------------------------------------- main
 
 
-def _prepare(work: Path, files: int, seed: int, reuse: bool) -> tuple[dict[str, Any], float]:
+def _prepare(corpus: Corpus, work: Path, files: int, seed: int,
+             reuse: bool) -> tuple[dict[str, Any], float]:
     truth_path = work / "truth.json"
     if reuse and truth_path.exists():
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
@@ -330,12 +449,16 @@ def _prepare(work: Path, files: int, seed: int, reuse: bool) -> tuple[dict[str, 
                              "choose another --keep directory")
         shutil.rmtree(share)
     started = time.perf_counter()
-    truth = build_corpus(work, files, seed)
+    truth = corpus.build(work, files, seed)
     return truth, time.perf_counter() - started
 
 
-def run(args: argparse.Namespace, work: Path) -> int:
-    truth, build_seconds = _prepare(work, args.files, args.seed, args.reuse)
+def run(args: argparse.Namespace, corpus: Corpus, work: Path) -> dict[str, Any] | None:
+    """Build (or reuse), scan and score one corpus; print its tables; None if the scan
+    failed."""
+    seed = corpus.default_seed if args.seed is None else args.seed
+    work.mkdir(parents=True, exist_ok=True)
+    truth, build_seconds = _prepare(corpus, work, args.files, seed, args.reuse)
     share, out = work / "share", work / "out"
     if out.exists():
         shutil.rmtree(out)
@@ -349,7 +472,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
         print(f"scan failed (exit {proc.returncode}) after {seconds:.1f} s: "
               f"{shlex.join(command)}", file=sys.stderr)
         print(proc.stderr[-6000:], file=sys.stderr)
-        return 1
+        return None
     if proc.stderr.strip():
         print("scan stderr (tail):\n" + proc.stderr[-2000:], file=sys.stderr)
     findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
@@ -357,7 +480,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
     kinds = by_kind(metrics["rows"]) if args.by_kind else None
 
     n_files = len(truth["files"])
-    print(f"# dpscan accuracy: {n_files} files, seed {args.seed}\n")
+    print(f"## {corpus.title}: {n_files} files, seed {seed}\n")
     print_tables(metrics, kinds)
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(metrics["statuses"].items()))
     print(f"\nStatus: {statuses}")
@@ -368,45 +491,65 @@ def run(args: argparse.Namespace, work: Path) -> int:
     rate = n_files / seconds if seconds else 0.0
     print(f"\nfiles: {n_files} · scan: {seconds:.1f} s ({rate:.1f} files/s, workers "
           f"{args.workers}) · corpus build: {build_seconds:.1f} s · command: "
-          f"`cd {ROOT} && {shlex.join(command)}`")
+          f"`cd {ROOT} && {shlex.join(command)}`\n")
     for what in args.explain:
         explain(metrics, what, args.top)
 
+    report = {k: v for k, v in metrics.items() if k != "rows"}
+    report["by_kind"] = kinds or by_kind(metrics["rows"])
+    report["files"] = [{k: r[k] for k in ("path", "kind", "status", "true", "found",
+                                          "cats_true", "cats_optional", "cats_found",
+                                          "ds_true", "ds_found")}
+                       for r in metrics["rows"]]
+    report["run"] = {"corpus": corpus.name, "files": n_files, "seed": seed,
+                     "workers": args.workers, "scan_seconds": round(seconds, 2),
+                     "build_seconds": round(build_seconds, 2),
+                     "command": shlex.join(command), "cwd": str(ROOT)}
+    return report
+
+
+def run_all(args: argparse.Namespace, work: Path) -> int:
+    """Run the chosen corpora, each in ``work/<name>``; print the side-by-side table."""
+    names = list(CORPORA) if args.corpus == "both" else [args.corpus]
+    print(f"# dpscan accuracy: {', '.join(names)}\n")
+    reports: dict[str, dict[str, Any]] = {}
+    for name in names:
+        report = run(args, CORPORA[name], work / name)
+        if report is None:
+            return 1
+        reports[name] = report
+    if len(reports) > 1:
+        print_side_by_side(reports)
     if args.json:
-        report = {k: v for k, v in metrics.items() if k != "rows"}
-        report["by_kind"] = kinds or by_kind(metrics["rows"])
-        report["files"] = [{k: r[k] for k in ("path", "kind", "status", "true", "found",
-                                              "cats_true", "cats_optional", "cats_found",
-                                              "ds_true", "ds_found")}
-                           for r in metrics["rows"]]
-        report["run"] = {"files": n_files, "seed": args.seed, "workers": args.workers,
-                         "scan_seconds": round(seconds, 2),
-                         "build_seconds": round(build_seconds, 2),
-                         "command": shlex.join(command), "cwd": str(ROOT)}
-        Path(args.json).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n",
+        # One object per corpus, keyed by its name.
+        Path(args.json).write_text(json.dumps(reports, indent=1, ensure_ascii=False) + "\n",
                                    encoding="utf-8")
     return 0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=DEFAULT_FILES)
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--corpus", choices=(*CORPORA, "both"), default="both",
+                        help="which labelled corpus to build and score (default both)")
+    parser.add_argument("--files", type=int, default=DEFAULT_FILES, help="files per corpus")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="seed for every corpus run (default: each corpus's own)")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--keep", type=Path, help="build and keep the corpus in this folder")
+    parser.add_argument("--keep", type=Path,
+                        help="build and keep the corpora in this folder (one subfolder each)")
     parser.add_argument("--reuse", action="store_true",
                         help="with --keep: scan the corpus already there if it matches")
-    parser.add_argument("--json", type=Path, help="write the metrics to this JSON file")
+    parser.add_argument("--json", type=Path,
+                        help="write the metrics to this JSON file ({corpus: metrics})")
     parser.add_argument("--explain", action="append", default=[], metavar="TYPE",
                         help="entity type, special category or data_subjects (repeatable)")
     parser.add_argument("--top", type=int, default=15, help="files listed per --explain")
     parser.add_argument("--by-kind", action="store_true", help="add a per-document-kind table")
     args = parser.parse_args()
     if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        sys.exit(run(args, args.keep))
+        sys.exit(run_all(args, args.keep))
     with tempfile.TemporaryDirectory(prefix="dpscan-accuracy-") as tmp:
-        sys.exit(run(args, Path(tmp)))
+        sys.exit(run_all(args, Path(tmp)))
 
 
 if __name__ == "__main__":
