@@ -59,7 +59,7 @@ def _now() -> str:
 
 
 def iter_scan(
-    roots: list[str], config: ScanConfig, run: ScanRun | None = None
+    roots: list[str], config: ScanConfig, run: ScanRun | None = None, *, isolate: bool = False
 ) -> Generator[FileResult | WalkError, None, None]:
     """Yield each file's result (and each crawl error) in crawl order.
 
@@ -69,7 +69,7 @@ def iter_scan(
     items = walk_roots(roots, follow_symlinks=config.follow_symlinks, excludes=config.excludes,
                        skip=config.skip_paths)
     if run is None:
-        for outcome in make_executor(config).map(items):
+        for outcome in make_executor(config, isolate=isolate).map(items):
             if isinstance(outcome, WalkError):
                 yield outcome
             else:
@@ -88,7 +88,7 @@ def iter_scan(
             else:
                 yield item
 
-    for outcome in make_executor(config).map(work()):
+    for outcome in make_executor(config, isolate=isolate).map(work()):
         if isinstance(outcome, WalkError):
             yield outcome
             continue
@@ -109,6 +109,7 @@ def run_scan(
     *,
     full: bool = False,
     resume: bool = False,
+    isolate: bool = False,
 ) -> ScanResult:
     """Scan ``roots`` and return the whole :class:`ScanResult`.
 
@@ -116,7 +117,9 @@ def run_scan(
     the main process: it reads only results, so it never costs a worker's time.  With a
     ``catalogue``, unchanged files are reused (all re-read with ``full``), results and
     changes are recorded, the DPO's reviews are applied, and a stopped scan (Ctrl-C,
-    SIGTERM) is recorded as interrupted so that ``resume`` continues it.
+    SIGTERM) is recorded as interrupted so that ``resume`` continues it.  With
+    ``isolate``, files are read in worker processes under the time and memory limits even
+    on one worker (media found by watch: a stick may be hostile).
     """
     summary = ScanSummary(
         tool="dpscan",
@@ -135,7 +138,8 @@ def run_scan(
                                 context=scan_context(governor))
            if catalogue else None)
     try:
-        return _scan_into(roots, config, summary, progress, governor, catalogue, run)
+        return _scan_into(roots, config, summary, progress, governor, catalogue, run,
+                          isolate=isolate)
     except BaseException:
         # Whatever ended the scan (a damaged catalogue, a full disk, a bug), its row is
         # not left "running": it is interrupted, and --resume continues it.
@@ -146,7 +150,8 @@ def run_scan(
 
 def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
                progress: ProgressCallback | None, governor: Governor | None,
-               catalogue: Catalogue | None, run: ScanRun | None) -> ScanResult:
+               catalogue: Catalogue | None, run: ScanRun | None, *,
+               isolate: bool = False) -> ScanResult:
     reviews = catalogue.reviews() if catalogue else {}
     folder_roots = [r for r in roots if os.path.isdir(r)]
     mounted_at_start = {r: _is_mount_point(r) for r in folder_roots}
@@ -155,7 +160,7 @@ def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
     mounts_at_start = _mount_points_beneath(folder_roots)
     files: list[FileResult] = []
     stopped = False
-    items = iter_scan(roots, config, run)
+    items = iter_scan(roots, config, run, isolate=isolate)
     try:
         for item in items:
             if isinstance(item, WalkError):

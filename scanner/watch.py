@@ -236,8 +236,9 @@ def _scan_new_media(known: set[str], config: ScanConfig, catalogue: Catalogue,
                                                         removable_media=not encryption.encrypted),
                                     today=governor.today)
         log.info("removable media mounted at %s: scanning", mountpoint)
+        # One worker, isolated as watch's own files are: a stick may be hostile.
         result = run_scan([mountpoint], dataclasses.replace(config, workers=1),
-                          governor=usb_governor, catalogue=catalogue)
+                          governor=usb_governor, catalogue=catalogue, isolate=True)
         import platformdirs
 
         out = (platformdirs.user_data_path("dpscan", appauthor=False) / "reports"

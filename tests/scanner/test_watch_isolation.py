@@ -7,6 +7,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from dpscan.model.config import MIB, Limits, ScanConfig
 from dpscan.model.ids import Flag, Status
 from dpscan.scanner.catalogue import Catalogue
@@ -163,3 +165,31 @@ def test_watch_never_reads_its_own_log(tmp_path: Path) -> None:
     assert paths == ["letter.txt"], paths
     assert "Traceback" not in stderr, stderr
     assert "watch.log" not in log.read_text()
+
+
+def test_media_found_by_watch_are_read_in_isolated_workers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stick mounted while watching is scanned on one worker, and still in a worker
+    process under the limits (a serial scan has no memory limit): it may be hostile."""
+    from types import SimpleNamespace
+
+    from dpscan.scanner import executors, watch
+    from dpscan.scanner.executors.serial import SerialExecutor
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    (stick / "notes.txt").write_text("Shopping list.\n")
+    chosen: list[bool] = []
+
+    def spy(config: ScanConfig, *, isolate: bool = False) -> SerialExecutor:
+        chosen.append(isolate)
+        return SerialExecutor(config)  # the choice is what is tested; serial is quicker
+
+    monkeypatch.setattr("dpscan.scanner.runner.make_executor", spy)
+    monkeypatch.setattr(watch, "_removable", lambda: [SimpleNamespace(mountpoint=str(stick))])
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    with Catalogue.open(tmp_path / "cat.sqlite") as catalogue:
+        known = watch._scan_new_media(set(), _config(), catalogue, None)
+    assert known == {str(stick)}
+    assert chosen == [True]
+    assert executors.make_executor(_config(), isolate=True).__class__ is LocalExecutor
