@@ -18,9 +18,10 @@ Each corpus is scanned by the real CLI in a subprocess (``python -m dpscan scan 
 OUT --format json --quiet --workers N``), and Markdown tables are printed:
 
 * per entity type, FILE level (a file is predicted positive when ``entities[type] > 0``,
-  truly positive when it holds a mention) and MENTION level (per file TP = min(found,
-  true), FP = max(0, found - true), FN = max(0, true - found), summed) precision, recall
-  and F1;
+  or, for a container, when its ``members_entities`` hold the type: the roll-up the DPO
+  sees on the file to act on; truly positive when it holds a mention) and MENTION level
+  (per file TP = min(found, true), FP = max(0, found - true), FN = max(0, true - found),
+  summed) precision, recall and F1;
 * per special category, file-level precision, recall and F1 (categories the truth marks
   optional for a file are not scored on it);
 * ``data_subjects``: mean absolute error and the share of files within +-10% (first corpus);
@@ -127,7 +128,14 @@ def evaluate(truth: dict[str, Any], findings: dict[str, Any]) -> dict[str, Any]:
                        for k, v in record["entities"].items()} if record else {}),
             "cats_true": t["special_categories"],
             "cats_optional": t.get("special_categories_optional", []),
-            "cats_found": list(record["special_categories"]) if record else [],
+            # A container (archive, email) is judged with what it holds (issue 18's roll-up):
+            # the file a DPO acts on.  Mention counts stay the record's own.
+            "held": ({k for k, v in {**record["entities"],
+                                     **record.get("members_entities", {})}.items() if v}
+                     if record else set()),
+            "cats_found": (sorted({*record["special_categories"],
+                                   *record.get("members_special_categories", [])})
+                           if record else []),
             "ds_true": t["data_subjects"],
             "ds_found": record.get("data_subjects", 0) if record else 0,
             "values": t.get("values", {}),
@@ -144,16 +152,17 @@ def evaluate(truth: dict[str, Any], findings: dict[str, Any]) -> dict[str, Any]:
         mention_c = Counter()
         for row in rows:
             true, found = row["true"].get(etype, 0), row["found"].get(etype, 0)
-            file_c["tp"] += bool(true and found)
-            file_c["fp"] += bool(found and not true)
-            file_c["fn"] += bool(true and not found)
+            held = etype in row["held"]
+            file_c["tp"] += bool(true and held)
+            file_c["fp"] += bool(held and not true)
+            file_c["fn"] += bool(true and not held)
             mention_c["tp"] += min(true, found)
             mention_c["fp"] += max(0, found - true)
             mention_c["fn"] += max(0, true - found)
         all_mentions.update(mention_c)
         entities[etype] = {
             "files_true": sum(1 for r in rows if r["true"].get(etype)),
-            "files_found": sum(1 for r in rows if r["found"].get(etype)),
+            "files_found": sum(1 for r in rows if etype in r["held"]),
             "mentions_true": sum(r["true"].get(etype, 0) for r in rows),
             "mentions_found": sum(r["found"].get(etype, 0) for r in rows),
             "file": prf(file_c["tp"], file_c["fp"], file_c["fn"]),
