@@ -25,9 +25,15 @@ MONTHS: dict[str, int] = {
 }
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 
-# The date forms, as a pattern to embed in others (group names d1..y4 are parse_date's).
+# The date forms, as a pattern to embed in others (group names d1..y6 are parse_date's).
 DATE_PATTERN = (
-    r"(?P<d1>\d{1,2})[/.\-](?P<m1>\d{1,2})[/.\-](?P<y1>\d{4}|\d{2})"  # 03/02/2015 (UK order)
+    # A month's name between hyphens or slashes ("22-Nov-1972", "22-Nov-72"; not spaced
+    # with a two-digit year: "12 May 20 pupils"); first, so "22-Nov-72" is not cut short.
+    rf"(?P<d5>\d{{1,2}})(?P<sep5>[/-])(?P<m5>{_MONTH_RE})\.?(?P=sep5)(?P<y5>\d{{4}}|\d{{2}})"
+    # An ISO date with its time, as JSON and XML exports write it ("2009-02-22T00:00Z").
+    r"|(?P<y6>\d{4})-(?P<m6>\d{2})-(?P<d6>\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?"
+    r"|(?P<d1>\d{1,2})[/.\-](?P<m1>\d{1,2})[/.\-](?P<y1>\d{4}|\d{2})"  # 03/02/2015 (UK order)
     r"|(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})"  # ISO 2015-02-03
     rf"|(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m3>{_MONTH_RE})\.?,?\s+(?P<y3>\d{{4}})"
     rf"|(?P<m4>{_MONTH_RE})\.?\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y4>\d{{4}})"
@@ -45,7 +51,7 @@ def parse_date(match: re.Match[str]) -> dt.date | None:
     real date (31/02/2015)."""
     groups = match.groupdict()
     for d, m, y in (("d1", "m1", "y1"), ("d2", "m2", "y2"), ("d3", "m3", "y3"),
-                    ("d4", "m4", "y4")):
+                    ("d4", "m4", "y4"), ("d5", "m5", "y5"), ("d6", "m6", "y6")):
         if groups.get(d) is None:
             continue
         month_text = groups[m]

@@ -15,56 +15,30 @@ import re
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from dpscan.detectors.dates import CUE_RE, DATE_PATTERN, DATE_RE, MONTHS, parse_date
+from dpscan.detectors.dates import CUE_RE, DATE_RE, parse_date
 
 # How far before a date (same line) a cue may stand.
 CUE_WINDOW = 40
 # How far after a date a cue may stand: "22/11/1972 is my birthday", "12/03/2015 (DOB)".
 CUE_AFTER_WINDOW = 25
 
-_MONTH_NAME = "|".join(sorted(MONTHS, key=len, reverse=True))
-# Birth-date forms dates.DATE_PATTERN lacks: a month's name between hyphens or slashes
-# ("22-Nov-1972", "22-Nov-72"; not spaced with a two-digit year: "12 May 20 pupils"),
-# and an ISO date with its time, as JSON and XML exports write it ("2009-02-22T00:00Z").
-_MORE_FORMS = (
-    rf"(?P<d5>\d{{1,2}})(?P<sep5>[/-])(?P<m5>{_MONTH_NAME})\.?(?P=sep5)(?P<y5>\d{{4}}|\d{{2}})"
-    r"|(?P<y6>\d{4})-(?P<m6>\d{2})-(?P<d6>\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-    r"(?:Z|[+-]\d{2}:?\d{2})?"
-)
-BIRTH_DATE_RE = re.compile(rf"\b(?:{DATE_PATTERN}|{_MORE_FORMS})\b", re.IGNORECASE)
-
-
-def parse_birth_date(match: re.Match[str]) -> dt.date | None:
-    """The calendar date a :data:`BIRTH_DATE_RE` match denotes, or None when it is not a
-    real date; the extra forms are rewritten day/month/year and read by :func:`parse_date`
-    (one rule for two-digit years)."""
-    groups = match.groupdict()
-    if groups["d5"] is not None:
-        numeric = f"{groups['d5']}/{MONTHS[groups['m5'].lower()]}/{groups['y5']}"
-    elif groups["d6"] is not None:
-        numeric = f"{groups['d6']}/{groups['m6']}/{groups['y6']}"
-    else:
-        return parse_date(match)
-    numeric_match = DATE_RE.fullmatch(numeric)
-    return parse_date(numeric_match) if numeric_match else None
-
 
 def birth_year(value: str) -> int | None:
     """The year of a date-of-birth value ("02/03/2015" -> 2015), or None."""
-    match = BIRTH_DATE_RE.search(value)
-    date = parse_birth_date(match) if match else None
+    match = DATE_RE.search(value)
+    date = parse_date(match) if match else None
     return date.year if date else None
 
 
 def is_date_of_birth_value(value: str) -> bool:
     """True for a table cell that is a real past date (the column heading says whose birth)."""
-    match = BIRTH_DATE_RE.fullmatch(value.strip())
+    match = DATE_RE.fullmatch(value.strip())
     if match is None:
         # Spreadsheet exports add midnight: "02/03/2015 00:00".
-        match = BIRTH_DATE_RE.match(value.strip())
+        match = DATE_RE.match(value.strip())
         if match is None or value.strip()[match.end():].strip() not in ("", "00:00", "00:00:00"):
             return False
-    date = parse_birth_date(match)
+    date = parse_date(match)
     return date is not None and dt.date(1900, 1, 1) <= date <= dt.date.today()
 
 
@@ -93,8 +67,8 @@ class DateOfBirthRecognizer(LocalRecognizer):
         line_starts: list[int] | None = None
         header_cache: dict[int, list[str]] = {}
         today = dt.date.today()
-        for match in BIRTH_DATE_RE.finditer(text):
-            date = parse_birth_date(match)
+        for match in DATE_RE.finditer(text):
+            date = parse_date(match)
             if date is None or not dt.date(1900, 1, 1) <= date <= today:
                 continue
             reason = None
@@ -124,7 +98,7 @@ def _cue_before(text: str, date: re.Match[str]) -> bool:
     line_start = text.rfind("\n", 0, date.start()) + 1
     window_start = max(line_start, date.start() - CUE_WINDOW)
     cues = list(CUE_RE.finditer(text, window_start, date.start()))
-    return bool(cues) and BIRTH_DATE_RE.search(text, cues[-1].end(), date.start()) is None
+    return bool(cues) and DATE_RE.search(text, cues[-1].end(), date.start()) is None
 
 
 def _cue_after(text: str, date: re.Match[str]) -> bool:
@@ -134,9 +108,9 @@ def _cue_after(text: str, date: re.Match[str]) -> bool:
     line_end = text.find("\n", date.end())
     line_end = len(text) if line_end == -1 else line_end
     cue = CUE_RE.search(text, date.end(), min(line_end, date.end() + CUE_AFTER_WINDOW))
-    if cue is None or BIRTH_DATE_RE.search(text, date.end(), cue.start()):
+    if cue is None or DATE_RE.search(text, date.end(), cue.start()):
         return False
-    return BIRTH_DATE_RE.search(text, cue.end(), min(line_end, cue.end() + CUE_WINDOW)) is None
+    return DATE_RE.search(text, cue.end(), min(line_end, cue.end() + CUE_WINDOW)) is None
 
 
 def _line_starts(text: str) -> list[int]:
@@ -184,7 +158,4 @@ def _in_dob_column(
     return column < len(header) and bool(CUE_RE.search(header[column]))
 
 
-__all__ = [
-    "BIRTH_DATE_RE", "CUE_RE", "DATE_RE", "DateOfBirthRecognizer", "birth_year",
-    "is_date_of_birth_value", "parse_birth_date", "parse_date",
-]
+__all__ = ["DateOfBirthRecognizer", "birth_year", "is_date_of_birth_value"]

@@ -64,7 +64,10 @@ def test_initials_and_hyphens_and_apostrophes() -> None:
 
 
 @pytest.mark.parametrize("written", ["02/03/2014", "2/3/14", "2014-03-02", "2 March 2014",
-                                     "2nd Mar 2014", "March 2, 2014", "02.03.2014"])
+                                     "2nd Mar 2014", "March 2, 2014", "02.03.2014",
+                                     # The forms the date-of-birth recognizer reads too.
+                                     "02-Mar-2014", "2-Mar-14", "02/Mar/2014",
+                                     "2014-03-02T00:00:00Z"])
 def test_dates_of_birth_normalised(written: str) -> None:
     terms = raw_terms(f"Amelia Jones DOB: {written}")
     assert (pi.DOB, "2014-03-02") in terms
