@@ -8,6 +8,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from dpscan.detectors.name_gate import is_plain_word
+from dpscan.model.errors import ConfigError
+
+FORM_WORDS_FILE = "form_words.yaml"
+COLUMN_HEADERS_FILE = "column_headers.yaml"
 
 _DIGIT = re.compile(r"\d")
 
@@ -52,9 +62,74 @@ def recase_for_ner(text: str) -> str:
     return "".join(recase_line(line) for line in text.splitlines(keepends=True))
 
 
+class FormWordsError(ConfigError):
+    """form_words.yaml is malformed; the message names the file and the group."""
+
+
+# One word of form_words.yaml: lower-case letters, with inner hyphens and apostrophes.
+_FORM_WORD = re.compile(r"[a-z]+(?:['’-][a-z]+)*")
+# The words of a heading phrase ("d.o.b" is three, of which single letters never count).
+_HEADING_WORD = re.compile(r"[a-z]{2,}")
+
+
+def load_form_words(text: str, name: str = FORM_WORDS_FILE) -> frozenset[str]:
+    """The words of a form_words.yaml ``text``; :class:`FormWordsError` names what is wrong."""
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict) or set(data) != {"groups"}:
+        raise FormWordsError(f"{name}: expected one top-level field, groups")
+    groups = data["groups"]
+    if not isinstance(groups, dict) or not groups:
+        raise FormWordsError(f"{name}: groups: expected a mapping of group names to word lists")
+    words: set[str] = set()
+    for group, listed in groups.items():
+        if not isinstance(listed, list) or not listed:
+            raise FormWordsError(f"{name}: groups: {group}: expected a list of words")
+        bad = [w for w in listed if not (isinstance(w, str) and _FORM_WORD.fullmatch(w))]
+        if bad:
+            raise FormWordsError(
+                f"{name}: groups: {group}: not one lower-case word each: {bad!r}")
+        words.update(listed)
+    return frozenset(words)
+
+
+def _heading_words(text: str) -> frozenset[str]:
+    """The plain English words of column_headers.yaml's phrases: "Postcode", "Contact".
+
+    Words that are not plain ("faith", "house", "post" have capitalised entries in the
+    word list: they are names too) are left out.  tabular.load_column_vocabulary checks
+    the file; this reads only its phrases.
+    """
+    data = yaml.safe_load(text) or {}
+    phrases = [p for section in ("entities", "special_categories")
+               for listed in (data.get(section) or {}).values() for p in listed]
+    phrases += data.get("not_person") or []
+    return frozenset(w for p in phrases for w in _HEADING_WORD.findall(str(p).lower())
+                     if is_plain_word(w))
+
+
+@lru_cache(maxsize=1)
+def form_words() -> frozenset[str]:
+    """Words that are never a name on their own (loaded once per process): those of
+    ``form_words.yaml`` and the plain English words of ``column_headers.yaml``."""
+    data = resources.files("dpscan.detectors").joinpath("data")
+    return (load_form_words(data.joinpath(FORM_WORDS_FILE).read_text("utf-8"))
+            | _heading_words(data.joinpath(COLUMN_HEADERS_FILE).read_text("utf-8")))
+
+
+def only_form_words(value: str) -> bool:
+    """True when every word of ``value`` is a form label, heading or field-name word
+    (:func:`form_words`), and none is a title: "Intermediary Bank", "Postcode", "Islam";
+    not "Rose Banks", "Aisha Islam" or "Mrs Islam"."""
+    words = [w.strip(".,:;'’\"()").lower() for w in value.split()]
+    words = [w for w in words if w]
+    vocabulary = form_words()
+    return bool(words) and all(w in vocabulary and w not in _TITLES for w in words)
+
+
 def plausible_person(value: str) -> bool:
     """True when a person span from spaCy can be a name: capitalised letters, no digits,
-    not a lone title or school word, not a street, building or saint's name."""
+    not a lone title or school word, not only form-label words, not a street, building or
+    saint's name."""
     stripped = " ".join(value.split())
     words = stripped.split()
     if len(stripped) < 2 or _DIGIT.search(stripped) or "@" in stripped or len(words) > 6:
@@ -66,16 +141,17 @@ def plausible_person(value: str) -> bool:
     if not any(ch.isupper() for ch in stripped):
         return False  # names are written with capitals; lower-case spans are words
     meaningful = [w for w in words if w.lower().strip(".,") not in _TITLES]
-    if not meaningful:
+    if not meaningful or only_form_words(stripped):
         return False
     return not (len(meaningful) == 1 and meaningful[0].lower().strip(".,'") in _NOT_NAMES)
 
 
 def is_plausible_name(value: str) -> bool:
     """True for a table cell that can be a person's name: letters first, no digits, a few
-    words."""
+    words, not only form-label words ("Name", "Contact")."""
     value = value.strip()
-    return bool(_NAME_CELL.match(value)) and len(value.split()) <= 6
+    return (bool(_NAME_CELL.match(value)) and len(value.split()) <= 6
+            and not only_form_words(value))
 
 
 def person_key(value: str) -> str:

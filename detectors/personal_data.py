@@ -45,7 +45,7 @@ from threadpoolctl import threadpool_limits
 
 from dpscan.detectors.masking import mask_value
 from dpscan.detectors.name_gate import name_candidates
-from dpscan.detectors.names import recase_for_ner, split_person_span
+from dpscan.detectors.names import form_words, recase_for_ner, split_person_span
 from dpscan.detectors.ner_cache import NameHit, SharedNerCache, cache_for_this_process
 from dpscan.detectors.recognizers import build_recognizers
 from dpscan.detectors.settings import ensure_model_installed
@@ -336,6 +336,7 @@ class PersonalDataDetector:
         # In a local executor's worker: answers shared with the scan's other workers.
         self.shared_cache: SharedNerCache | None = cache_for_this_process()
         ner_only(self._nlp)
+        form_words()  # a malformed form_words.yaml stops the scan here, not at a file's names
         registry = RecognizerRegistry(supported_languages=["en"])
         registry.add_nlp_recognizer(nlp_engine)
         for recognizer in build_recognizers():
