@@ -43,6 +43,7 @@ from dpscan.model.wording import counted
 from dpscan.reports import REPORT_WRITERS, make_private_dir
 from dpscan.scanner.cli_command import Group, stdout_gone
 from dpscan.scanner.executors import EXECUTORS
+from dpscan.scanner.fileio import owned_by_another_user
 from dpscan.scanner.progress import make_progress
 from dpscan.scanner.settings_file import (
     FileSettings,
@@ -259,18 +260,13 @@ def _user_name(uid: int) -> str:
         return f"user id {uid}"
 
 
-def _not_ours(st: os.stat_result) -> bool:
-    # Windows has no file owners in st_uid (nor geteuid): nothing to compare.
-    return hasattr(os, "geteuid") and st.st_uid != os.geteuid()
-
-
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 # Checked before the log is changed in any way (no chmod, no line written).
 _LOG_REFUSALS: tuple[_LogRefusal, ...] = (
     _LogRefusal(applies=lambda st: not stat.S_ISREG(st.st_mode),
                 says=lambda st: "is not a regular file: give the path of a file"),
     # Its owner could read every line (files with personal data), whatever its mode.
-    _LogRefusal(applies=_not_ours,
+    _LogRefusal(applies=owned_by_another_user,
                 says=lambda st: f"belongs to {_user_name(st.st_uid)}, not to you: they "
                                 f"could read every line; remove it or give another --log "
                                 f"path"),

@@ -90,6 +90,13 @@ def _symlink_refused(exc: OSError, path: str | os.PathLike[str], *,
                                  "not followed", os.fsdecode(path))
 
 
+def owned_by_another_user(info: os.stat_result) -> bool:
+    """True when the file ``info`` describes belongs to another user than this process's
+    (dpscan's own private files: the index key, the log).  Windows has no owner in
+    ``st_uid`` (nor ``geteuid``): nothing to compare, so False there."""
+    return hasattr(os, "geteuid") and info.st_uid != os.geteuid()
+
+
 def open_readonly(path: str | os.PathLike[str], *,
                   expected: FileIdentity | None = None) -> BinaryIO:
     """Open ``path`` for binary reading without changing its access time where the OS allows.

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import platformdirs
 
+from dpscan.scanner.fileio import owned_by_another_user
+
 KEY_FILE = "index.key"
 KEY_BYTES = 32
 _PRIVATE_FILE = 0o600
@@ -107,7 +109,7 @@ def _check_private(path: Path, info: os.stat_result) -> None:
     """Refuse a key file that is not a regular file of this user, for this user only."""
     if not stat.S_ISREG(info.st_mode):
         raise KeyFileError(f"{path} is not a regular file: it cannot be an index key")
-    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+    if owned_by_another_user(info):
         raise KeyFileError(
             f"{path} belongs to user id {info.st_uid}, not to you ({os.geteuid()}): another "
             f"user could read or replace the index key; if it is yours, chown it to "
@@ -124,7 +126,7 @@ def _private_folder(folder: Path) -> None:
     0700 (it is dpscan's own folder)."""
     folder.mkdir(mode=_PRIVATE_DIR, parents=True, exist_ok=True)
     info = folder.lstat()
-    if stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() \
+    if stat.S_ISDIR(info.st_mode) and not owned_by_another_user(info) \
             and stat.S_IMODE(info.st_mode) != _PRIVATE_DIR:
         os.chmod(folder, _PRIVATE_DIR)
 

@@ -81,14 +81,15 @@ def is_excluded(relpath: str, excludes: Iterable[str]) -> bool:
     a file left out of a scan is not taken for a deleted one.
     """
     patterns = tuple(excludes)
-    if not patterns:
-        return False
     parts = relpath.split("/")
-    for depth in range(1, len(parts) + 1):
-        prefix, name = "/".join(parts[:depth]), parts[depth - 1]
-        if any(fnmatch.fnmatch(prefix, pat) or fnmatch.fnmatch(name, pat) for pat in patterns):
-            return True
-    return False
+    return bool(patterns) and any(
+        _matches("/".join(parts[:depth]), parts[depth - 1], patterns)
+        for depth in range(1, len(parts) + 1))
+
+
+def _matches(relpath: str, name: str, patterns: tuple[str, ...]) -> bool:
+    """One level of :func:`is_excluded`: ``relpath`` itself, by whole path or by name."""
+    return any(fnmatch.fnmatch(relpath, pat) or fnmatch.fnmatch(name, pat) for pat in patterns)
 
 
 def root_target(root: str) -> str | None:
@@ -203,7 +204,7 @@ def walk_root(
         parent = os.path.dirname(root)
         display_parent, _ = printable_path(parent)
         path = os.path.realpath(root) if stat.S_ISLNK(link_stat.st_mode) else root
-        yield _entry(parent, display_parent, path, os.path.basename(root), root_stat)
+        yield file_entry(display_parent, path, os.path.basename(root), root_stat)
         return
 
     visited: set[tuple[int, int]] = {(root_stat.st_dev, root_stat.st_ino)}
@@ -231,7 +232,8 @@ def walk_root(
                 # scandir(fd) gives bare names: the path is the folder's and the name.
                 path = os.path.join(folder, entry.name)
                 rel = _relative(root, path)
-                if excludes and is_excluded(rel, excludes):
+                # Only this level: the folders above were checked on the way down.
+                if excludes and _matches(rel, entry.name, excludes):
                     continue
                 try:
                     st = entry.stat(follow_symlinks=False)
@@ -261,7 +263,7 @@ def walk_root(
                     visited.add(key)
                     subfolders.append(path)
                 else:
-                    yield _entry(root, display_root, target, rel, st)
+                    yield file_entry(display_root, target, rel, st)
         finally:
             if fd is not None:
                 os.close(fd)
@@ -288,7 +290,9 @@ def _folder_error(root: str, display_root: str, folder: str, exc: OSError) -> Wa
                      error=_describe(exc))
 
 
-def _entry(root: str, display_root: str, path: str, rel: str, st: os.stat_result) -> FileEntry:
+def file_entry(display_root: str, path: str, rel: str, st: os.stat_result) -> FileEntry:
+    """The entry of the file at ``path`` (``rel`` below the root shown as ``display_root``)
+    with its lstat ``st``: for the crawl, and for watch's single paths."""
     relpath, non_utf8 = printable_path(rel)
     return FileEntry(
         root=display_root,

@@ -26,7 +26,7 @@ from dpscan.detectors.governance import Governor
 from dpscan.model.config import ScanConfig
 from dpscan.scanner.catalogue import Catalogue, ScanRun
 from dpscan.scanner.executors import Executor, make_executor
-from dpscan.scanner.walk import FileEntry, SkipList, is_excluded, printable_path
+from dpscan.scanner.walk import FileEntry, SkipList, file_entry, is_excluded, printable_path
 
 if TYPE_CHECKING:  # watchdog is imported only when watching starts
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -101,10 +101,8 @@ def entry_for(root: str, path: str) -> FileEntry | None:
         return None
     if not stat.S_ISREG(st.st_mode):
         return None
-    relpath, non_utf8 = printable_path(os.path.relpath(path, root).replace(os.sep, "/"))
-    return FileEntry(root=printable_path(root)[0], abspath=path, relpath=relpath,
-                     size=st.st_size, mtime_ns=st.st_mtime_ns, inode=st.st_ino,
-                     device=st.st_dev, mode=st.st_mode, non_utf8_name=non_utf8)
+    return file_entry(printable_path(root)[0], path,
+                      os.path.relpath(path, root).replace(os.sep, "/"), st)
 
 
 def _root_of(path: str, roots: Sequence[str]) -> str | None:
