@@ -116,9 +116,12 @@ def sniff_handle(handle: BinaryIO, filename: str, total_size: int) -> SniffResul
     mime_magic, text_magic = _magic()
     mime = mime_magic.from_buffer(head) or MIME_UNKNOWN
     description = text_magic.from_buffer(head) or ""
-    if mime == MIME_ZIP:
-        mime = _refine_zip(handle) or mime
-    report = is_dpscan_report(head) or (mime == MIME_XLSX and _is_dpscan_workbook(handle))
+    report = is_dpscan_report(head)
+    if mime in (MIME_ZIP, MIME_XLSX):
+        package = _read_package(handle)  # one read of the central directory for both
+        if mime == MIME_ZIP:
+            mime = package.mime or mime
+        report = report or (mime == MIME_XLSX and package.dpscan_workbook)
     if mime in WEAK_MAGIC_MIMES and _is_text(head):
         mime = "text/plain"
     if mime.startswith("text/") and looks_like_email(head):
@@ -128,23 +131,20 @@ def sniff_handle(handle: BinaryIO, filename: str, total_size: int) -> SniffResul
     return SniffResult(mime, description, extension_mismatch(filename, mime), report)
 
 
-def _is_dpscan_workbook(handle: BinaryIO) -> bool:
-    """True for a workbook dpscan wrote (report.xlsx, person.xlsx): its custom property."""
-    try:
-        handle.seek(0)
-        with zipfile.ZipFile(handle) as archive:
-            if _CUSTOM_PROPERTIES not in archive.namelist():
-                return False
-            properties = archive.open(_CUSTOM_PROPERTIES).read(_PROPERTIES_BYTES)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, NotImplementedError, EOFError):
-        return False
-    finally:
-        handle.seek(0)
-    return f'name="{DPSCAN_REPORT_PROPERTY}"'.encode() in properties
+@dataclass(frozen=True, slots=True)
+class _Package:
+    """What a zip's central directory says: the package inside (OOXML or OpenDocument),
+    and whether it is a workbook dpscan wrote (report.xlsx, person.xlsx: their custom
+    property)."""
+
+    mime: str | None = None
+    dpscan_workbook: bool = False
 
 
-def _refine_zip(handle: BinaryIO) -> str | None:
-    """Name the package inside a zip (OOXML or OpenDocument) from its entry names."""
+def _read_package(handle: BinaryIO) -> _Package:
+    """Name the package inside a zip from its entry names, and look for dpscan's custom
+    property, in one opening of the archive."""
+    properties = b""
     try:
         handle.seek(0)
         with zipfile.ZipFile(handle) as archive:
@@ -152,11 +152,20 @@ def _refine_zip(handle: BinaryIO) -> str | None:
             if "mimetype" in names:
                 declared = archive.open("mimetype").read(100).decode("ascii", "replace").strip()
                 if declared.startswith("application/vnd.oasis.opendocument."):
-                    return declared
+                    return _Package(mime=declared)
+            mime = _ooxml_mime(names)
+            if mime == MIME_XLSX and _CUSTOM_PROPERTIES in names:
+                properties = archive.open(_CUSTOM_PROPERTIES).read(_PROPERTIES_BYTES)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, NotImplementedError, EOFError):
-        return None
+        return _Package()
     finally:
         handle.seek(0)
+    return _Package(mime=mime,
+                    dpscan_workbook=f'name="{DPSCAN_REPORT_PROPERTY}"'.encode() in properties)
+
+
+def _ooxml_mime(names: list[str]) -> str | None:
+    """The OOXML package a zip's entry names show (None: none)."""
     if "[Content_Types].xml" not in names:
         return None
     if "xl/workbook.bin" in names:
