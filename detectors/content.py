@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from dpscan.detectors.digits import fold_digits, fold_rows
@@ -19,11 +19,21 @@ from dpscan.detectors.names import count_people, person_key
 from dpscan.detectors.personal_data import PersonalDataDetector, summarise
 from dpscan.detectors.recognizers.date_of_birth import birth_year
 from dpscan.detectors.special_categories import SpecialCategoryDetector
+from dpscan.detectors.structured import label_lines, structured_tables
 from dpscan.detectors.tabular import TableReader
 from dpscan.model.config import DetectionSettings
-from dpscan.model.entities import BIRTH_DATE_TYPES, NAME_TYPES, entity
-from dpscan.model.extraction import TableData
+from dpscan.model.entities import (
+    BIRTH_DATE_TYPES,
+    NAME_TYPES,
+    PERSON_IDENTIFYING_TYPES,
+    entity,
+)
+from dpscan.model.extraction import FIELDS, TableData
 from dpscan.model.records import ENTITY_TYPES, Evidence
+
+# Characters either side of a name or personal identifier within which a special category
+# phrase in prose is about that person (a letter's paragraph or two).
+ATTACHED_CHARS = 600
 
 
 @dataclass(slots=True)
@@ -77,24 +87,48 @@ class ContentDetector:
         """Analyse a file's text and the tables found in it.
 
         Unicode digits and full-width forms are read as ASCII (:mod:`dpscan.detectors.digits`:
-        one character for one, so the tables' spans still locate them in the text), and
-        JSON and settings numbers only under a key naming personal data
-        (:mod:`dpscan.detectors.keyed_numbers`).
+        one character for one, so the tables' spans still locate them in the text).  A JSON
+        or XML document is read by its fields (:mod:`dpscan.detectors.structured`); in
+        other text, settings numbers count only under a key naming personal data
+        (:mod:`dpscan.detectors.keyed_numbers`), and runs of "Label: value" lines with a
+        known label are read as a form.
+
+        A special category is data when it is attached to someone the file identifies: a
+        table row or form that holds personal data, or prose within
+        :data:`ATTACHED_CHARS` of a name or a personal identifier.  Elsewhere it is only a
+        topic of the file (a policy, a lesson plan, a newsletter).
         """
-        text = blank_unkeyed_numbers(fold_digits(text), self._names_personal_data)
+        text = fold_digits(text)
+        if not tables:
+            structured = structured_tables(text, self._names_personal_data)
+            if structured:
+                tables = structured
+            else:
+                text = blank_unkeyed_numbers(text, self._names_personal_data)
+        if not _covers(tables, text):
+            spans = _merged((t.start, t.end) for t in tables)
+            tables = [*tables, *(lines for lines in label_lines(text, self._is_label)
+                                 if not _overlaps(spans, lines.start, lines.end))]
         findings = ContentFindings()
         self._ner.chars = 0
         found: list[tuple[str, str, float]] = []
         handled: list[tuple[int, int]] = []
         free_text: list[str] = []
         pattern_text: list[str] = []
+        # Category evidence, attached to a person or not.
+        attached: dict[str, list[str]] = {}
+        detached: dict[str, list[str]] = {}
+        near_cells: list[str] = []
+        far_cells: list[str] = []
         # Each name with its number of rows, across tables the largest (the same pupils on
         # two sheets are the same people); prose adds names once each.
         people: Counter[str] = Counter()
         unnamed = 0
         years: list[int | None] = []
         for table in tables:
-            read = self.tables.read(fold_rows(table.rows))
+            rows = fold_rows(table.rows)
+            read = (self.tables.read_fields(rows) if table.layout == FIELDS
+                    else self.tables.read(rows))
             if not read.handled:
                 continue
             handled.append((table.start, table.end))
@@ -108,12 +142,18 @@ class ContentDetector:
             unnamed += read.unnamed_subjects
             free_text.extend(read.free_text)
             pattern_text.extend(read.pattern_text)
+            evidence = attached if read.entities else detached
+            # A row's or a form's own words are about its person; a table with no personal
+            # data gives only topics.
+            (near_cells if read.entities else far_cells).extend(
+                [*read.free_text, *read.pattern_text])
             for category, heading in read.special_categories.items():
-                findings.special_category_evidence.setdefault(category, []).append(
-                    f"column: {heading}")
+                shown_as = heading if table.layout == FIELDS or heading.startswith(
+                    ("column ",)) or " in " in heading else f"column: {heading}"
+                evidence.setdefault(category, []).append(shown_as)
             findings.columns.update(read.columns)
 
-        prose = prose_outside(text, handled) if handled else text
+        prose = prose_outside(text, _merged(handled)) if handled else text
         if free_text:
             prose = prose + "\n" + "\n".join(free_text)
         analysis = self.personal.analyze_text(prose)
@@ -139,19 +179,69 @@ class ContentDetector:
         if findings.entities and not findings.data_subjects:
             findings.data_subjects = 1  # identifiers with no name still belong to someone
 
-        special = self.special.detect(prose)
-        for category, terms in special.evidence.items():
-            findings.special_category_evidence.setdefault(category, []).extend(terms)
+        # Prose near someone the file identifies is about them; the cells of a table's
+        # rows (codes such as "Safeguarding - neglect") belong to their rows.
+        anchors = [r.start for r, _ in analysis.found if r.entity_type in PERSON_IDENTIFYING_TYPES]
+        near, far = _split_near(prose, anchors, ATTACHED_CHARS)
+        near = "\n".join([near, *near_cells])
+        far = "\n".join([far, *far_cells])
+        for category, terms in self.special.detect(near).evidence.items():
+            attached.setdefault(category, []).extend(terms)
+        for category, terms in self.special.detect(far).evidence.items():
+            detached.setdefault(category, []).extend(terms)
         order = list(self.special.vocabulary.ids)
-        categories = sorted(
-            findings.special_category_evidence, key=lambda c: order.index(c) if c in order else 99
-        )
+
+        def ordered(categories: Iterable[str]) -> list[str]:
+            return sorted(categories, key=lambda c: order.index(c) if c in order else 99)
+
         # Special category data is personal data revealing health, religion ...: a policy
         # or a newsletter about Diwali reveals nothing about anyone.  Without personal data
         # the categories are only topics of the file.
         if findings.entities:
-            findings.special_categories = categories
+            findings.special_categories = ordered(attached)
+            findings.special_category_evidence = {c: attached[c]
+                                                  for c in findings.special_categories}
+            findings.topics = ordered(c for c in detached if c not in attached)
         else:
-            findings.topics = categories
-            findings.special_category_evidence = {}
+            findings.topics = ordered(set(attached) | set(detached))
         return findings
+
+    def _is_label(self, label: str) -> bool:
+        """True when a "Label: value" line's label names a field the vocabulary knows."""
+        return self.tables.classify(label) is not None
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` sorted, overlapping ones merged."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a < end and start < b for a, b in spans)
+
+
+def _covers(tables: Sequence[TableData], text: str) -> bool:
+    """True when one table spans the whole text (a JSON or XML document read by field)."""
+    return any(t.start == 0 and t.end >= len(text) for t in tables)
+
+
+def _split_near(text: str, anchors: list[int], reach: int) -> tuple[str, str]:
+    """``text`` split into the lines within ``reach`` characters of an anchor offset and the
+    rest, each joined by newlines."""
+    if not anchors:
+        return "", text
+    windows: list[tuple[int, int]] = []
+    for anchor in sorted(anchors):
+        start = text.rfind("\n", 0, max(anchor - reach, 0)) + 1
+        end = text.find("\n", min(anchor + reach, len(text)))
+        end = len(text) if end < 0 else end
+        windows.append((start, end))
+    windows = _merged(windows)
+    near = "\n".join(text[a:b] for a, b in windows)
+    return near, prose_outside(text, windows)

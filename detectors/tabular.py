@@ -28,6 +28,7 @@ from dpscan.detectors.name_gate import is_plain_word
 from dpscan.detectors.names import is_plausible_name, person_key
 from dpscan.detectors.recognizers import build_recognizer
 from dpscan.detectors.recognizers.date_of_birth import birth_year, is_date_of_birth_value
+from dpscan.detectors.special_categories import is_abbreviation, normalise
 from dpscan.model.entities import BIRTH_DATE_TYPES, ENTITIES, ENTITY_BY_ID, NAME_TYPES
 from dpscan.model.reference import resolve
 
@@ -118,6 +119,9 @@ class ColumnVocabulary:
     special_categories: PhraseTable
     not_person: frozenset[str]
     blank_values: frozenset[str]
+    # Whole-cell values that reveal a category: normalised value -> (category, as listed).
+    # Abbreviations ("CP") are keyed as written, the rest lower-cased.
+    special_values: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Phrases by their first word: (phrase, listing order, (kind, name)).  A heading is
     # then matched against the few phrases that start with one of its words, not all.
     _by_first_word: dict[str, list[tuple[tuple[str, ...], int, tuple[str, str]]]] = field(
@@ -137,6 +141,17 @@ class ColumnVocabulary:
             word for table in (self.entities, self.special_categories)
             for phrases in table.values() for phrase in phrases for word in phrase)
             | self.not_person)
+
+    def special_value(self, cell: str) -> tuple[str, str] | None:
+        """(category, value as listed) when the whole of ``cell`` is a special value."""
+        normal = normalise(cell)
+        if not normal or len(normal) > 40:
+            return None
+        return self.special_values.get(normal) or self.special_values.get(normal.lower())
+
+    def is_blank(self, cell: str) -> bool:
+        """True for a cell that records nothing ("", "No", "N/A", "None known")."""
+        return cell.strip().lower() in self.blank_values
 
     def has_word(self, word: str) -> bool:
         """True when ``word`` is in one of the vocabulary's phrases or not_person."""
@@ -182,7 +197,8 @@ def load_column_vocabulary(path: Path | None = None) -> ColumnVocabulary:
     data = yaml.safe_load(text)
     if not isinstance(data, dict):
         raise ColumnVocabularyError(f"{name}: expected a mapping at the top level")
-    unknown = set(data) - {"entities", "special_categories", "not_person", "blank_values"}
+    unknown = set(data) - {"entities", "special_categories", "special_values", "not_person",
+                           "blank_values"}
     if unknown:
         raise ColumnVocabularyError(f"{name}: unknown field(s) {', '.join(sorted(unknown))}")
     entities = _phrase_table(name, "entities", data.get("entities", {}))
@@ -190,13 +206,43 @@ def load_column_vocabulary(path: Path | None = None) -> ColumnVocabulary:
     bad = set(entities) - set(ENTITY_BY_ID)
     if bad:
         raise ColumnVocabularyError(f"{name}: entities: unknown entity type(s) {sorted(bad)}")
+    special_categories = _phrase_table(name, "special_categories",
+                                       data.get("special_categories", {}))
     return ColumnVocabulary(
         entities=entities,
-        special_categories=_phrase_table(name, "special_categories",
-                                         data.get("special_categories", {})),
+        special_categories=special_categories,
         not_person=frozenset(w for item in data.get("not_person", []) for w in _words(item)),
         blank_values=frozenset(str(v).strip().lower() for v in data.get("blank_values", [])),
+        special_values=_special_values(name, data.get("special_values", {}),
+                                       set(special_categories)),
     )
+
+
+def _special_values(name: str, raw: object, categories: set[str]) -> dict[str, tuple[str, str]]:
+    """special_values as a lookup by normalised cell; each category must be one of the
+    file's special_categories."""
+    if not isinstance(raw, dict):
+        raise ColumnVocabularyError(f"{name}: special_values must be a mapping of lists")
+    values: dict[str, tuple[str, str]] = {}
+    for category, listed in raw.items():
+        if category not in categories:
+            raise ColumnVocabularyError(
+                f"{name}: special_values.{category}: not a category of special_categories")
+        if not isinstance(listed, list) or not all(isinstance(v, str) for v in listed):
+            raise ColumnVocabularyError(
+                f"{name}: special_values.{category} must be a list of strings")
+        for value in listed:
+            normal = normalise(value)
+            if not normal:
+                raise ColumnVocabularyError(
+                    f"{name}: special_values.{category}: {value!r} has no letters or digits")
+            key = normal if is_abbreviation(value) else normal.lower()
+            if key in values and values[key][0] != category:
+                raise ColumnVocabularyError(
+                    f"{name}: special_values.{category}: {value!r} is already listed under "
+                    f"{values[key][0]}")
+            values[key] = (category, value)
+    return values
 
 
 def _phrase_table(name: str, field_name: str, raw: object) -> PhraseTable:
@@ -332,8 +378,11 @@ class TableReader:
         The headings are the row (among the first few) whose cells name the most known
         columns, so a title row above them ("YEAR 3 - CLASS LIST 2021-22") is skipped.
         """
-        if len(rows) < 2 or max(len(r) for r in rows) < 2 or _is_key_value(rows, self.classify):
+        if len(rows) < 2 or max(len(r) for r in rows) < 2:
             return TableDetection(handled=False)
+        pairs = _label_value_pairs(rows, self.classify)
+        if pairs is not None:
+            return self.read_fields(pairs)
         header_at = self._header_row(rows)
         if header_at is None:
             # No heading row: every row is data (its person is counted), and the columns
@@ -404,6 +453,7 @@ class TableReader:
         for index in range(width):
             if index in kinds:
                 continue
+            self._special_values_in(_column(body, index), header[index], index, result)
             if _is_free_text(_column(body, index)):
                 heading = header[index]
                 result.free_text.extend(
@@ -422,6 +472,77 @@ class TableReader:
                 if size > PATTERN_ONLY_CHARS:
                     break
                 result.pattern_text.append(line)
+        return result
+
+    def _special_values_in(self, values: list[str], heading: str, index: int,
+                           result: TableDetection) -> None:
+        """Record the categories whose special values fill cells of a column its heading
+        did not classify ("Meal status" holding "FSM")."""
+        seen: set[str] = set()
+        for value in values:
+            value = value.strip()
+            if not value or value in seen or len(seen) > SAMPLE_VALUES:
+                continue
+            seen.add(value)
+            found = self.vocabulary.special_value(value)
+            if found is not None:
+                category, listed = found
+                where = self.shown_heading(heading, index)
+                result.special_categories.setdefault(category, f"{listed} in {where}")
+
+    def read_fields(self, pairs: Sequence[Sequence[str]]) -> TableDetection:
+        """Read labelled values: a form about one person, an HTML definition list, the
+        scalars of a JSON object or an XML record.
+
+        Each label is classified as a column heading is.  A value under a personal-data
+        label counts when the type's check accepts it ("DOB" beside "22 February 2009"),
+        a special category label with a value that is not blank ("Allergies: peanuts";
+        not "Allergies: none") reveals its category, and so does a special value under
+        any label ("Meal status: FSM").  Other values are kept as "label: value" lines,
+        for NER when they are prose, else for the identifier patterns, so the label is
+        the value's context.  Name parts under one prefix ("Pupil forename", "Pupil
+        surname") are one person; other name fields are a person each.
+        """
+        result = TableDetection(handled=True)
+        names: dict[tuple[str, ...], list[str]] = {}
+        personal = False
+        for index, pair in enumerate(pairs):
+            label = pair[0].strip().rstrip(":：").strip() if pair else ""
+            value = pair[1].strip() if len(pair) > 1 else ""
+            if not value:
+                continue
+            shown = self.shown_heading(label, index) if label else f"field {index + 1}"
+            kind = self.classify(label) if label else None
+            if kind is not None and kind[0] == "category":
+                if not self.vocabulary.is_blank(value):
+                    result.special_categories.setdefault(kind[1], shown)
+                continue
+            if kind is not None and self.column_validator(kind[1], label)(value):
+                personal = True
+                name = kind[1]
+                result.entities[name] += 1
+                result.columns[shown] = name
+                if name in NAME_TYPES:
+                    names.setdefault(_name_prefix(label), []).append(value)
+                if name in BIRTH_DATE_TYPES:
+                    year = birth_year(value)
+                    if year and (result.latest_birth_year or 0) < year:
+                        result.latest_birth_year = year
+                if sum(1 for t, _ in result.examples if t == name) < 3:
+                    result.examples.append((name, value))
+                continue
+            found = self.vocabulary.special_value(value)
+            if found is not None:
+                result.special_categories.setdefault(found[0], f"{found[1]} in {shown}")
+            line = f"{label}: {value}" if label else value
+            if _is_free_text([value]) or (kind is None and _is_name_shaped(value)):
+                result.free_text.append(line)
+            else:
+                result.pattern_text.append(line)
+        for parts in names.values():
+            result.people[person_key(" ".join(parts))] += 1
+        if personal and not names:
+            result.unnamed_subjects += 1
         return result
 
     def shown_heading(self, heading: str, index: int) -> str:
@@ -606,18 +727,38 @@ def _has_free_text(body: Sequence[Sequence[str]], width: int) -> bool:
     return any(_is_free_text(_column(body, i)) for i in range(width))
 
 
-def _is_key_value(
-    rows: Sequence[Sequence[str]], classify: Callable[[str], tuple[str, str] | None]
-) -> bool:
-    """True for a form laid out as a two-column table: "Name | Amelia", "DOB | 02/03/2015".
+# Words of a name field's label that say which part of the name it holds: "Pupil forename"
+# and "Pupil surname" are one person, "Parent name" another.
+_NAME_PART_WORDS = frozenset({"forename", "forenames", "surname", "first", "last", "given",
+                              "family", "middle", "legal", "preferred", "name", "names",
+                              "full"})
 
-    Its labels run down the first column, so reading the first row as headings would be
-    wrong; such tables are read as prose, where a label before a value is context.
+
+def _name_prefix(label: str) -> tuple[str, ...]:
+    return tuple(word for word in _words(label) if word not in _NAME_PART_WORDS)
+
+
+def _label_value_pairs(
+    rows: Sequence[Sequence[str]], classify: Callable[[str], tuple[str, str] | None]
+) -> list[list[str]] | None:
+    """The [label, value] pairs of a form laid out as a table, else None.
+
+    A form's labels run down its first column ("Name | Amelia", "DOB | 02/03/2015"), or
+    down the first and third of four ("Name | Amelia | DOB | 02/03/2015"), so reading
+    its first row as headings would be wrong.  It is a form when at least two of those
+    cells, in at least two rows, are labels the vocabulary knows.
     """
-    if max(len(r) for r in rows) > 2:
-        return False
-    labels = sum(1 for row in rows if row and classify(row[0]) is not None)
-    return labels >= 2
+    width = max(len(r) for r in rows)
+    if width not in (2, 4):
+        return None
+    label_columns = range(0, width, 2)
+    labelled_rows = sum(
+        1 for row in rows
+        if any(i < len(row) and classify(row[i].strip().rstrip(":：")) for i in label_columns))
+    if labelled_rows < 2:
+        return None
+    return [[row[i] if i < len(row) else "", row[i + 1] if i + 1 < len(row) else ""]
+            for row in rows for i in label_columns]
 
 
 __all__ = [

@@ -4,7 +4,9 @@ The text a person sees: scripts, styles and comments are removed, each block ele
 (paragraph, heading, list item, line break ...) becomes a line, and each table is
 recorded with :meth:`TextBuffer.add_table` so it is read by column.  A table inside a
 table (old layout pages, HTML emails) is a table of its own, so a data table kept in a
-layout cell still has its columns.
+layout cell still has its columns.  A definition list (``<dt>Date of birth</dt>
+<dd>22 February 2009</dd>``) is a form: its terms and descriptions are recorded as
+labelled fields, so the label is read with its value.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import BinaryIO
 import lxml.html
 from lxml import etree
 
-from dpscan.model.extraction import ExtractedText, Limits, TextBuffer, kept_rows
+from dpscan.model.extraction import FIELDS, ExtractedText, Limits, TextBuffer, kept_rows
 from dpscan.scanner.extract.text import detect_encoding
 
 # Not shown to a reader: their content is code, styling or fallback markup.
@@ -118,6 +120,23 @@ def _row_cells(row: etree._Element) -> list[str]:
     return cells
 
 
+def _definitions(dl: etree._Element) -> list[list[str]]:
+    """A definition list's [term, description] pairs (HTML5 lets a <div> wrap each group);
+    several descriptions of one term are joined, a term with none is kept with ''."""
+    pairs: list[list[str]] = []
+    for element in dl.iter("dt", "dd"):
+        if next(element.iterancestors("dl"), None) is not dl:
+            continue  # a list nested in a description is read with that description
+        text = _cell_text(element)
+        if element.tag == "dt":
+            pairs.append([text, ""])
+        elif pairs:
+            pairs[-1][1] = f"{pairs[-1][1]}; {text}" if pairs[-1][1] else text
+        elif text:
+            pairs.append(["", text])
+    return [pair for pair in pairs if any(pair)]
+
+
 class _Walker:
     """Document-order text of the page into a :class:`TextBuffer`."""
 
@@ -151,6 +170,12 @@ class _Walker:
                 if tag == "table":
                     walker.skip_subtree()  # its "end" still comes, for the tail
                     if not self.add_tables(element):
+                        return
+                elif tag == "dl":
+                    walker.skip_subtree()
+                    self.tables += 1
+                    if not self.buffer.add_table(f"definition list {self.tables}",
+                                                 _definitions(element), layout=FIELDS):
                         return
                 elif element.text:
                     self.pending.append(element.text)

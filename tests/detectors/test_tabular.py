@@ -78,8 +78,71 @@ def test_invoice_numbers_are_not_classified(reader: TableReader) -> None:
     assert read.pattern_text[0] == "Invoice\tAmount" and "9996372549\t12" in read.pattern_text
 
 
-def test_key_value_form_is_left_to_prose(reader: TableReader) -> None:
-    assert not reader.read([["Name", "Amelia Jones"], ["Date of birth", "02/03/2015"]]).handled
+def test_a_two_column_form_is_read_by_its_labels(reader: TableReader) -> None:
+    read = reader.read([["Name", "Amelia Jones"], ["Date of birth", "02/03/2015"],
+                        ["Allergies", "Peanuts"], ["Medication", "None"]])
+    assert read.handled
+    assert read.entities == {"PERSON": 1, "DATE_OF_BIRTH": 1}
+    assert read.people == {"amelia jones": 1}
+    # "Allergies: Peanuts" reveals health; "Medication: None" records nothing.
+    assert read.special_categories == {"health": "Allergies"}
+
+
+def test_a_four_column_form_pairs_each_label_with_the_cell_after_it(reader: TableReader) -> None:
+    read = reader.read([["Pupil forename", "Amelia", "Pupil surname", "Jones"],
+                        ["DOB", "22 February 2009", "Looked after", "Yes"],
+                        ["SEN status", "K", "Religion", ""]])
+    assert read.entities["DATE_OF_BIRTH"] == 1
+    # Forename and surname under one prefix are one person.
+    assert read.people == {"amelia jones": 1}
+    assert set(read.special_categories) == {"looked_after", "sen"}
+
+
+def test_a_form_label_over_a_value_of_another_kind_is_not_trusted(reader: TableReader) -> None:
+    read = reader.read([["Name", "Amelia Jones"], ["Date of birth", "not given"]])
+    assert "DATE_OF_BIRTH" not in read.entities
+    assert read.pattern_text == ["Date of birth: not given"]
+
+
+def test_a_grid_with_two_columns_is_still_a_grid(reader: TableReader) -> None:
+    read = reader.read([["Name", "Class"], ["Amelia Jones", "3B"], ["Oliver Smith", "3B"],
+                        ["Ava Brown", "4C"]])
+    assert read.entities == {"PERSON": 3}
+
+
+def test_special_values_fill_a_column_its_heading_does_not_name(reader: TableReader) -> None:
+    rows = [["Name", "Class", "Meal status"], ["Amelia Jones", "3B", "Paid"],
+            ["Oliver Smith", "3B", "FSM"], ["Ava Brown", "4C", "Packed lunch"]]
+    assert reader.read(rows).special_categories == {"fsm": "FSM in Meal status"}
+    paid = [row[:2] + ["Paid"] for row in rows[1:]]
+    assert reader.read([rows[0], *paid]).special_categories == {}
+
+
+def test_special_value_abbreviations_match_in_capitals_only(reader: TableReader) -> None:
+    vocabulary = reader.vocabulary
+    assert vocabulary.special_value("CP") == ("safeguarding", "CP")
+    assert vocabulary.special_value("cp") is None
+    assert vocabulary.special_value("Send") is None
+    assert vocabulary.special_value("ever-6") == ("fsm", "Ever 6")
+    assert vocabulary.special_value("FSM policy") is None
+
+
+@pytest.mark.parametrize(
+    ("heading", "category"),
+    [("Injury", "health"), ("Treatment given", "health"), ("Access arrangements", "sen"),
+     ("Virtual school", "looked_after"), ("Chronology", "safeguarding"),
+     ("FSM eligible", "fsm"), ("Medical flag", "health")],
+)
+def test_accident_book_and_mis_headings_name_categories(
+        reader: TableReader, heading: str, category: str) -> None:
+    assert reader.classify(heading) == ("category", category)
+
+
+def test_special_values_must_name_a_known_category(tmp_path: Path) -> None:
+    path = tmp_path / "columns.yaml"
+    path.write_text("special_categories: {fsm: [fsm]}\nspecial_values: {meals: [FSM]}\n")
+    with pytest.raises(ColumnVocabularyError, match="special_values.meals"):
+        load_column_vocabulary(path)
 
 
 def test_names_in_unlabelled_column_found_by_ner_sample() -> None:

@@ -71,6 +71,10 @@ class Entity:
     threshold: float | None = None
     # Says a file is about children (a point of severity: detectors.governance).
     child_identifier: bool = False
+    # Names or singles out one person (a name, a date of birth, a pupil or NHS number), so
+    # a special category phrase beside it in prose is data about that person.  Contact
+    # details are not: a policy's "email the SENCo at ..." makes its SEN words no data.
+    identifies_person: bool = False
     # A person's name: found by spaCy's NER too, split per line, each distinct name one
     # data subject; a table column of them is found by NER when its heading says nothing.
     is_name: bool = False
@@ -99,6 +103,7 @@ class Entity:
 ENTITIES: tuple[Entity, ...] = (
     Entity(
         id=EntityType.PERSON,
+        identifies_person=True,
         label="Name",
         # spaCy's NER (added by the detector) finds most names; these catch the shapes the
         # small model misses in school files.
@@ -131,6 +136,7 @@ ENTITIES: tuple[Entity, ...] = (
     ),
     Entity(
         id=EntityType.UK_NHS,
+        identifies_person=True,
         label="NHS number",
         recognizers=(f"{_RECOGNIZERS}.uk_nhs:UkNhsRecognizer",),
         mask_keep=3,
@@ -141,6 +147,7 @@ ENTITIES: tuple[Entity, ...] = (
     ),
     Entity(
         id=EntityType.UK_NINO,
+        identifies_person=True,
         label="National Insurance number",
         recognizers=(f"{_RECOGNIZERS}.uk_nino:UkNinoRecognizer",),
         mask_keep=2,
@@ -148,6 +155,7 @@ ENTITIES: tuple[Entity, ...] = (
     ),
     Entity(
         id=EntityType.UK_UPN,
+        identifies_person=True,
         label="Unique Pupil Number",
         recognizers=(f"{_RECOGNIZERS}.uk_upn:UkUpnRecognizer",),
         mask_keep=1,
@@ -157,6 +165,7 @@ ENTITIES: tuple[Entity, ...] = (
     ),
     Entity(
         id=EntityType.UK_ULN,
+        identifies_person=True,
         label="Unique Learner Number",
         recognizers=(f"{_RECOGNIZERS}.uk_uln:UkUlnRecognizer",),
         mask_keep=2,
@@ -174,6 +183,7 @@ ENTITIES: tuple[Entity, ...] = (
     ),
     Entity(
         id=EntityType.DATE_OF_BIRTH,
+        identifies_person=True,
         label="Date of birth",
         recognizers=(f"{_RECOGNIZERS}.date_of_birth:DateOfBirthRecognizer",),
         child_identifier=True,
@@ -184,12 +194,14 @@ ENTITIES: tuple[Entity, ...] = (
     ),
     Entity(
         id=EntityType.UK_PASSPORT,
+        identifies_person=True,
         label="Passport number",
         recognizers=(f"{_RECOGNIZERS}.uk_passport:UkPassportRecognizer",),
         threshold=0.4,
     ),
     Entity(
         id=EntityType.UK_DRIVING_LICENCE,
+        identifies_person=True,
         label="Driving licence number",
         recognizers=(f"{_RECOGNIZERS}.uk_driving_licence:UkDrivingLicenceRecognizer",),
         threshold=0.4,
@@ -222,6 +234,8 @@ ENTITY_BY_ID: dict[str, Entity] = {row.id: row for row in ENTITIES}
 # Types whose values are people's names, and types that carry a birth date.
 NAME_TYPES: tuple[EntityType, ...] = tuple(row.id for row in ENTITIES if row.is_name)
 BIRTH_DATE_TYPES: tuple[EntityType, ...] = tuple(row.id for row in ENTITIES if row.birth_date)
+PERSON_IDENTIFYING_TYPES: frozenset[EntityType] = frozenset(
+    row.id for row in ENTITIES if row.identifies_person)
 
 
 def entity(entity_type: str) -> Entity:
@@ -236,6 +250,7 @@ def entity(entity_type: str) -> Entity:
 
 __all__ = [
     "BIRTH_DATE_TYPES",
+    "PERSON_IDENTIFYING_TYPES",
     "ENTITIES",
     "ENTITY_BY_ID",
     "NAME_TYPES",

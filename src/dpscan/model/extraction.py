@@ -119,19 +119,28 @@ def kept_rows(rows: Iterable[list[str]]) -> Iterator[list[str]]:
             yield cells
 
 
+# TableData layouts: a grid has headings over columns of values (a sheet, a CSV, a class
+# list); fields are labelled values, one [label, value] row each (a form about one person,
+# an HTML definition list, a JSON object's scalars).
+GRID = "grid"
+FIELDS = "fields"
+
+
 @dataclass(slots=True)
 class TableData:
     """A table found in a file (a sheet, a CSV, a Word table), cell text row by row.
 
     ``start``/``end`` locate the table's rendering (one tab-separated line per row)
     in :attr:`ExtractedText.text`, so detectors that handle the table by its columns
-    can leave that span out of free-text analysis.
+    can leave that span out of free-text analysis.  ``layout`` is :data:`GRID` or
+    :data:`FIELDS` (rows of ``[label, value]``, rendered as "label: value" lines).
     """
 
     name: str
     rows: list[list[str]]
     start: int
     end: int
+    layout: str = GRID
 
 
 @dataclass(slots=True)
@@ -212,16 +221,19 @@ class TextBuffer:
         self._size += len(part) + 1
         return True
 
-    def add_table(self, name: str, rows: Iterable[list[str]]) -> bool:
-        """Append a table, one tab-separated line per row, and record it; False once full."""
+    def add_table(self, name: str, rows: Iterable[list[str]], layout: str = GRID) -> bool:
+        """Append a table, one tab-separated line per row (``label: value`` for
+        :data:`FIELDS`), and record it; False once full."""
         start = self._size
         kept: list[list[str]] = []
         for row in rows:
-            if not self.add("\t".join(row)):
+            line = ": ".join(row[:2]) if layout == FIELDS else "\t".join(row)
+            if not self.add(line):
                 break
             kept.append(row)
         if kept:
-            self.tables.append(TableData(name=name, rows=kept, start=start, end=self._size))
+            self.tables.append(TableData(name=name, rows=kept, start=start, end=self._size,
+                                         layout=layout))
         return not self.truncated
 
     def result(self, **extras: Unpack[ExtractedExtras]) -> ExtractedText:

@@ -1,0 +1,125 @@
+"""Special categories are data when attached to someone the file identifies, else topics.
+
+Each source of fields (table columns, forms, JSON, XML, HTML definition lists, "Label:
+value" lines) is read through :class:`ContentDetector` as the pipeline reads it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dpscan.detectors.content import ATTACHED_CHARS, ContentDetector
+from dpscan.model.extraction import FIELDS, TableData
+
+
+@pytest.fixture(scope="module")
+def content() -> ContentDetector:
+    return ContentDetector()
+
+
+FILLER = ("The school day starts at 8.45am and the gates open at 8.30am. Parents are asked "
+          "to wait in the playground until the bell. ") * 8
+
+
+def test_a_letter_about_a_child_makes_health_data(content: ContentDetector) -> None:
+    text = ("Dear Mrs Jones,\n\nAmelia Jones (DOB 02/03/2015) has been diagnosed with asthma. "
+            "Please make sure her inhaler is in school every day.\n")
+    found = content.detect(text)
+    assert found.special_categories == ["health"]
+    assert found.topics == []
+
+
+def test_a_policy_that_names_a_contact_has_topics_only(content: ContentDetector) -> None:
+    text = ("Supporting pupils with medical conditions\n\n" + FILLER + "\n"
+            "Pupils with asthma must have an inhaler in school. Staff are trained to use an "
+            "EpiPen. A pupil with an EHCP has an annual review.\n\n" + FILLER + "\n"
+            "Policy owner: Mrs Sarah Patel, s.patel@oak.sch.uk, 01632 960 123\n")
+    assert len(FILLER) > ATTACHED_CHARS
+    found = content.detect(text)
+    assert found.entities  # the owner's name and contact details are personal data
+    assert found.special_categories == []
+    assert set(found.topics) == {"health", "sen"}
+
+
+def test_a_name_within_reach_attaches_the_phrase(content: ContentDetector) -> None:
+    far = ("Pupils with asthma must keep an inhaler in school.\n" + FILLER + "\n"
+           "Signed: Sarah Patel\n")
+    near = "Sarah Patel has asthma and keeps an inhaler in the office.\n" + FILLER
+    assert content.detect(far).special_categories == []
+    assert content.detect(near).special_categories == ["health"]
+
+
+def test_a_table_row_with_personal_data_attaches_its_category_cells(
+        content: ContentDetector) -> None:
+    rows = [["Name", "Class", "Meal status"], ["Amelia Jones", "3B", "FSM"],
+            ["Oliver Smith", "3B", "Paid"]]
+    text = "\n".join("\t".join(r) for r in rows)
+    found = content.detect(text, [TableData("dinner money", rows, 0, len(text))])
+    assert found.special_categories == ["fsm"]
+    assert found.special_category_evidence["fsm"] == ["FSM in Meal status"]
+
+
+def test_a_table_without_personal_data_gives_topics(content: ContentDetector) -> None:
+    rows = [["Category", "Count"], ["Safeguarding - neglect", "3"], ["Medical", "5"]]
+    text = "\n".join("\t".join(r) for r in rows)
+    found = content.detect(text, [TableData("summary", rows, 0, len(text))])
+    assert found.special_categories == []
+
+
+def test_a_blank_form_template_is_no_data(content: ContentDetector) -> None:
+    rows = [["Name", ""], ["Date of birth", ""], ["Medical conditions", ""], ["FSM", ""]]
+    text = "\n".join(": ".join(r) for r in rows)
+    found = content.detect(text, [TableData("form", rows, 0, len(text), layout=FIELDS)])
+    assert found.entities == {} and found.special_categories == []
+
+
+def test_an_html_definition_list_form(content: ContentDetector) -> None:
+    rows = [["Name", "Amelia Jones"], ["Date of birth", "22 February 2009"],
+            ["Looked after", "Yes"], ["Religion", "Sikh"]]
+    text = "Pupil profile\n" + "\n".join(": ".join(r) for r in rows)
+    found = content.detect(text, [TableData("dl", rows, 14, len(text), layout=FIELDS)])
+    assert found.entities["DATE_OF_BIRTH"] == 1
+    assert found.special_categories == ["religion", "looked_after"]
+    assert found.special_category_evidence["looked_after"] == ["Looked after"]
+
+
+def test_label_lines_in_plain_text_are_a_form(content: ContentDetector) -> None:
+    text = ("Referral\n\nChild's name: Amelia Jones\nD.O.B: 22-Nov-2012\n"
+            "Allergies: peanuts\nFSM: Yes\nSocial worker: see file\n")
+    found = content.detect(text)
+    assert found.entities["DATE_OF_BIRTH"] == 1
+    assert found.special_categories == ["health", "fsm"]
+
+
+def test_a_json_export_is_read_by_its_keys(content: ContentDetector) -> None:
+    text = json.dumps({"data": [
+        {"upn": "L201000024001", "legalSurname": "JONES", "forename": "Amelia",
+         "dateOfBirth": "2015-03-02", "senStatus": "K", "fsmEligible": True,
+         "ethnicity": "WBRI", "maxBytes": 2147483648},
+        {"upn": "H801200001001", "legalSurname": "SMITH", "forename": "Oliver",
+         "dateOfBirth": "2015-06-11", "senStatus": "N", "fsmEligible": False,
+         "ethnicity": "WIRI", "maxBytes": 1000000003},
+    ]}, indent=2)
+    found = content.detect(text)
+    assert found.entities["UK_UPN"] == 2 and found.entities["DATE_OF_BIRTH"] == 2
+    assert "UK_NHS" not in found.entities  # 2147483648 passes the NHS checksum
+    assert found.special_categories == ["sen", "ethnicity", "fsm"]
+    assert found.data_subjects == 2
+
+
+def test_a_ctf_file_is_read_by_its_elements(content: ContentDetector) -> None:
+    pupils = "".join(
+        f"<Pupil><UPN>{upn}</UPN><Surname>{surname}</Surname><Forename>{forename}</Forename>"
+        f"<DOB>{dob}</DOB><BasicDetails><Ethnicity>WBRI</Ethnicity>"
+        f"<InCare><InCareStatus>{care}</InCareStatus></InCare></BasicDetails>"
+        f"<FSMhistory><FSMinstance><FSMstartDate>{fsm}</FSMstartDate></FSMinstance>"
+        f"</FSMhistory></Pupil>"
+        for upn, surname, forename, dob, care, fsm in [
+            ("L201000024001", "JONES", "Amelia", "2015-03-02", "false", ""),
+            ("H801200001001", "SMITH", "Oliver", "2015-06-11", "true", "2019-09-01")])
+    text = f'<?xml version="1.0"?><CTfile><CTFpupilData>{pupils}</CTFpupilData></CTfile>'
+    found = content.detect(text)
+    assert found.entities["UK_UPN"] == 2 and found.entities["PERSON"] == 2
+    assert found.special_categories == ["ethnicity", "fsm", "looked_after"]
