@@ -2,8 +2,9 @@
 
     python bench/accuracy_corpus.py OUT_DIR [--files 400] [--seed 20261128]
 
-writes ``OUT_DIR/share/...`` (the documents) and ``OUT_DIR/truth.json`` (the ground
-truth).  ``bench/accuracy.py`` builds it, scans it and scores the scan.
+writes ``OUT_DIR/share/...`` (the documents: .txt, .csv, .docx, .xlsx, .pdf, .json, .xml
+and .html) and ``OUT_DIR/truth.json`` (the ground truth).  ``bench/accuracy.py`` builds it,
+scans it and scores the scan.
 
 Everything is synthetic and deterministic for a given ``seed`` and ``files``: names come
 from Faker('en_GB') plus fixed lists of names common in English schools (O'Neill,
@@ -32,6 +33,11 @@ What counts as ONE mention (the way a scanner counts)
       one mention per identifier cell (a UPN cell, a DOB cell, an email cell ...).
       A sort code and an account number in two cells of one row are ONE UK_BANK_ACCOUNT.
       Free-text cells (notes) count like prose.
+    * JSON and XML (MIS exports, CTF): a JSON object, or an XML element with attributes or
+      child elements, is a record and counts like a table row: one PERSON however many name
+      fields it holds (a pupil's forename and surname; a contact object is its own record),
+      one mention per identifier field.  HTML tables, ``<dl>`` lists and Word form tables
+      of label/value cells count like prose (one mention per written value).
     * UK_BANK_ACCOUNT in prose: one per sort code + account number pair.
     * DATE_OF_BIRTH: only dates cued as dates of birth ("DOB", "D.O.B.", "Date of birth",
       "born on", "Born:") or in a DOB column.  Letter dates, term dates, meeting dates,
@@ -48,6 +54,16 @@ Special categories
     ``special_categories_optional`` is neither required nor a false positive (an SEN
     review implies health; a PEP review may imply safeguarding).
 
+    In fields (JSON keys, XML elements, form labels, sheet columns) a category is true only
+    when a written value reveals it about a named pupil: SEN K or E (not N); FSM true, Y,
+    Yes, FSM, "Free (FSM)", or a pupil premium value (Ever 6, PP, Y); a looked-after flag or
+    "(LAC)"; a CP or CIN status; a medical condition, allergy, medication, injury or
+    treatment; an ethnicity code other than REFU/NOBT; a named religion.  "None", "No",
+    "N/A", blanks and UIFSM (universal infant free school meals, every infant's) reveal
+    nothing.  A religion field holding only "No religion", "Refused" or "Not known" makes
+    religion optional.  A CPOMS-style export reveals safeguarding by its Safeguarding / Child
+    protection / Early help rows and health by its Medical / Mental health rows.
+
 Data subjects
     The number of distinct people the file holds data about: every distinct person named
     or identified in prose, plus one per table row holding personal data (the pupil or
@@ -60,6 +76,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import html
 import io
 import json
 import random
@@ -69,6 +86,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 from faker import Faker
 
@@ -153,13 +171,41 @@ class Table:
     title: str = "Sheet1"  # sheet name in a workbook
     subjects: list[int | None] | None = None  # explicit row subject (else the row's first)
     formats: dict[int, str] = field(default_factory=dict)  # xlsx number format by column
+    # HTML layout: "grid" (first row <th> headings), "form" (label <th> and value <td> cells
+    # alternate along a row) or "dl" (rows of [label, value] as <dt>/<dd> pairs).
+    html: str = "grid"
 
 
 class PageBreak:
     pass
 
 
-Block = Para | Table | PageBreak
+@dataclass(slots=True)
+class El:
+    """An XML element.  Attribute values and text children are a Cell (a typed value), a
+    marked str, a bool or a number; an element with element children holds no text."""
+
+    tag: str
+    attrs: dict[str, object] = field(default_factory=dict)
+    children: list[object] = field(default_factory=list)
+
+
+def E(tag: str, *children: object, **attrs: object) -> El:  # noqa: N802 - reads like markup
+    """An element; None children and attributes are left out (a field the MIS left empty)."""
+    return El(tag, {k: v for k, v in attrs.items() if v is not None},
+              [c for c in children if c is not None])
+
+
+@dataclass(slots=True)
+class Tree:
+    """A structured document: JSON values (dict, list, Cell, marked str, bool, number,
+    None) or an XML :class:`El`.  ``indent`` None writes it on one line, as APIs do."""
+
+    root: object
+    indent: int | None = 2
+
+
+Block = Para | Table | PageBreak | Tree
 
 
 @dataclass(slots=True)
@@ -222,6 +268,19 @@ def truth_of(doc: Doc) -> dict[str, object]:
                 sid = explicit if explicit is not None else row_sid
                 if sid:
                     subjects.add(sid)
+        elif isinstance(block, Tree):
+            # A JSON object or an XML element is a record, like a table row: one PERSON
+            # per record however many name fields it has; marked text counts like prose.
+            for record in tree_records(block.root):
+                person_counted = False
+                for etype, sid, value, in_field in record:
+                    if etype == "PERSON" and in_field:
+                        if person_counted:
+                            continue
+                        person_counted = True
+                    add(etype, value)
+                    if sid > 0:
+                        subjects.add(sid)
     return {
         "path": doc.path,
         "kind": doc.kind,
@@ -233,6 +292,56 @@ def truth_of(doc: Doc) -> dict[str, object]:
         "data_subjects": len(subjects),
         "values": values,
     }
+
+
+def _leaf_marks(value: object) -> list[tuple[str, int, str, bool]]:
+    """(type, subject, value, is a typed field) for a leaf of a tree."""
+    if isinstance(value, Cell):
+        return [(value.etype, value.sid, value.text, True)] if value.etype else []
+    if isinstance(value, str):
+        return [(etype, sid, text, False) for etype, sid, text in marks_in(value)]
+    return []
+
+
+def tree_records(root: object) -> list[list[tuple[str, int, str, bool]]]:
+    """The marked values of a tree grouped by record.
+
+    A JSON object is a record (scalars in its arrays belong to it).  An XML element with
+    attributes or element children is a record holding its attributes and the text of its
+    leaf children (elements with text only, as ``<Surname>`` in ``<Pupil>``)."""
+    records: list[list[tuple[str, int, str, bool]]] = []
+
+    def walk_json(node: object, record: list[tuple[str, int, str, bool]]) -> None:
+        if isinstance(node, dict):
+            own: list[tuple[str, int, str, bool]] = []
+            records.append(own)
+            for value in node.values():
+                walk_json(value, own)
+        elif isinstance(node, list):
+            for value in node:
+                walk_json(value, record)
+        else:
+            record.extend(_leaf_marks(node))
+
+    def walk_xml(node: El) -> None:
+        own: list[tuple[str, int, str, bool]] = []
+        records.append(own)
+        for value in node.attrs.values():
+            own.extend(_leaf_marks(value))
+        for child in node.children:
+            if not isinstance(child, El):
+                own.extend(_leaf_marks(child))
+            elif child.attrs or any(isinstance(c, El) for c in child.children):
+                walk_xml(child)
+            else:
+                for value in child.children:
+                    own.extend(_leaf_marks(value))
+
+    if isinstance(root, El):
+        walk_xml(root)
+    else:
+        walk_json(root, [])
+    return records
 
 
 # --------------------------------------------------------------------------- renderers
@@ -399,12 +508,106 @@ def render_pdf(doc: Doc) -> bytes:
     return bytes(pdf.output())
 
 
+def _only_tree(doc: Doc) -> Tree:
+    if len(doc.blocks) != 1 or not isinstance(doc.blocks[0], Tree):
+        raise ValueError(f"{doc.path}: a JSON or XML file holds exactly one tree")
+    return doc.blocks[0]
+
+
+def _json_value(node: object) -> object:
+    if isinstance(node, Cell):
+        return node.xlsx if node.xlsx is not None else node.text
+    if isinstance(node, str):
+        return plain(node)
+    if isinstance(node, dict):
+        return {key: _json_value(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_json_value(value) for value in node]
+    return node
+
+
+def render_json(doc: Doc) -> bytes:
+    tree = _only_tree(doc)
+    return (json.dumps(_json_value(tree.root), indent=tree.indent, ensure_ascii=False)
+            + "\n").encode("utf-8")
+
+
+def _xml_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _cell_text(value)
+
+
+def _xml_element(node: El) -> ElementTree.Element:
+    element = ElementTree.Element(node.tag, {k: _xml_text(v) for k, v in node.attrs.items()})
+    text = "".join(_xml_text(c) for c in node.children if not isinstance(c, El))
+    if text:
+        element.text = text
+    for child in node.children:
+        if isinstance(child, El):
+            element.append(_xml_element(child))
+    return element
+
+
+def render_xml(doc: Doc) -> bytes:
+    tree = _only_tree(doc)
+    if not isinstance(tree.root, El):
+        raise ValueError(f"{doc.path}: an XML file holds an element tree")
+    root = _xml_element(tree.root)
+    if tree.indent is not None:
+        ElementTree.indent(root, space=" " * tree.indent)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            + ElementTree.tostring(root, encoding="unicode") + "\n").encode("utf-8")
+
+
+def _html_text(value: object) -> str:
+    return html.escape(_cell_text(value), quote=False).replace("\n", "<br>\n")
+
+
+def _html_table(table: Table) -> list[str]:
+    if table.html == "dl":
+        out = ["<dl>"]
+        for row in table.rows:
+            out.append(f"  <dt>{_html_text(row[0])}</dt><dd>{_html_text(row[1])}</dd>")
+        return [*out, "</dl>"]
+    out = ["<table>"]
+    for index, row in enumerate(table.rows):
+        cells = []
+        for column, value in enumerate(row):
+            header = index == 0 if table.html == "grid" else column % 2 == 0
+            tag = "th" if header else "td"
+            cells.append(f"<{tag}>{_html_text(value)}</{tag}>")
+        out.append(f"  <tr>{''.join(cells)}</tr>")
+    return [*out, "</table>"]
+
+
+def render_html(doc: Doc) -> bytes:
+    out = ["<!DOCTYPE html>", '<html lang="en-GB">', "<head>", '<meta charset="utf-8">',
+           f"<title>{html.escape(doc.title or Path(doc.path).stem, quote=False)}</title>",
+           "</head>", "<body>"]
+    for block in doc.blocks:
+        if isinstance(block, Para):
+            tag = "h1" if block.heading else "p"
+            out.append(f"<{tag}>{_html_text(block.text)}</{tag}>")
+        elif isinstance(block, Table):
+            out.extend(_html_table(block))
+        elif isinstance(block, PageBreak):
+            out.append("<hr>")
+        else:
+            raise ValueError(f"{doc.path}: an HTML page holds paragraphs and tables")
+    out += ["</body>", "</html>"]
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
 RENDERERS: dict[str, Callable[[Doc], bytes]] = {
     ".txt": render_txt,
     ".csv": render_csv,
     ".docx": render_docx,
     ".xlsx": render_xlsx,
     ".pdf": render_pdf,
+    ".json": render_json,
+    ".xml": render_xml,
+    ".html": render_html,
 }
 
 # --------------------------------------------------------------------------- people and values
@@ -746,6 +949,9 @@ class Gen:
         return dt.date(year, 1, 1) + dt.timedelta(days=self.rng.randrange(360))
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def format_date(date: dt.date, style: str) -> str:
     suffix = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
     return {
@@ -756,6 +962,9 @@ def format_date(date: dt.date, style: str) -> str:
         "long": f"{date.day} {date.strftime('%B %Y')}",
         "ord": f"{date.day}{suffix.get(date.day, 'th')} {date.strftime('%B %Y')}",
         "dmyy": date.strftime("%d.%m.%y"),
+        "dmon": f"{date.day:02d}-{_MONTHS[date.month - 1]}-{date.year}",
+        "dmonyy": f"{date.day:02d}-{_MONTHS[date.month - 1]}-{date.year % 100:02d}",
+        "iso_t": f"{date.isoformat()}T00:00:00",
     }[style]
 
 
@@ -1713,32 +1922,823 @@ def k_budget(g: Gen, i: int) -> Doc:
                 Table(monthly, title="Monthly")], negative=True)
 
 
+# --------------------------------------------------------------------------- structured kinds
+# Issue 19: special category data as schools hold it, in fields (JSON keys, XML elements,
+# form labels, sheet columns) rather than in prose.  A category is in the truth only when a
+# value written in the file reveals it about an identified pupil: an "N" SEN code, FSM
+# false, "None" under Allergies, REFU/NOBT ethnicity or UIFSM (universal infant meals) do
+# not.  A religion field holding only "No religion"/"Refused"/"Not known" makes religion
+# optional (whether a lack of belief is belief data is for the DPO, not the benchmark).
+
+_RELIGIONS = ("Christian", "Muslim", "Sikh", "Hindu", "Jewish", "Buddhist", "Roman Catholic",
+              "Church of England", "Pentecostal")
+_NO_BELIEF = ("No religion", "Refused", "Not known")
+_ETHNIC_UNKNOWN = ("REFU", "NOBT")
+_ETHNIC_WORDS = ("White British", "White - Irish", "Any other White background",
+                 "Asian or Asian British - Pakistani", "Indian", "Bangladeshi",
+                 "Black or Black British - African", "Black Caribbean",
+                 "Mixed White and Asian", "Chinese", "Gypsy/Roma")
+_ALLERGIES = ("Peanuts", "Tree nuts (EpiPen)", "Egg", "Penicillin", "Dairy", "Sesame",
+              "Wasp and bee stings", "Kiwi fruit")
+_MEDICATION = ("Salbutamol inhaler (blue)", "Cetirizine 5ml daily", "EpiPen Jr x2",
+               "Insulin via pump", "Movicol", "Melatonin (at home)", "Buccal midazolam")
+_SEN_NEEDS = ("SPLD", "MLD", "SLCN", "SEMH", "ASD", "PD", "HI", "VI")
+_CP_STATUS = ("CP plan", "CIN")
+
+
+@dataclass(slots=True)
+class Facts:
+    """What a school's MIS records about one pupil in its special-category fields."""
+
+    sen: str  # "N", "K" (SEN support) or "E" (EHC plan)
+    need: str
+    fsm: bool
+    ever6: bool
+    ethnicity: str
+    religion: str
+    conditions: list[str]
+    allergies: list[str]
+    medication: list[str]
+    looked_after: bool
+    cp: str  # "" or one of _CP_STATUS
+
+
+def _facts(g: Gen, boost: float = 1.0) -> Facts:
+    """One pupil's facts; ``boost`` raises the chance of each special category."""
+    roll = g.rng.random()
+    sen = "E" if roll < 0.05 * boost else "K" if roll < 0.2 * boost else "N"
+    fsm = g.chance(0.22 * boost)
+    conditions = [g.pick(_MEDICAL)] if g.chance(0.2 * boost) else []
+    return Facts(
+        sen=sen, need=g.pick(_SEN_NEEDS) if sen != "N" else "",
+        fsm=fsm, ever6=fsm or g.chance(0.08 * boost),
+        ethnicity=g.pick(_ETHNIC_CODES[:-1]) if g.chance(0.93) else g.pick(_ETHNIC_UNKNOWN),
+        religion=g.pick(_RELIGIONS) if g.chance(0.6) else g.pick(_NO_BELIEF),
+        conditions=conditions,
+        allergies=[g.pick(_ALLERGIES)] if g.chance(0.12 * boost) else [],
+        medication=[g.pick(_MEDICATION)] if conditions and g.chance(0.5) else [],
+        looked_after=g.chance(0.04 * boost),
+        cp=g.pick(_CP_STATUS) if g.chance(0.04 * boost) else "",
+    )
+
+
+# Which special category a written field reveals, given a pupil's facts: one row per field.
+_FIELD_CATEGORY: dict[str, tuple[str, Callable[[Facts], bool]]] = {
+    "sen": ("sen", lambda f: f.sen != "N"),
+    "fsm": ("fsm", lambda f: f.fsm),
+    "pp": ("fsm", lambda f: f.ever6),
+    "ethnicity": ("ethnicity", lambda f: f.ethnicity not in _ETHNIC_UNKNOWN),
+    "religion": ("religion", lambda f: f.religion not in _NO_BELIEF),
+    "medical": ("health", lambda f: bool(f.conditions)),
+    "allergies": ("health", lambda f: bool(f.allergies)),
+    "medication": ("health", lambda f: bool(f.medication)),
+    "lac": ("looked_after", lambda f: f.looked_after),
+    "cp": ("safeguarding", lambda f: bool(f.cp)),
+}
+
+
+def _categories(facts: Iterable[Facts], fields: Iterable[str]) -> tuple[set[str], set[str]]:
+    """(categories, optional categories) that ``fields`` written for ``facts`` reveal."""
+    facts, fields = list(facts), set(fields)
+    cats = {category for name, (category, reveals) in _FIELD_CATEGORY.items()
+            if name in fields for f in facts if reveals(f)}
+    optional = {"religion"} if "religion" in fields and "religion" not in cats else set()
+    if "lac" in cats:  # a looked-after child's record implies social care involvement
+        optional.add("safeguarding")
+    if "sen" in cats:
+        optional.add("health")
+    return cats, optional
+
+
+def _pick_fields(g: Gen, odds: dict[str, float]) -> set[str]:
+    return {name for name, p in odds.items() if g.chance(p)}
+
+
+# ---- mis_json: MIS / API exports.  Key names per style; a style also decides how values
+# are written (booleans, Y/N or Yes/No; ISO dates or UK dates).
+_JSON_KEYS: dict[str, dict[str, str]] = {
+    "camel": {"upn": "upn", "forename": "legalForename", "surname": "legalSurname",
+              "dob": "dateOfBirth", "sex": "gender", "year": "yearGroup",
+              "postcode": "postcode", "email": "email", "phone": "mobile", "nhs": "nhsNumber",
+              "fsm": "fsmEligible", "pp": "pupilPremium", "ethnicity": "ethnicity",
+              "religion": "religion", "lac": "lookedAfter", "cp": "childProtectionStatus",
+              "entry": "entryDate"},
+    "snake": {"upn": "upn", "forename": "forename", "surname": "surname",
+              "dob": "date_of_birth", "sex": "sex", "year": "year_group",
+              "postcode": "post_code", "email": "contact_1_email", "phone": "contact_1_mobile",
+              "nhs": "nhs_number", "sen": "sen_status", "need": "sen_primary_need",
+              "fsm": "fsm_eligible", "pp": "pp_status", "ethnicity": "ethnicity_code",
+              "religion": "religion", "medical": "medical_conditions",
+              "allergies": "allergies", "medication": "medication", "lac": "in_care",
+              "cp": "cp_status", "entry": "admission_date"},
+    "title": {"upn": "UPN", "forename": "Legal Forename", "surname": "Legal Surname",
+              "dob": "Date of Birth", "sex": "Gender", "year": "Year Group",
+              "postcode": "Postcode", "email": "Primary Contact Email",
+              "phone": "Primary Contact Phone", "nhs": "NHS Number", "sen": "SEN Status",
+              "need": "Primary Need", "fsm": "FSM Eligible", "pp": "Pupil Premium",
+              "ethnicity": "Ethnicity", "religion": "Religion",
+              "medical": "Medical Conditions", "allergies": "Allergies",
+              "medication": "Medication", "lac": "Looked After", "cp": "CP Status",
+              "entry": "Date of Admission"},
+    "pascal": {"upn": "UPN", "forename": "Forename", "surname": "Surname", "dob": "DOB",
+               "sex": "Sex", "year": "NCYearActual", "postcode": "PostCode",
+               "email": "ContactEmail", "phone": "ContactTelephone", "nhs": "NHSNumber",
+               "sen": "SENProvision", "need": "SENNeed", "fsm": "FSMEligible",
+               "pp": "PupilPremiumIndicator", "ethnicity": "Ethnicity",
+               "religion": "Religion", "medical": "MedicalConditions",
+               "allergies": "Allergies", "medication": "Medication", "lac": "InCare",
+               "cp": "ChildProtection", "entry": "EntryDate"},
+}
+_JSON_DOB_STYLE = {"camel": "iso", "snake": "iso_t", "title": "dmy", "pascal": "iso_t"}
+_SEN_WORDS = {"N": "N - No Special Educational Need", "K": "K - SEN Support",
+              "E": "E - Education, Health and Care Plan"}
+
+
+def _json_flag(style: str, value: bool) -> object:
+    return {"camel": value, "pascal": value, "snake": "Y" if value else "N",
+            "title": "Yes" if value else "No"}[style]
+
+
+def _json_list(style: str, values: list[str]) -> object:
+    if style == "snake":
+        return "; ".join(values)
+    if style == "pascal":
+        return [{"Description": v} for v in values]
+    return list(values)
+
+
+def _json_pupil(g: Gen, style: str, fields: set[str], facts: Facts) -> dict[str, object]:
+    """One pupil record of a ``style`` export."""
+    parent, child, addr = g.family()
+    key = _JSON_KEYS[style]
+    dob_text = format_date(child.dob, _JSON_DOB_STYLE[style])
+    record: dict[str, object] = {"id" if style != "pascal" else "PersonId":
+                                 g.rng.randrange(1000, 99999)}
+    if "upn" in fields:
+        record[key["upn"]] = C("UK_UPN", child, g.upn())
+    record[key["forename"]] = C("PERSON", child, child.first)
+    record[key["surname"]] = C("PERSON", child, child.last)
+    if style == "snake" and g.chance(0.5):  # Wonde-style date object
+        record[key["dob"]] = {"date": C("DATE_OF_BIRTH", child, f"{child.dob} 00:00:00.000000"),
+                              "timezone_type": 3, "timezone": "Europe/London"}
+    else:
+        record[key["dob"]] = C("DATE_OF_BIRTH", child, dob_text)
+    record[key["sex"]] = "F" if child.female else "M"
+    record[key["year"]] = year_group(child)
+    record[key["entry"]] = format_date(dt.date(g.pick((2019, 2020, 2021, 2022)), 9, 4),
+                                       _JSON_DOB_STYLE[style])
+    if "nhs" in fields:
+        record[key["nhs"]] = C("UK_NHS", child, g.nhs())
+    if "postcode" in fields:
+        if style == "camel":
+            record["address"] = {"line1": addr.street, "town": addr.town,
+                                 "postcode": C("UK_POSTCODE", child, addr.postcode)}
+        else:
+            record[key["postcode"]] = C("UK_POSTCODE", child, addr.postcode)
+    if "sen" in fields:
+        if style == "camel":
+            record["sen"] = {"status": facts.sen, "primaryNeed": facts.need or None}
+        else:
+            record[key["sen"]] = _SEN_WORDS[facts.sen] if style == "title" else facts.sen
+            record[key["need"]] = facts.need
+    if "fsm" in fields:
+        record[key["fsm"]] = _json_flag(style, facts.fsm)
+        record[key["pp"]] = ("Ever 6" if facts.ever6 else None) if style != "snake" \
+            else ("PP" if facts.ever6 else "")
+    if "ethnicity" in fields:
+        record[key["ethnicity"]] = facts.ethnicity
+    if "religion" in fields:
+        record[key["religion"]] = facts.religion
+    if "medical" in fields:
+        if style == "camel":
+            record["medical"] = {"conditions": list(facts.conditions),
+                                 "allergies": list(facts.allergies),
+                                 "medication": list(facts.medication)}
+        else:
+            record[key["medical"]] = _json_list(style, facts.conditions)
+            record[key["allergies"]] = _json_list(style, facts.allergies)
+            record[key["medication"]] = _json_list(style, facts.medication)
+    if "lac" in fields:
+        record[key["lac"]] = _json_flag(style, facts.looked_after)
+    if "cp" in fields:
+        record[key["cp"]] = facts.cp or (None if style in ("camel", "pascal") else "")
+    contact_email = C("EMAIL_ADDRESS", parent, g.email(parent))
+    contact_phone = C("PHONE_NUMBER", parent, g.phone())
+    if style == "camel":
+        contact = {"title": parent.title, "forename": C("PERSON", parent, parent.first),
+                   "surname": C("PERSON", parent, parent.last),
+                   "relationship": "Mother" if parent.female else "Father",
+                   "parentalResponsibility": True}
+        if "email" in fields:
+            contact["email"] = contact_email
+        if "phone" in fields:
+            contact["mobile"] = contact_phone
+        return {"pupil": record, "contacts": [contact]}
+    if "email" in fields:
+        record[key["email"]] = contact_email
+    if "phone" in fields:
+        record[key["phone"]] = contact_phone
+    return record
+
+
+def k_mis_json(g: Gen, i: int) -> Doc:
+    style = ("camel", "snake", "title", "pascal")[i % 4]
+    fields = {"upn"} if g.chance(0.9) else set()
+    fields |= _pick_fields(g, {"postcode": 0.6, "email": 0.6, "phone": 0.5, "nhs": 0.2,
+                               "sen": 0.8, "fsm": 0.8, "ethnicity": 0.6, "religion": 0.4,
+                               "medical": 0.5, "lac": 0.35, "cp": 0.2})
+    if style == "camel":  # camel records nest SEN and medical as objects, always present
+        fields |= {"sen", "medical"}
+    if "medical" in fields:  # conditions, allergies and medication are written together
+        fields |= {"allergies", "medication"}
+    facts = [_facts(g) for _ in range(g.rng.randrange(8, 26))]
+    records = [_json_pupil(g, style, fields, f) for f in facts]
+    cats, optional = _categories(facts, fields)
+    exported = f"{dt.date(2025, 1, g.rng.randrange(6, 28))}T09:00:00Z"
+    root: object = {
+        "camel": lambda: records,
+        "snake": lambda: {"data": records, "meta": {"pagination": {"current_page": 1,
+                                                                   "next": None},
+                                                    "total": len(records)}},
+        "title": lambda: {"results": records, "count": len(records), "exported": exported},
+        "pascal": lambda: {"Pupils": {"Pupil": records}},
+    }[style]()
+    name = g.pick(("pupils", "students", "export", "api_response", "learners"))
+    return Doc(f"MIS/API exports/{name}_{i + 1:03d}.json", "mis_json",
+               [Tree(root, indent=None if style == "pascal" else g.pick((2, 4)))],
+               categories=cats, optional=optional)
+
+
+# ---- mis_xml: Common Transfer File shape, a census-like return and attribute records.
+
+
+def _ctf_pupil(g: Gen, fields: set[str], facts: Facts) -> El:
+    parent, child, addr = g.family()
+    basic = E("BasicDetails",
+              E("Ethnicity", facts.ethnicity) if "ethnicity" in fields else None,
+              E("EthnicitySource", "P") if "ethnicity" in fields else None,
+              E("Languages", E("Type", E("LanguageType", "F"), E("Language", g.pick(_LANGS)))),
+              E("MedicalFlag", bool(facts.conditions or facts.allergies))
+              if "medical" in fields else None,
+              E("NHSnumber", C("UK_NHS", child, g.nhs())) if "nhs" in fields else None,
+              E("Religion", facts.religion) if "religion" in fields else None,
+              E("InCare", E("InCareStatus", facts.looked_after),
+                E("CareAuthority", g.pick(_LA_CODES)) if facts.looked_after else None)
+              if "lac" in fields else None)
+    fsm = None
+    if "fsm" in fields and facts.fsm:  # a CTF carries FSM history only for eligible pupils
+        fsm = E("FSMhistory", E("FSMreviewDate", "2024-09-01"),
+                E("FSMinstance", E("FSMstartDate", f"{g.pick((2021, 2022, 2023))}-09-01"),
+                  E("UKcountry", "ENG")))
+    sen = None
+    if "sen" in fields and facts.sen != "N":
+        sen = E("SENhistory",
+                E("SEN", E("StartDate", f"{g.pick((2022, 2023))}-10-01"),
+                  E("SENprovision", facts.sen)),
+                E("SENneeds", E("SENneed", E("SENtypeRank", 1), E("SENtype", facts.need))))
+    elif "sen" in fields:
+        sen = E("SENhistory")
+    contacts = E("Contacts", E("Contact",
+                               E("Order", 1), E("Title", parent.title),
+                               E("Surname", C("PERSON", parent, parent.last)),
+                               E("Forename", C("PERSON", parent, parent.first)),
+                               E("Relationship", "PAR"), E("Responsibility", True),
+                               E("Email", C("EMAIL_ADDRESS", parent, g.email(parent)))
+                               if "email" in fields else None))
+    return E("Pupil",
+             E("UPN", C("UK_UPN", child, g.upn())),
+             E("Surname", C("PERSON", child, child.last.upper())),
+             E("Forename", C("PERSON", child, child.first)),
+             E("DOB", C("DATE_OF_BIRTH", child, child.dob.isoformat())),
+             E("Sex", "F" if child.female else "M"),
+             basic,
+             E("SafeguardingStatus", facts.cp) if "cp" in fields and facts.cp else None,
+             fsm, sen,
+             E("Address", E("BS7666Address", E("PAON", addr.street.split()[0]),
+                            E("Street", addr.street.split(" ", 1)[1]), E("Town", addr.town)),
+               E("PostCode", C("UK_POSTCODE", child, addr.postcode)))
+             if "postcode" in fields else None,
+             E("Phones", E("Phone", E("TelephoneType", "H"),
+                           E("PhoneNo", C("PHONE_NUMBER", parent, g.phone()))))
+             if "phone" in fields else None,
+             contacts)
+
+
+def _census_pupil(g: Gen, fields: set[str], facts: Facts) -> El:
+    _parent, child, addr = g.family()
+    return E("PupilOnRoll",
+             E("UPN", C("UK_UPN", child, g.upn())),
+             E("Surname", C("PERSON", child, child.last)),
+             E("Forename", C("PERSON", child, child.first)),
+             E("DOB", C("DATE_OF_BIRTH", child, child.dob.isoformat())),
+             E("Sex", "F" if child.female else "M"),
+             E("Ethnicity", facts.ethnicity) if "ethnicity" in fields else None,
+             E("FSMeligible", facts.fsm) if "fsm" in fields else None,
+             E("SENprovision", facts.sen) if "sen" in fields else None,
+             E("SENtype", facts.need) if "sen" in fields and facts.need else None,
+             E("InCare", facts.looked_after) if "lac" in fields else None,
+             E("PostCode", C("UK_POSTCODE", child, addr.postcode))
+             if "postcode" in fields else None)
+
+
+def _attribute_pupil(g: Gen, fields: set[str], facts: Facts) -> El:
+    _parent, child, _addr = g.family()
+    conditions = [E("medical", condition=c) for c in facts.conditions + facts.allergies] \
+        if "medical" in fields else []
+    return E("pupil", *conditions,
+             upn=C("UK_UPN", child, g.upn()),
+             surname=C("PERSON", child, child.last), forename=C("PERSON", child, child.first),
+             dob=C("DATE_OF_BIRTH", child, format_date(child.dob, "dmy")),
+             sex="F" if child.female else "M",
+             sen=facts.sen if "sen" in fields else None,
+             fsm=("Y" if facts.fsm else "N") if "fsm" in fields else None,
+             ethnicity=facts.ethnicity if "ethnicity" in fields else None,
+             religion=facts.religion if "religion" in fields else None,
+             lac=("Y" if facts.looked_after else "N") if "lac" in fields else None)
+
+
+def k_mis_xml(g: Gen, i: int) -> Doc:
+    variant = i % 3
+    fields = _pick_fields(g, {"postcode": 0.6, "email": 0.5, "phone": 0.5, "nhs": 0.2,
+                              "sen": 0.85, "fsm": 0.85, "ethnicity": 0.7, "religion": 0.3,
+                              "medical": 0.5, "lac": 0.4, "cp": 0.2})
+    facts = [_facts(g) for _ in range(g.rng.randrange(6, 20))]
+    la, estab = g.pick(_LA_CODES), g.rng.randrange(2000, 3999)
+    if variant == 0:
+        header = E("Header", E("DocumentName", "Common Transfer File"),
+                   E("CTFversion", "23.0"), E("DateTime", "2025-07-18T14:02:11"),
+                   E("DocumentQualifier", "full"),
+                   E("SourceSchool", E("LEA", la), E("Estab", estab), E("SchoolName", SCHOOL),
+                     E("AcademicYear", 2024)),
+                   E("DestSchool", E("LEA", la), E("Estab", 4000 + g.rng.randrange(999))))
+        root = E("CTfile", header, E("CTFpupilData", *[_ctf_pupil(g, fields, f)
+                                                        for f in facts]))
+        path = f"MIS/CTF/{la}{estab}_CTF_{la}4{g.rng.randrange(100, 999)}_{i + 1:03d}.xml"
+    elif variant == 1:
+        fields -= {"religion", "cp", "medical"}  # not collected by the census
+        root = E("Message",
+                 E("Header", E("CollectionDetails", E("Collection", "SC"),
+                               E("Term", g.pick(("AUT", "SPR", "SUM"))), E("Year", 2025)),
+                   E("Source", E("LEA", la), E("Estab", estab))),
+                 E("Pupils", *[_census_pupil(g, fields, f) for f in facts]))
+        path = f"MIS/Census/census_return_{i + 1:03d}.xml"
+    else:
+        fields.discard("cp")
+        root = E("pupils", *[_attribute_pupil(g, fields, f) for f in facts],
+                 school=SCHOOL, exported="2025-01-06")
+        path = f"MIS/Exports/pupil_records_{i + 1:03d}.xml"
+    cats, optional = _categories(facts, fields - {"allergies", "medication"})
+    if "medical" in fields:  # the MedicalFlag / <medical> element also reveals allergies
+        cats |= _categories(facts, {"allergies"})[0]
+    return Doc(path, "mis_xml", [Tree(root, indent=g.pick((2, 2, None)))], categories=cats,
+               optional=optional)
+
+
+# ---- forms about one pupil: labels and values (Word tables, HTML tables and <dl>, lines).
+
+# (field, label variants, chance the form has it); "name" is always there.
+_FORM_FIELDS: tuple[tuple[str, tuple[str, ...], float], ...] = (
+    ("name", ("Name", "Pupil name", "Child's name", "Full name", "Child's full name"), 1.0),
+    ("dob", ("Date of birth", "DOB", "D.O.B", "Date of Birth", "D.O.B."), 0.9),
+    ("upn", ("UPN", "Unique Pupil Number"), 0.5),
+    ("class", ("Class", "Year group", "Form"), 0.7),
+    ("address", ("Address", "Home address"), 0.5),
+    ("postcode", ("Postcode", "Post code"), 0.3),
+    ("parent", ("Parent/carer", "Contact 1", "Parent or carer name"), 0.7),
+    ("phone", ("Contact number", "Tel", "Emergency contact number"), 0.6),
+    ("medical", ("Medical conditions", "Medical needs", "Health conditions"), 0.7),
+    ("allergies", ("Allergies", "Known allergies"), 0.6),
+    ("medication", ("Medication", "Medication in school"), 0.5),
+    ("sen", ("SEN status", "SEN", "SEND need", "Special educational needs"), 0.6),
+    ("ehcp", ("EHCP", "EHC plan (Yes/No)"), 0.4),
+    ("fsm", ("FSM / Pupil Premium", "FSM", "Pupil Premium", "Free school meals"), 0.6),
+    ("lac", ("Looked after (Yes/No)", "Looked after child", "CLA"), 0.45),
+    ("religion", ("Religion", "Religion or belief"), 0.4),
+    ("ethnicity", ("Ethnicity", "Ethnic origin"), 0.4),
+    ("social_worker", ("Social worker", "Allocated social worker"), 0.35),
+)
+_CARE_AUTHORITIES = ("Leeds City Council", "Bradford Children's Services",
+                     "Manchester City Council", "Kent County Council",
+                     "Birmingham Children's Trust", "London Borough of Lambeth")
+_NONE_VALUES = ("None", "N/A", "No", "", "None known", "-")
+_FORM_TITLES = ("PUPIL INFORMATION SHEET", "Pupil profile", "Transition information - Year 6 "
+                "to Year 7", "Admission form - pupil details", "One-page profile",
+                "Residential trip - medical and contact form")
+
+
+def _form_rows(g: Gen, blank: bool = False) -> tuple[list[tuple[str, str]], set[str], set[str]]:
+    """(label, marked value) rows of a form about one pupil, with its categories.
+
+    ``blank``: the same form as a template, every value empty (no categories)."""
+    parent, child, addr = g.family()
+    facts = _facts(g, boost=2.5)
+    chosen = [(name, g.pick(labels)) for name, labels, p in _FORM_FIELDS if g.chance(p)]
+    names = {name for name, _ in chosen}
+    if blank:
+        yes_no = {"ehcp", "lac", "fsm"}
+        return ([(label, g.pick(("Yes / No", "")) if name in yes_no else g.pick(("", "", "_____")))
+                 for name, label in chosen], set(), set())
+    social_worker = g.adult()
+    values: dict[str, Callable[[], str]] = {
+        "name": lambda: N(child, g.pick(("full", "full", "caps_first"))),
+        "dob": lambda: M("DATE_OF_BIRTH", child,
+                         format_date(child.dob, g.pick(("long", "dmy", "dmon", "dmonyy",
+                                                        "iso", "ord")))),
+        "upn": lambda: M("UK_UPN", child, g.upn()),
+        "class": lambda: f"{year_group(child)} {g.pick(_TREES)}",
+        "address": lambda: f"{addr.street}, {addr.town}"
+                           + ("" if "postcode" in names
+                              else f" {M('UK_POSTCODE', child, addr.postcode)}"),
+        "postcode": lambda: M("UK_POSTCODE", child, addr.postcode),
+        "parent": lambda: N(parent, g.pick(("formal_full", "full"))),
+        "phone": lambda: M("PHONE_NUMBER", parent, g.phone()),
+        "medical": lambda: ", ".join(facts.conditions) or g.pick(_NONE_VALUES),
+        "allergies": lambda: ", ".join(facts.allergies) or g.pick(_NONE_VALUES),
+        "medication": lambda: ", ".join(facts.medication) or g.pick(_NONE_VALUES),
+        "sen": lambda: {"N": g.pick(("None", "No", "N", "Not on SEN register")),
+                        "K": g.pick(("SEN Support", "K", "K - SEN support")) + (
+                            f" ({facts.need})" if g.chance(0.5) else ""),
+                        "E": g.pick(("EHCP", "E", "EHC plan"))}[facts.sen],
+        "ehcp": lambda: "Yes" if facts.sen == "E" else "No",
+        "fsm": lambda: (g.pick(("Yes", "Yes - FSM", "FSM")) if facts.fsm
+                        else "PP (Ever 6)" if facts.ever6 else g.pick(("No", "N", ""))),
+        "lac": lambda: (f"Yes - {g.pick(_CARE_AUTHORITIES)}" if facts.looked_after
+                        else g.pick(("No", "N/A"))),
+        "religion": lambda: (facts.religion if facts.religion not in _NO_BELIEF
+                             else g.pick(("None", "Prefer not to say", "No religion"))),
+        "ethnicity": lambda: (g.pick(_ETHNIC_WORDS + _ETHNIC_CODES[:5])
+                              if facts.ethnicity not in _ETHNIC_UNKNOWN
+                              else g.pick(("Not obtained", "Refused", "Prefer not to say"))),
+        "social_worker": lambda: (
+            f"{N(social_worker, 'formal_full')} ({facts.cp or 'LAC'})"
+            if facts.cp or facts.looked_after else g.pick(("N/A", "None", ""))),
+    }
+    rows = [(label, values[name]()) for name, label in chosen]
+    fields = names - {"ehcp", "social_worker"} | ({"pp"} if "fsm" in names else set())
+    if "social_worker" in names and facts.cp:
+        fields.add("cp")
+    if "social_worker" in names and facts.looked_after and not facts.cp:
+        fields.add("lac")  # "(LAC)" after the social worker's name
+    cats, optional = _categories([facts], fields)
+    if "ehcp" in names and facts.sen == "E":
+        cats.add("sen")
+    return rows, cats, optional
+
+
+def _form_table(rows: list[tuple[str, str]], columns: int, html_layout: str) -> Table:
+    """The form's rows as a 2-column or 4-column (label | value | label | value) table."""
+    if columns == 2 or html_layout == "dl":
+        return Table([[label, value] for label, value in rows], html=html_layout)
+    cells = [[label, value] for label, value in rows]
+    paired = [cells[n] + (cells[n + 1] if n + 1 < len(cells) else ["", ""])
+              for n in range(0, len(cells), 2)]
+    return Table(paired, html=html_layout)
+
+
+def _form_doc(g: Gen, i: int, kind: str, ext: str, blank: bool) -> Doc:
+    rows, cats, optional = _form_rows(g, blank)
+    title = g.pick(_FORM_TITLES)
+    layout = g.pick(("form", "form", "dl")) if ext == ".html" else "form"
+    table = _form_table(rows, g.pick((2, 4)), layout)
+    blocks: list[Block] = [*letterhead(g, g.chance(0.4)), Para(title, heading=True)]
+    if blank:
+        blocks.append(Para("Please complete all sections and return to the school office."))
+    blocks.append(table)
+    if not blank and g.chance(0.5):
+        _person, sig = staff_sig(g, "Completed by")
+        blocks.append(Para(f"Completed by {sig.splitlines()[0]} on "
+                           f"{format_date(g.day_in(2024), 'dmy')}"))
+    folder = "Templates/Forms" if blank else "Pupil Records/Forms"
+    return Doc(f"{folder}/{title.split(' - ')[0].lower()} {kind} {i + 1:03d}{ext}", kind,
+               blocks, categories=cats, optional=optional, negative=blank, title=title)
+
+
+def k_form_docx(g: Gen, i: int) -> Doc:
+    return _form_doc(g, i, "form_docx", ".docx", blank=False)
+
+
+def k_form_html(g: Gen, i: int) -> Doc:
+    return _form_doc(g, i, "form_html", ".html", blank=False)
+
+
+def k_form_template(g: Gen, i: int) -> Doc:
+    return _form_doc(g, i, "form_template", fmt_for(i, (".docx", ".html")), blank=True)
+
+
+def k_label_lines(g: Gen, i: int) -> Doc:
+    ext = fmt_for(i, (".txt", ".docx", ".txt"))
+    rows, cats, optional = _form_rows(g)
+    sep = g.pick((": ", ": ", " - ", ":\t"))
+    lines = [f"{label}{sep}{value}" for label, value in rows]
+    head = g.pick(("Trip consent and medical information", "Club registration",
+                   "Information for supply teacher", "Handover notes"))
+    blocks: list[Block] = [Para(head, heading=True)]
+    if ext == ".txt":
+        blocks.append(Para("\n".join(lines)))
+    else:
+        blocks.extend(Para(line) for line in lines)
+    return Doc(f"Pupil Records/Notes/{head.lower()} {i + 1:03d}{ext}", "label_lines", blocks,
+               categories=cats, optional=optional, title=head)
+
+
+# ---- registers kept as sheets: accident book, dinner money, seating plan, CPOMS export.
+
+_INJURIES = (("Bumped head on climbing frame", "Cold compress; head bump letter sent home"),
+             ("Graze to left knee", "Cleaned with water, plaster applied"),
+             ("Nosebleed", "Sat forward, pressure applied"),
+             ("Trapped finger in classroom door", "Ice pack, checked after 20 minutes"),
+             ("Stung by a wasp on the arm", "Sting removed, cold compress"),
+             ("Fell in playground - grazed both hands", "Cleaned, monitored"),
+             ("Asthma attack at lunchtime", "Inhaler given (2 puffs), parent called"),
+             ("Twisted ankle in PE", "Ice pack, rest; parent advised to seek advice"))
+
+
+def k_accident_book(g: Gen, i: int) -> Doc:
+    ext = fmt_for(i, (".xlsx", ".csv"))
+    rows: list[list[object]] = [["Date", "Time", "Name", "Class", "Injury", "Treatment",
+                                 "First aider", "Parent informed"]]
+    for _ in range(g.rng.randrange(8, 28)):
+        _parent, child, _addr = g.family()
+        day = g.day_in(2024)
+        injury, treatment = g.pick(_INJURIES)
+        aider = g.pick(g.staff)
+        rows.append([dt.datetime(day.year, day.month, day.day) if ext == ".xlsx"
+                     else format_date(day, "dmy"),
+                     f"{g.rng.randrange(9, 15)}:{g.pick(('05', '20', '35', '50'))}",
+                     C("PERSON", child, g.pick((child.full, f"{child.last}, {child.first}"))),
+                     g.pick(_TREES), injury, treatment,
+                     C("PERSON", aider, f"{aider.title} {aider.last}"),
+                     g.pick(("Yes - phone", "Yes - note home", "No"))])
+    return Doc(f"Health and Safety/Accident book/accident book {i + 1:03d}{ext}",
+               "accident_book", [Table(rows, title="Accidents", formats={0: "DD/MM/YYYY"})],
+               categories={"health"})
+
+
+# UIFSM (universal infant free school meals, every Reception-Year 2 child) reveals nothing
+# about a family's means: only an FSM status does.
+_MEAL_STATUS = ("Paid", "Paid", "Paid", "Packed lunch", "UIFSM")
+_FSM_STATUS = ("FSM", "Free (FSM)")
+
+
+def k_dinner_money(g: Gen, i: int) -> Doc:
+    ext = fmt_for(i, (".xlsx", ".csv", ".xlsx"))
+    with_fsm = g.chance(0.75)
+    rows: list[list[object]] = [["Name", "Class", "Meal status", "Balance"]]
+    fsm_rows = 0
+    for n in range(g.rng.randrange(12, 30)):
+        _parent, child, _addr = g.family()
+        status = g.pick(_MEAL_STATUS)
+        if with_fsm and (g.chance(0.2) or (n == 5 and not fsm_rows)):
+            status = g.pick(_FSM_STATUS)
+        fsm_rows += status in _FSM_STATUS
+        balance = 0.0 if status != "Paid" else g.rng.randrange(-1200, 2500, 5) / 100
+        name = g.pick((child.full, f"{child.last.upper()} {child.first}"))
+        rows.append([C("PERSON", child, name),
+                     f"{year_group(child)}", status,
+                     balance if ext == ".xlsx" else f"£{balance:.2f}"])
+    return Doc(f"Finance/Dinner money/dinner money {i + 1:03d}{ext}", "dinner_money",
+               [Table(rows, title="Dinners", formats={3: "£#,##0.00"})],
+               categories={"fsm"} if fsm_rows else set())
+
+
+_SEATING_NOTES = (("Sit at front - hearing aid", True), ("Near door - medical toilet plan", True),
+                  ("Needs movement breaks", False), ("Away from window", False),
+                  ("Glasses for the board", False), ("Epilepsy - see care plan", True))
+
+
+def k_seating_plan(g: Gen, i: int) -> Doc:
+    ext = fmt_for(i, (".xlsx", ".docx", ".csv"))
+    notes = g.chance(0.5)
+    sen_style = g.pick(("Y", "code"))
+    rows: list[list[object]] = [["Table", "Name", "SEN", "PP", "EAL"] + (["Notes"] if notes
+                                                                          else [])]
+    cats: set[str] = set()
+    for n in range(g.rng.randrange(14, 30)):
+        _parent, child, _addr = g.family()
+        facts = _facts(g)
+        sen = "" if facts.sen == "N" else "Y" if sen_style == "Y" else facts.sen
+        pp = g.pick(("Y", "PP")) if facts.ever6 else ""
+        eal = g.pick(("", "", "", "Y", "POL", "URD"))
+        row: list[object] = [f"Table {n // 5 + 1}", C("PERSON", child, child.full), sen, pp, eal]
+        if sen:
+            cats.add("sen")
+        if pp:
+            cats.add("fsm")
+        if notes:
+            note, health = g.pick(_SEATING_NOTES) if g.chance(0.25) else ("", False)
+            row.append(note)
+            if health:
+                cats.add("health")
+        rows.append(row)
+    title = f"{g.pick(_YEARS[1:])} {g.pick(_TREES)} seating plan"
+    blocks: list[Block] = [Table(rows, title="Seating")]
+    if ext == ".docx":
+        blocks.insert(0, Para(title, heading=True))
+    return Doc(f"Classroom/Seating plans/{title} {i + 1:03d}{ext}", "seating_plan", blocks,
+               categories=cats, optional={"health"} if cats & {"sen"} else set())
+
+
+# (CPOMS-style category, special category it reveals or "")
+_INCIDENT_CATEGORIES = (("Safeguarding - Neglect", "safeguarding"),
+                        ("Safeguarding - Domestic abuse", "safeguarding"),
+                        ("Child protection", "safeguarding"), ("Early help", "safeguarding"),
+                        ("Bullying", ""), ("Behaviour", ""), ("Attendance", ""),
+                        ("Medical", "health"), ("Mental health", "health"))
+_ACTIONS = ("Discussed with DSL; parent phoned", "Referral to MASH", "Logged for information",
+            "Meeting with parents booked", "Passed to school nurse", "Monitor - check in daily",
+            "Early help assessment started")
+
+
+def k_cpoms_like(g: Gen, i: int) -> Doc:
+    ext = fmt_for(i, (".csv", ".xlsx"))
+    rows: list[list[object]] = [["Student", "Year", "Date", "Category", "Action taken",
+                                 "Status", "Logged by"]]
+    cats: set[str] = set()
+    for n in range(g.rng.randrange(6, 22)):
+        _parent, child, _addr = g.family()
+        category, reveals = g.pick(_INCIDENT_CATEGORIES[:4] if n == 0 else _INCIDENT_CATEGORIES)
+        if reveals:
+            cats.add(reveals)
+        logger = g.pick(g.staff)
+        rows.append([C("PERSON", child, g.pick((child.full, f"{child.last}, {child.first}"))),
+                     year_group(child), format_date(g.day_in(2024), "dmy"), category,
+                     g.pick(_ACTIONS), g.pick(("Open", "Closed", "Awaiting action")),
+                     C("PERSON", logger, logger.full)])
+    return Doc(f"Safeguarding/CPOMS exports/incidents export {i + 1:03d}{ext}", "cpoms_like",
+               [Table(rows, title="Incidents")], categories=cats)
+
+
+# ---- topic, not data: documents that use every category's vocabulary about no pupil.
+
+_SCHOOL_DOMAIN = "oakfield.example.org"
+
+
+def _staff_contact(g: Gen, role: str) -> str:
+    """A named member of staff with a school email (and sometimes a phone number)."""
+    person = g.pick(g.staff)
+    text = (f"{N(person, g.pick(('formal_full', 'full', 'initial')))} ({role}), "
+            f"{M('EMAIL_ADDRESS', person, g.email(person, _SCHOOL_DOMAIN))}")
+    if g.chance(0.5):
+        text += f", tel. {M('PHONE_NUMBER', 0, g.school_phone)}"
+    return text
+
+
+_LESSONS = (
+    ("RE - World religions: places of worship", (
+        "Learning objective: to compare places of worship in Christianity, Islam, Sikhism "
+        "and Hinduism.",
+        "Starter: sort pictures of a church, a mosque, a gurdwara and a mandir.",
+        "Main: pupils research one religion's festivals (Easter, Eid al-Fitr, Vaisakhi, "
+        "Diwali) and present to the class.",
+        "Vocabulary: Christian, Muslim, Sikh, Hindu, Jewish, Buddhist, worship, prayer.")),
+    ("PSHE - Mental health and wellbeing", (
+        "Learning objective: to recognise feelings of anxiety and low mood and know who to "
+        "ask for help.",
+        "Discussion: what does good mental health look like? Introduce the zones of "
+        "regulation.",
+        "Signpost: the school counsellor, Childline and the class worry box.")),
+    ("Science - Keeping healthy: medicines and drugs", (
+        "Learning objective: to know that medicines such as inhalers, insulin and "
+        "antihistamines help people with asthma, diabetes and allergies.",
+        "Activity: sort safe and unsafe household substances; discuss why an EpiPen is "
+        "kept in the office.")),
+    ("PSHE - Families and relationships", (
+        "Learning objective: to understand that families differ: some children live with "
+        "foster carers, grandparents or one parent.",
+        "Circle time: what makes a family? Link to the anti-bullying week theme.")),
+)
+
+
+def k_lesson_plan_topic(g: Gen, i: int) -> Doc:
+    ext = fmt_for(i, (".docx", ".pdf", ".html"))
+    title, lines = _LESSONS[i % len(_LESSONS)]
+    teacher = g.pick(g.staff)
+    blocks: list[Block] = [Para(title, heading=True),
+                           Para(f"Year: {g.pick(_YEARS[2:])}   Teacher: {N(teacher, 'formal')}"),
+                           *[Para(line) for line in lines],
+                           Para("Differentiation: SEN pupils have word mats; EAL pupils have "
+                                "a picture glossary; PP pupils are targeted for questioning.")]
+    return Doc(f"Curriculum/Lesson plans/{title.split(' - ')[0]} lesson {i + 1:03d}{ext}",
+               "lesson_plan_topic", blocks, negative=True, title=title)
+
+
+def k_first_aid_policy(g: Gen, i: int) -> Doc:
+    ext = fmt_for(i, (".docx", ".pdf", ".html"))
+    title = ("FIRST AID POLICY", "SUPPORTING PUPILS WITH MEDICAL CONDITIONS POLICY",
+             "ADMINISTERING MEDICINES POLICY")[i % 3]
+    blocks: list[Block] = [
+        Para(title, heading=True),
+        Para(f"First aid lead: {_staff_contact(g, 'First aid lead')}."),
+        Para("Pupils with asthma keep a named inhaler in the classroom; spare inhalers are "
+             "in the office. Staff are trained to recognise an asthma attack."),
+        Para("Pupils with a severe allergy have two adrenaline auto-injectors (EpiPens) and an "
+             "individual healthcare plan. Diabetes and epilepsy care plans are kept in the "
+             "medical room."),
+        Para("Head injuries are recorded in the accident book and a head bump letter is sent "
+             "home the same day."),
+        Para("Medicines are only given with written parental consent and are recorded on the "
+             "medicines administration record."),
+    ]
+    return Doc(f"Policies/Health/{title.title()} {i + 1:03d}{ext}", "first_aid_policy",
+               blocks, negative=True, title=title)
+
+
+def k_sen_policy(g: Gen, i: int) -> Doc:
+    ext = fmt_for(i, (".docx", ".pdf", ".html"))
+    blocks: list[Block] = [
+        Para("SPECIAL EDUCATIONAL NEEDS AND DISABILITIES (SEND) POLICY", heading=True),
+        Para(f"Our SENCo is {_staff_contact(g, 'SENCo')}."),
+        Para("Pupils identified with special educational needs are placed at SEN support "
+             "(code K on the census) or have an Education, Health and Care plan (EHCP, code "
+             "E). We follow the graduated approach: assess, plan, do, review."),
+        Para("The four broad areas of need are communication and interaction; cognition and "
+             "learning; social, emotional and mental health; sensory and/or physical needs."),
+        Para("Parents who think their child may have SEN should speak to the class teacher "
+             "or the SENCo. Requests for an EHC needs assessment go to the local authority."),
+    ]
+    return Doc(f"Policies/SEND/SEND policy {i + 1:03d}{ext}", "sen_policy", blocks,
+               negative=True, title="SEND policy")
+
+
+def k_newsletter_fsm(g: Gen, i: int) -> Doc:
+    ext = fmt_for(i, (".txt", ".docx", ".html"))
+    blocks: list[Block] = [
+        Para(f"{SCHOOL} - newsletter", heading=True),
+        Para("Dear Parents and Carers,"),
+        Para("Free school meals: if you receive Universal Credit or certain other benefits "
+             "your child may be eligible for free school meals. Registering also brings the "
+             "school pupil premium funding, even for infants who already get universal "
+             "infant free school meals (UIFSM)."),
+        Para(f"To apply, or for help with the form, please contact "
+             f"{_staff_contact(g, 'Office manager')}. All applications are confidential."),
+        Para("Looked-after and previously looked-after children also attract pupil premium "
+             "plus; please let us know if this applies to your family."),
+        Para("Best wishes,\nThe Headteacher"),
+    ]
+    return Doc(f"Newsletters/FSM sign-up newsletter {i + 1:03d}{ext}", "newsletter_fsm",
+               blocks, negative=True, title="Newsletter")
+
+
+def k_safeguarding_policy(g: Gen, i: int) -> Doc:
+    ext = fmt_for(i, (".docx", ".pdf", ".html"))
+    blocks: list[Block] = [
+        Para("CHILD PROTECTION AND SAFEGUARDING POLICY", heading=True),
+        Para(f"Designated Safeguarding Lead: {_staff_contact(g, 'DSL')}."),
+        Para(f"Deputy DSL: {_staff_contact(g, 'Deputy DSL')}."),
+        Para("All concerns are recorded on CPOMS the same day. The DSL decides whether to "
+             "make a referral to children's social care (MASH) or to offer early help."),
+        Para("The DSL keeps a list of pupils on a child protection plan (CP), children in "
+             "need (CIN) and looked-after children (LAC), and works with the virtual school "
+             "on each looked-after child's personal education plan (PEP)."),
+        Para("Signs of abuse and neglect, domestic abuse, child-on-child abuse and "
+             "radicalisation are covered in annual training."),
+    ]
+    return Doc(f"Policies/Safeguarding/safeguarding policy {i + 1:03d}{ext}",
+               "safeguarding_policy", blocks, negative=True, title="Safeguarding policy")
+
+
 # (kind, builder, weight): weights are files per 400.
 KINDS: tuple[tuple[str, Callable[[Gen, int], Doc], int], ...] = (
-    ("letter", k_letter, 60),
-    ("class_list", k_class_list, 34),
-    ("export_unhelpful", k_export_unhelpful, 12),
-    ("register", k_register, 16),
-    ("medical", k_medical, 22),
-    ("sen", k_sen, 22),
-    ("safeguarding", k_safeguarding, 18),
-    ("fsm", k_fsm, 14),
-    ("looked_after", k_looked_after, 12),
-    ("ethnicity", k_ethnicity, 12),
-    ("religion", k_religion, 12),
-    ("biometric", k_biometric, 12),
-    ("staff", k_staff, 26),
-    ("uln", k_uln, 12),
-    ("trip", k_trip, 8),
-    ("newsletter", k_newsletter, 26),
-    ("invoice", k_invoice, 14),
-    ("nino_decoys", k_nino_decoys, 10),
-    ("upn_decoys", k_upn_decoys, 10),
-    ("postcode_decoys", k_postcode_decoys, 10),
-    ("dates", k_dates, 10),
+    ("letter", k_letter, 36),
+    ("class_list", k_class_list, 26),
+    ("export_unhelpful", k_export_unhelpful, 8),
+    ("register", k_register, 10),
+    ("medical", k_medical, 16),
+    ("sen", k_sen, 16),
+    ("safeguarding", k_safeguarding, 12),
+    ("fsm", k_fsm, 10),
+    ("looked_after", k_looked_after, 9),
+    ("ethnicity", k_ethnicity, 9),
+    ("religion", k_religion, 9),
+    ("biometric", k_biometric, 8),
+    ("staff", k_staff, 20),
+    ("uln", k_uln, 8),
+    ("trip", k_trip, 6),
+    ("newsletter", k_newsletter, 18),
+    ("invoice", k_invoice, 10),
+    ("nino_decoys", k_nino_decoys, 8),
+    ("upn_decoys", k_upn_decoys, 8),
+    ("postcode_decoys", k_postcode_decoys, 8),
+    ("dates", k_dates, 8),
     ("policy", k_policy, 12),
     ("template", k_template, 8),
     ("budget", k_budget, 8),
+    # issue 19: special categories in fields, and topic-only controls
+    ("mis_json", k_mis_json, 10),
+    ("mis_xml", k_mis_xml, 10),
+    ("form_docx", k_form_docx, 10),
+    ("form_html", k_form_html, 10),
+    ("label_lines", k_label_lines, 8),
+    ("accident_book", k_accident_book, 8),
+    ("dinner_money", k_dinner_money, 8),
+    ("seating_plan", k_seating_plan, 8),
+    ("cpoms_like", k_cpoms_like, 8),
+    ("lesson_plan_topic", k_lesson_plan_topic, 5),
+    ("first_aid_policy", k_first_aid_policy, 5),
+    ("sen_policy", k_sen_policy, 4),
+    ("newsletter_fsm", k_newsletter_fsm, 5),
+    ("form_template", k_form_template, 6),
+    ("safeguarding_policy", k_safeguarding_policy, 4),
 )
 
 
