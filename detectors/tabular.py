@@ -35,6 +35,8 @@ from dpscan.model.reference import resolve
 COLUMN_HEADERS_FILE = "column_headers.yaml"
 # Values sampled to classify a column that has no telling heading.
 SAMPLE_VALUES = 50
+# Distinct values a column of codes ("Paid", "FSM", "Packed lunch") has at most.
+MAX_CODES = 8
 # Share of sampled values that must validate for a column to be classified by value.
 VALUE_SHARE = 0.8
 # Mean length from which an unclassified column is free text (notes, comments).
@@ -477,15 +479,21 @@ class TableReader:
     def _special_values_in(self, values: list[str], heading: str, index: int,
                            result: TableDetection) -> None:
         """Record the categories whose special values fill cells of a column its heading
-        did not classify ("Meal status" holding "FSM")."""
-        seen: set[str] = set()
+        did not classify ("Meal status" holding "FSM").
+
+        An abbreviation ("CLA", "LAC") counts only in a column of a few codes: a column of
+        many different short capitals is staff initials or room codes, where "CLA" is a
+        teacher.
+        """
+        distinct: dict[str, None] = {}
         for value in values:
             value = value.strip()
-            if not value or value in seen or len(seen) > SAMPLE_VALUES:
-                continue
-            seen.add(value)
+            if value and len(distinct) <= SAMPLE_VALUES:
+                distinct[value] = None
+        codes = len(distinct) <= MAX_CODES
+        for value in distinct:
             found = self.vocabulary.special_value(value)
-            if found is not None:
+            if found is not None and (codes or not is_abbreviation(found[1])):
                 category, listed = found
                 where = self.shown_heading(heading, index)
                 result.special_categories.setdefault(category, f"{listed} in {where}")

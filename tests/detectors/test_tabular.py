@@ -335,3 +335,15 @@ def test_a_heading_holding_a_name_date_or_postcode_is_not_shown(reader: TableRea
 ])
 def test_ordinary_headings_are_shown(reader: TableReader, heading: str) -> None:
     assert reader.looks_like_heading(heading)
+
+
+def test_an_abbreviation_in_a_column_of_initials_is_a_teacher(reader: TableReader) -> None:
+    initials = ["JSM", "CLA", "PTR", "AHW", "KLM", "RBT", "DNS", "MJP", "LKH", "TWE"]
+    rows = [["Name", "Tutor"]] + [[name, code] for name, code in zip(
+        ["Amelia Jones", "Oliver Smith", "Ava Brown", "Noah Patel", "Isla Green",
+         "Leo Hughes", "Mia Clarke", "Jack Wood", "Ella King", "Finn Wright"], initials,
+        strict=True)]
+    assert reader.read(rows).special_categories == {}
+    codes = [["Name", "Status"], ["Amelia Jones", "CLA"], ["Oliver Smith", ""],
+             ["Ava Brown", "PLAC"]]
+    assert set(reader.read(codes).special_categories) == {"looked_after"}
