@@ -8,10 +8,13 @@ with the free-text cells of those tables, goes through presidio
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from presidio_analyzer import RecognizerResult
 
 from dpscan.detectors.digits import fold_digits, fold_rows
 from dpscan.detectors.keyed_numbers import blank_unkeyed_numbers
@@ -31,9 +34,13 @@ from dpscan.model.entities import (
 from dpscan.model.extraction import FIELDS, TableData
 from dpscan.model.records import ENTITY_TYPES, Evidence
 
-# Characters either side of a name or personal identifier within which a special category
-# phrase in prose is about that person (a letter's paragraph or two).
-ATTACHED_CHARS = 600
+# The least text around a name or personal identifier within which a special category
+# phrase in prose is about that person: its paragraph, grown by whole lines to this many
+# characters when its lines are short (see _split_near).
+ATTACHED_CHARS = 300
+# Words either side of a name searched for a staff role.
+ROLE_REACH_WORDS = 4
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(slots=True)
@@ -94,8 +101,8 @@ class ContentDetector:
         known label are read as a form.
 
         A special category is data when it is attached to someone the file identifies: a
-        table row or form that holds personal data, or prose within
-        :data:`ATTACHED_CHARS` of a name or a personal identifier.  Elsewhere it is only a
+        table row or form that holds personal data, or the paragraph of a name or a
+        personal identifier (at least :data:`ATTACHED_CHARS` around it).  Elsewhere it is only a
         topic of the file (a policy, a lesson plan, a newsletter).
         """
         text = fold_digits(text)
@@ -181,7 +188,9 @@ class ContentDetector:
 
         # Prose near someone the file identifies is about them; the cells of a table's
         # rows (codes such as "Safeguarding - neglect") belong to their rows.
-        anchors = [r.start for r, _ in analysis.found if r.entity_type in PERSON_IDENTIFYING_TYPES]
+        anchors = [r.start for r, _ in analysis.found
+                   if r.entity_type in PERSON_IDENTIFYING_TYPES
+                   and not (r.entity_type in NAME_TYPES and self._is_role_holder(prose, r))]
         near, far = _split_near(prose, anchors, ATTACHED_CHARS)
         near = "\n".join([near, *near_cells])
         far = "\n".join([far, *far_cells])
@@ -205,6 +214,22 @@ class ContentDetector:
         else:
             findings.topics = ordered(set(attached) | set(detached))
         return findings
+
+    def _is_role_holder(self, text: str, name: RecognizerResult) -> bool:
+        """True for a name given as a contact for a role: a staff role within
+        :data:`ROLE_REACH_WORDS` words of it on its line ("Our SENCo is Ms Patel", "Mr Evans
+        (Office manager)").  A possessive is never one: "Amelia's teacher" is about Amelia.
+        """
+        line_start = text.rfind("\n", 0, name.start) + 1
+        line_end = text.find("\n", name.end)
+        line_end = len(text) if line_end < 0 else line_end
+        after = text[name.end:line_end]
+        if after[:2] in ("'s", "’s"):
+            return False
+        before_words = _WORD.findall(text[line_start:name.start].lower())[-ROLE_REACH_WORDS:]
+        after_words = _WORD.findall(after.lower())[:ROLE_REACH_WORDS]
+        roles = self.tables.vocabulary
+        return roles.names_role(before_words) or roles.names_role(after_words)
 
     def _is_label(self, label: str) -> bool:
         """True when a "Label: value" line's label names a field the vocabulary knows."""
@@ -232,15 +257,26 @@ def _covers(tables: Sequence[TableData], text: str) -> bool:
 
 
 def _split_near(text: str, anchors: list[int], reach: int) -> tuple[str, str]:
-    """``text`` split into the lines within ``reach`` characters of an anchor offset and the
-    rest, each joined by newlines."""
+    """``text`` split into the paragraphs around each anchor offset and the rest, each
+    joined by newlines.
+
+    An anchor's paragraph is its line (a Word or HTML paragraph is one line), grown by
+    whole lines either side while it is shorter than ``reach`` characters (a PDF or a
+    plain-text letter breaks its paragraphs into short lines).
+    """
     if not anchors:
         return "", text
     windows: list[tuple[int, int]] = []
     for anchor in sorted(anchors):
-        start = text.rfind("\n", 0, max(anchor - reach, 0)) + 1
-        end = text.find("\n", min(anchor + reach, len(text)))
+        start = text.rfind("\n", 0, anchor) + 1
+        end = text.find("\n", anchor)
         end = len(text) if end < 0 else end
+        while end - start < reach and (start > 0 or end < len(text)):
+            if start > 0:
+                start = text.rfind("\n", 0, start - 1) + 1
+            if end < len(text) and end - start < reach:
+                following = text.find("\n", end + 1)
+                end = len(text) if following < 0 else following
         windows.append((start, end))
     windows = _merged(windows)
     near = "\n".join(text[a:b] for a, b in windows)

@@ -349,6 +349,7 @@ class SpecialCategoryDetector:
         # adds or removes a space, so word indices agree between the two passes.
         _scan(self._folded, normal.lower(), hits)
         _scan(self._exact, normal, hits)
+        hits = _drop_inside_other_strong(hits)
         categories: list[str] = []
         evidence: dict[str, list[str]] = {}
         counts: dict[str, int] = {}
@@ -376,6 +377,32 @@ class SpecialCategoryDetector:
 
     def __repr__(self) -> str:
         return f"SpecialCategoryDetector(source={self.vocabulary.source!r})"
+
+
+def _drop_inside_other_strong(hits: list[list[_Hit]]) -> list[list[_Hit]]:
+    """Per category, its hits less those inside a longer strong hit of another category:
+    the longer phrase says what the words are about ("pupil premium plus" is for
+    looked-after children, not free school meals; the "care plan" of an "education health
+    and care plan" is SEN)."""
+    # Strong hits by their first word: a hit is checked against the few that start at most
+    # one phrase length before it, not against all of them.
+    by_start: dict[int, list[tuple[int, int]]] = {}
+    longest = 0
+    for index, category_hits in enumerate(hits):
+        for h in category_hits:
+            if h.rank == _RANK[STRONG]:
+                by_start.setdefault(h.start, []).append((h.end, index))
+                longest = max(longest, h.end - h.start)
+    if not by_start:
+        return hits
+
+    def inside_other(h: _Hit, index: int) -> bool:
+        return any(other != index and h.end <= end and end - start > h.end - h.start
+                   for start in range(h.start - longest, h.start + 1)
+                   for end, other in by_start.get(start, ()))
+
+    return [[h for h in category_hits if not inside_other(h, index)]
+            for index, category_hits in enumerate(hits)]
 
 
 def _near(anchors: list[int], position: int) -> bool:

@@ -12,8 +12,9 @@ TableReader`:
   fields (``<Pupil>`` after ``<Pupil>``), become one grid table: a column per field path
   (nested keys joined by spaces, ``contact.email`` -> "contact email"), a row per record;
   repeated values inside a record (a list, several ``<SEN>`` entries) share one cell;
-* **fields**: the other scalars become labelled values, a fields table per object or
-  parent element, labelled by their last two names ("sen status", "Pupil DOB").
+* **fields**: the other scalars become labelled values, one fields table (one form) for the
+  document however deep its objects nest, labelled by their last two names ("sen status",
+  "Pupil DOB"): one pupil's record with a nested ``"sen": {"status": "K"}`` is one form.
 
 Keys are split into words as a programmer writes them (``dateOfBirth``, ``FSMeligible``,
 ``sen_status``).  A JSON number (not a string) under a key that names no kind of personal
@@ -36,8 +37,6 @@ from dpscan.model.extraction import FIELDS, GRID, TableData
 
 # Columns one records table may have (a hostile or generated document could have more).
 MAX_COLUMNS = 200
-# Fields tables (objects or parent elements outside records) kept per document.
-MAX_FIELD_GROUPS = 5_000
 # Values joined in one cell when a record repeats a field.
 MAX_VALUES_PER_CELL = 20
 # Nesting followed; deeper values are left out (lxml itself refuses more than 256 levels).
@@ -96,7 +95,7 @@ class _Builder:
     fields: list[TableData] = field(default_factory=list)
 
     def add_fields(self, name: str, pairs: list[list[str]]) -> None:
-        if pairs and len(self.fields) < MAX_FIELD_GROUPS:
+        if pairs:
             self.fields.append(TableData(name=name, rows=pairs, start=0, end=0, layout=FIELDS))
 
     def tables(self, end: int) -> list[TableData]:
@@ -147,7 +146,10 @@ def _flatten_record(value: object, path: tuple[str, ...], key: str, builder: _Bu
 
 
 def _walk_json(value: object, path: tuple[str, ...], key: str, builder: _Builder,
-               depth: int) -> None:
+               pairs: list[list[str]], depth: int) -> None:
+    """Arrays of objects become tables; every other scalar is a labelled value in ``pairs``
+    (one form for the document, however deep its objects: a pupil's nested "sen" object
+    is about the same pupil as the name beside it)."""
     if depth > MAX_DEPTH:
         return
     if isinstance(value, list):
@@ -163,23 +165,21 @@ def _walk_json(value: object, path: tuple[str, ...], key: str, builder: _Builder
         scalars = [text for item in value
                    if (text := _json_scalar(item, key, builder.names_data))]
         if scalars:
-            builder.add_fields(" ".join(path), [[" ".join(path[-2:]), "; ".join(scalars)]])
+            pairs.append([" ".join(path[-2:]), "; ".join(scalars)])
         for item in value:
             if isinstance(item, dict | list):
-                _walk_json(item, path, key, builder, depth + 1)
+                _walk_json(item, path, key, builder, pairs, depth + 1)
         return
     if not isinstance(value, dict):
         return
-    pairs: list[list[str]] = []
     for child_key, child in value.items():
         label = key_label(str(child_key))
         if isinstance(child, dict | list):
-            _walk_json(child, (*path, label), str(child_key), builder, depth + 1)
+            _walk_json(child, (*path, label), str(child_key), builder, pairs, depth + 1)
             continue
         text = _json_scalar(child, str(child_key), builder.names_data)
         if text is not None:
             pairs.append([" ".join((*path[-1:], label)), text])
-    builder.add_fields(" ".join(path) or "object", pairs)
 
 
 def json_tables(text: str, names_data: Callable[[str], bool]) -> list[TableData] | None:
@@ -192,7 +192,9 @@ def json_tables(text: str, names_data: Callable[[str], bool]) -> list[TableData]
     except (ValueError, RecursionError):
         return None
     builder = _Builder(names_data=names_data)
-    _walk_json(document, (), "", builder, 0)
+    pairs: list[list[str]] = []
+    _walk_json(document, (), "", builder, pairs, 0)
+    builder.add_fields("document", pairs)
     return builder.tables(len(text))
 
 
@@ -233,14 +235,15 @@ def _flatten_element(element: etree._Element, path: tuple[str, ...],
 
 
 def _walk_xml(element: etree._Element, path: tuple[str, ...], builder: _Builder,
-              depth: int) -> None:
+              pairs: list[list[str]], depth: int) -> None:
+    """Groups of sibling records become tables; every other value, attributes included,
+    is a labelled value in ``pairs`` (one form for the document, as in JSON)."""
     if depth > MAX_DEPTH:
         return
     children = list(_children(element))
     groups: dict[str, list[etree._Element]] = {}
     for child in children:
         groups.setdefault(_local(child), []).append(child)
-    pairs: list[list[str]] = []
     own = key_label(_local(element))
     for name, value in element.attrib.items():
         pairs.append([f"{own} {key_label(etree.QName(name).localname)}", value])
@@ -257,12 +260,11 @@ def _walk_xml(element: etree._Element, path: tuple[str, ...], builder: _Builder,
             continue
         for member in members:
             if _has_fields(member):
-                _walk_xml(member, (*path, label), builder, depth + 1)
+                _walk_xml(member, (*path, label), builder, pairs, depth + 1)
             elif text := _own_text(member):
                 pairs.append([f"{own} {label}", text])
     if not children and (text := _own_text(element)):
         pairs.append([own, text])
-    builder.add_fields(" ".join(path) or own, pairs)
 
 
 def xml_tables(text: str) -> list[TableData] | None:
@@ -281,14 +283,19 @@ def xml_tables(text: str) -> list[TableData] | None:
     if root is None or not isinstance(root.tag, str):
         return None
     builder = _Builder(names_data=lambda key: True)
-    _walk_xml(root, (key_label(_local(root)),), builder, 0)
+    pairs: list[list[str]] = []
+    _walk_xml(root, (key_label(_local(root)),), builder, pairs, 0)
+    builder.add_fields("document", pairs)
     return builder.tables(len(text))
 
 
-# A "Label: value" line: a short label of words, a colon, and a value on the same line.
+# A "Label: value" line: a short label of words, a separator (a colon, a dash between
+# spaces, or a tab) and the value, perhaps blank, on the same line.  A colon between digits
+# is a time ("at 10:30"), not a separator.
 _LABEL_LINE = re.compile(
-    r"(?m)^[ \t]*(?P<label>[^\W\d_][\w '’()/&.-]{0,38}?)[ \t]*[:：][ \t]*(?P<value>\S[^\n]*?)"
-    r"[ \t]*\r?$")
+    r"(?m)^[ \t]*(?P<label>[^\W\d_][\w '’()/&.-]{0,38}?)"
+    r"(?:[ \t]*(?:(?<!\d)[:：]|[:：](?!\d))[ \t]*|[ \t]+[-–—][ \t]+|\t+)"
+    r"(?P<value>[^\n]*?)[ \t]*\r?$")
 # Words a label may have; a longer run before a colon is a sentence ("Please note: ...").
 # A label the vocabulary does not know must be shorter still to join a form's run.
 MAX_LABEL_WORDS = 6
@@ -298,7 +305,7 @@ MAX_OTHER_LABEL_WORDS = 4
 def label_lines(text: str, is_label: Callable[[str], bool]) -> list[TableData]:
     """The runs of "Label: value" lines in ``text`` that hold a label ``is_label`` accepts,
     each run a fields table that locates its lines ("Child's name: ...", "D.O.B:
-    22-Nov-2012", "Home address: ...", "Religion: Catholic").  A run is broken by any
+    22-Nov-2012", "Home address - ...", "Religion:<tab>Catholic", "FSM:" left blank).  A run is broken by any
     other line but a blank one; its other labels are kept, as a form's are.
     """
     tables: list[TableData] = []

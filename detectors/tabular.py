@@ -35,6 +35,10 @@ from dpscan.model.reference import resolve
 COLUMN_HEADERS_FILE = "column_headers.yaml"
 # Values sampled to classify a column that has no telling heading.
 SAMPLE_VALUES = 50
+# The parts of a cell of parts: "Safeguarding - Neglect", "Yes / FSM", "Medical: asthma".
+_CELL_PARTS = re.compile(r"\s+[-–—/|]\s+|:\s*|;\s*|,\s*")
+# Share of a form's rows whose label the vocabulary knows.
+FORM_LABEL_SHARE = 0.4
 # Distinct values a column of codes ("Paid", "FSM", "Packed lunch") has at most.
 MAX_CODES = 8
 # Share of sampled values that must validate for a column to be classified by value.
@@ -124,6 +128,8 @@ class ColumnVocabulary:
     # Whole-cell values that reveal a category: normalised value -> (category, as listed).
     # Abbreviations ("CP") are keyed as written, the rest lower-cased.
     special_values: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Phrases naming a member of staff's role, each as a tuple of words (staff_roles).
+    staff_roles: tuple[tuple[str, ...], ...] = ()
     # Phrases by their first word: (phrase, listing order, (kind, name)).  A heading is
     # then matched against the few phrases that start with one of its words, not all.
     _by_first_word: dict[str, list[tuple[tuple[str, ...], int, tuple[str, str]]]] = field(
@@ -145,11 +151,22 @@ class ColumnVocabulary:
             | self.not_person)
 
     def special_value(self, cell: str) -> tuple[str, str] | None:
-        """(category, value as listed) when the whole of ``cell`` is a special value."""
-        normal = normalise(cell)
-        if not normal or len(normal) > 40:
+        """(category, value as listed) when the whole of ``cell``, or one part of a cell
+        of parts ("Safeguarding - Neglect", "Yes / FSM"), is a special value."""
+        if len(cell) > 60:
             return None
-        return self.special_values.get(normal) or self.special_values.get(normal.lower())
+        for part in (cell, *_CELL_PARTS.split(cell)):
+            normal = normalise(part)
+            found = normal and (self.special_values.get(normal)
+                                or self.special_values.get(normal.lower()))
+            if found:
+                return found
+        return None
+
+    def names_role(self, words: Sequence[str]) -> bool:
+        """True when ``words`` (lower case) hold a staff role phrase ("office manager")."""
+        return any(tuple(words[i:i + len(role)]) == role
+                   for role in self.staff_roles for i in range(len(words)))
 
     def is_blank(self, cell: str) -> bool:
         """True for a cell that records nothing ("", "No", "N/A", "None known")."""
@@ -200,7 +217,7 @@ def load_column_vocabulary(path: Path | None = None) -> ColumnVocabulary:
     if not isinstance(data, dict):
         raise ColumnVocabularyError(f"{name}: expected a mapping at the top level")
     unknown = set(data) - {"entities", "special_categories", "special_values", "not_person",
-                           "blank_values"}
+                           "blank_values", "staff_roles"}
     if unknown:
         raise ColumnVocabularyError(f"{name}: unknown field(s) {', '.join(sorted(unknown))}")
     entities = _phrase_table(name, "entities", data.get("entities", {}))
@@ -217,6 +234,8 @@ def load_column_vocabulary(path: Path | None = None) -> ColumnVocabulary:
         blank_values=frozenset(str(v).strip().lower() for v in data.get("blank_values", [])),
         special_values=_special_values(name, data.get("special_values", {}),
                                        set(special_categories)),
+        staff_roles=tuple(words for item in data.get("staff_roles", [])
+                          if (words := _words(str(item)))),
     )
 
 
@@ -760,10 +779,12 @@ def _label_value_pairs(
     if width not in (2, 4):
         return None
     label_columns = range(0, width, 2)
-    labelled_rows = sum(
-        1 for row in rows
-        if any(i < len(row) and classify(row[i].strip().rstrip(":：")) for i in label_columns))
-    if labelled_rows < 2:
+    labels = {cell for row in rows for i in label_columns
+              if i < len(row) and (cell := row[i].strip().rstrip(":：").lower())
+              and classify(cell)}
+    # Many of a form's rows hold a label, each its own; a list's rows hold values, of
+    # which a few may read as labels, the same ones again ("FSM" in a meal status column).
+    if len(labels) < max(2, FORM_LABEL_SHARE * len(rows)):
         return None
     return [[row[i] if i < len(row) else "", row[i + 1] if i + 1 < len(row) else ""]
             for row in rows for i in label_columns]

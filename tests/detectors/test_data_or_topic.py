@@ -123,3 +123,24 @@ def test_a_ctf_file_is_read_by_its_elements(content: ContentDetector) -> None:
     found = content.detect(text)
     assert found.entities["UK_UPN"] == 2 and found.entities["PERSON"] == 2
     assert found.special_categories == ["ethnicity", "fsm", "looked_after"]
+
+
+def test_one_pupil_with_nested_objects_is_one_form(content: ContentDetector) -> None:
+    text = json.dumps({"pupil": {"legalSurname": "JONES", "forename": "Amelia",
+                                 "dob": "2015-03-02", "sen": {"status": "K"},
+                                 "medical": {"conditions": ["asthma"]}}})
+    found = content.detect(text)
+    assert found.special_categories == ["health", "sen"]
+
+
+def test_one_pupil_ctf_with_nested_elements_is_one_form(content: ContentDetector) -> None:
+    text = ("<CTfile><Header><LEA>935</LEA></Header><CTFpupilData><Pupil>"
+            "<UPN>L201000024001</UPN><Surname>JONES</Surname><Forename>Amelia</Forename>"
+            "<DOB>2015-03-02</DOB><BasicDetails><Ethnicity>WBRI</Ethnicity>"
+            "<Disabilities><Disability>NONE</Disability></Disabilities>"
+            "<InCare><InCareStatus>true</InCareStatus></InCare></BasicDetails>"
+            "<SENhistory><SEN><SENprovision>N</SENprovision></SEN></SENhistory>"
+            "</Pupil></CTFpupilData></CTfile>")
+    found = content.detect(text)
+    assert found.entities["UK_UPN"] == 1
+    assert found.special_categories == ["ethnicity", "looked_after"]

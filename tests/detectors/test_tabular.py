@@ -347,3 +347,13 @@ def test_an_abbreviation_in_a_column_of_initials_is_a_teacher(reader: TableReade
     codes = [["Name", "Status"], ["Amelia Jones", "CLA"], ["Oliver Smith", ""],
              ["Ava Brown", "PLAC"]]
     assert set(reader.read(codes).special_categories) == {"looked_after"}
+
+
+def test_a_list_whose_values_read_as_labels_is_not_a_form(reader: TableReader) -> None:
+    rows = [["Name", "Class", "Meal status", "Balance"]] + [
+        [name, "Year 4", status, "£0.00"] for name, status in [
+            ("HUSSAIN Ben", "FSM"), ("Damian Burton", "Paid"), ("Sam Patel", "FSM"),
+            ("POWELL Guy", "Packed lunch"), ("PAGE John", "Paid"), ("Ayaan Berry", "Paid")]]
+    read = reader.read(rows)
+    assert read.entities == {"PERSON": 6}
+    assert read.special_categories == {"fsm": "FSM in Meal status"}
