@@ -73,8 +73,8 @@ def blank_unkeyed_numbers(text: str, names_data: Callable[[str], bool]) -> str:
     if stripped[:1] in ("{", "["):
         try:
             json.loads(text)
-        except ValueError:
-            pass
+        except (ValueError, RecursionError):
+            pass  # not JSON, or nested past Python's limit: read as text
         else:
             return _blank(text, _json_number_spans(text, names_data))
     spans = [match.span("number") for match in _SETTING_LINE.finditer(text)

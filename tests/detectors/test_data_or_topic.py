@@ -144,3 +144,10 @@ def test_one_pupil_ctf_with_nested_elements_is_one_form(content: ContentDetector
     found = content.detect(text)
     assert found.entities["UK_UPN"] == 1
     assert found.special_categories == ["ethnicity", "looked_after"]
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000,
+                                  "<a>" * 5_000 + "x" + "</a>" * 5_000])
+def test_documents_nested_past_the_parsers_limits_are_read_as_text(
+        content: ContentDetector, text: str) -> None:
+    assert content.detect(text).entities == {}
