@@ -37,7 +37,7 @@ COLUMN_HEADERS_FILE = "column_headers.yaml"
 SAMPLE_VALUES = 50
 # The parts of a cell of parts: "Safeguarding - Neglect", "Yes / FSM", "Medical: asthma".
 _CELL_PARTS = re.compile(r"\s+[-–—/|]\s+|:\s*|;\s*|,\s*")
-# Share of a form's rows whose label the vocabulary knows.
+# Share of a form's label cells (first and third columns) that the vocabulary knows.
 FORM_LABEL_SHARE = 0.4
 # Distinct values a column of codes ("Paid", "FSM", "Packed lunch") has at most.
 MAX_CODES = 8
@@ -779,12 +779,14 @@ def _label_value_pairs(
     if width not in (2, 4):
         return None
     label_columns = range(0, width, 2)
-    labels = {cell for row in rows for i in label_columns
-              if i < len(row) and (cell := row[i].strip().rstrip(":：").lower())
-              and classify(cell)}
-    # Many of a form's rows hold a label, each its own; a list's rows hold values, of
-    # which a few may read as labels, the same ones again ("FSM" in a meal status column).
-    if len(labels) < max(2, FORM_LABEL_SHARE * len(rows)):
+    cells = [(number, cell) for number, row in enumerate(rows) for i in label_columns
+             if i < len(row) and (cell := row[i].strip().rstrip(":："))]
+    known = [(number, cell) for number, cell in cells if classify(cell)]
+    # Most of a form's label cells are labels, down at least two rows; a list's first
+    # column holds values, of which a few may read as labels ("FSM" in a meal status
+    # column), and a grid's heading row is one row.
+    if (len({number for number, _ in known}) < 2
+            or len(known) < FORM_LABEL_SHARE * len(cells)):
         return None
     return [[row[i] if i < len(row) else "", row[i + 1] if i + 1 < len(row) else ""]
             for row in rows for i in label_columns]

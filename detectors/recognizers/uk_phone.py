@@ -18,6 +18,24 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 MIN_DIGITS = 9
+
+
+def _counting(digits: str) -> bool:
+    """True for digits that count up by one ("1234567890"), as typed to fill a field."""
+    return all((int(b) - int(a)) % 10 == 1 for a, b in zip(digits, digits[1:], strict=False))
+
+
+def is_placeholder_phone(number: phonenumbers.PhoneNumber) -> bool:
+    """True for a number typed to fill a form's field, never a line anyone answers.
+
+    libphonenumber checks only that the area code and length fit, so it takes
+    "07777 777777", "020 0000 0000" and "01234 567890" as real.  A placeholder is a
+    number of one repeated digit, a number past its area code (or mobile prefix) of one
+    repeated digit, or a count ("01234 567890").
+    """
+    national = phonenumbers.national_significant_number(number)
+    subscriber = national[phonenumbers.length_of_national_destination_code(number):]
+    return len(set(national)) == 1 or len(set(subscriber)) == 1 or _counting(national)
 # The punctuation libphonenumber accepts inside a number: hyphens and dashes (Word writes
 # en dashes and non-breaking hyphens), slashes, dots, brackets, tildes, odd spaces.
 _PUNCTUATION = ("\\-\u2010-\u2015\u2212\u30fc\uff0d\uff0f/.()\uff08\uff09\uff3b\uff3d\\[\\]"
@@ -59,6 +77,13 @@ def phone_candidates_only(text: str) -> str:
     return "".join(parts)
 
 
+def _is_placeholder_text(value: str) -> bool:
+    try:
+        return is_placeholder_phone(phonenumbers.parse(value, "GB"))
+    except phonenumbers.NumberParseException:
+        return False  # the matcher read it as a number; its own checks stand
+
+
 # A number as people write it: 0, + or 44 first (a bare 10-digit run is a ULN or an NHS
 # number more often than a phone number missing its 0), then digits and separators.
 _PHONE_CELL = re.compile(
@@ -79,11 +104,12 @@ def is_uk_phone_value(value: str) -> bool:
         number = phonenumbers.parse(value, "GB")
     except phonenumbers.NumberParseException:
         return False
-    return phonenumbers.is_valid_number(number)
+    return phonenumbers.is_valid_number(number) and not is_placeholder_phone(number)
 
 
 class UkPhoneRecognizer(PhoneRecognizer):
-    """presidio's PhoneRecognizer for region GB, reading only lines that can hold a number.
+    """presidio's PhoneRecognizer for region GB, reading only lines that can hold a number,
+    with placeholders (:func:`is_placeholder_phone`) dropped.
 
     libphonenumber knows the UK as "GB"; presidio's "UK" region finds only +44 numbers.
     """
@@ -96,5 +122,7 @@ class UkPhoneRecognizer(PhoneRecognizer):
     ) -> list[RecognizerResult]:  # noqa: D102
         # presidio's PhoneRecognizer defaults nlp_artifacts to None but annotates it as
         # NlpArtifacts; it never reads them.
-        return super().analyze(phone_candidates_only(text), entities,
-                               nlp_artifacts)  # type: ignore[arg-type]
+        candidates = phone_candidates_only(text)
+        found = super().analyze(candidates, entities, nlp_artifacts)  # type: ignore[arg-type]
+        return [result for result in found
+                if not _is_placeholder_text(candidates[result.start:result.end])]

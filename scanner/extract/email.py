@@ -37,9 +37,7 @@ from email.utils import (
 from functools import partial
 from typing import BinaryIO, cast
 
-import lxml.html
 import olefile
-from lxml import etree
 
 from dpscan.model.extraction import (
     EncryptedContent,
@@ -51,6 +49,7 @@ from dpscan.model.extraction import (
     describe_error,
 )
 from dpscan.model.ids import Flag
+from dpscan.scanner.extract.html import extract_html
 from dpscan.scanner.extract.text import detect_encoding
 from dpscan.scanner.formats import MIME_EML, MIME_MSG
 from dpscan.scanner.mailsniff import MSG_PROPERTIES as _PROPERTIES
@@ -177,55 +176,74 @@ def _decode_bytes(data: bytes, charset: str | None) -> str:
     return data.decode(detect_encoding(data[: 256 * 1024]), errors="replace")
 
 
-# Elements whose start and end break the text: without the breaks lxml runs the words
-# of neighbouring cells and paragraphs together ("AmeliaJones").
-_BLOCK_TAGS = frozenset({
-    "address", "article", "aside", "blockquote", "body", "caption", "dd", "div", "dl",
-    "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
-    "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table",
-    "tbody", "tfoot", "thead", "title", "tr", "ul",
-})
-_CELL_TAGS = frozenset({"td", "th"})
-_DROPPED_TAGS = ("script", "style", "template")
-# Always given bytes with this encoding: lxml refuses a str that carries an XML
-# encoding declaration, and a <meta charset> must not override what MIME decoded.
-_HTML_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
-_HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# An HTML body holding structure its plain alternative loses: a table's columns, a
+# definition list's labels ("Date of birth" beside its date).
+_HTML_STRUCTURE = re.compile(r"<(?:table|dl)\b", re.IGNORECASE)
 
 
-def html_to_text(markup: str) -> str:
-    """Visible text of an HTML body: scripts and styles dropped, blocks on their own lines."""
-    # Control characters are not allowed in lxml text, and mean nothing in a body.
-    markup = _CONTROL.sub("", markup)
-    if not markup.strip():
-        return ""
-    try:
-        root = lxml.html.document_fromstring(markup.encode("utf-8", "replace"),
-                                             parser=_HTML_PARSER)
-    except (etree.ParserError, ValueError):
-        return ""
-    for element in [e for e in root.iter(*_DROPPED_TAGS)]:
-        element.drop_tree()
-    for element in root.iter():
-        # Line breaks in the source are spaces to a browser (<pre> aside, and rare in mail).
-        element.text = _HTML_SPACE.sub(" ", element.text) if element.text else element.text
-        element.tail = _HTML_SPACE.sub(" ", element.tail) if element.tail else element.tail
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _BLOCK_TAGS:
-            element.text = "\n" + (element.text or "")
-            element.tail = "\n" + (element.tail or "")
-        elif tag in _CELL_TAGS:
-            element.tail = "\t" + (element.tail or "")
-        elif tag == "br":
-            element.tail = "\n" + (element.tail or "")
-    kept: list[str] = []
-    for line in root.text_content().split("\n"):
-        # &nbsp; runs become one space; tabs stay, they separate table cells.
-        line = re.sub(r" *\t *", "\t", re.sub(r"[^\S\t]+", " ", line)).strip(" \t")
-        if line or (kept and kept[-1]):
-            kept.append(line)
-    return "\n".join(kept).strip()
+def read_html_body(markup: str, limits: Limits) -> ExtractedText:
+    """An HTML body as the HTML extractor reads an .html file: visible text, tables and
+    definition lists recorded, so a mailed class list is read by column as the same page
+    saved as a file is.  ``markup`` is already decoded (MIME declared its charset)."""
+    # Handed over as UTF-8 with a BOM: the extractor takes the BOM before any <meta charset>.
+    return extract_html(io.BytesIO(codecs.BOM_UTF8 + markup.encode("utf-8", "replace")),
+                        limits)
+
+
+def _prefers_html(markup: str) -> bool:
+    """True when an HTML body is to be read instead of its plain alternative."""
+    return bool(_HTML_STRUCTURE.search(markup))
+
+
+# The quote markers a reply puts before each line it quotes: ">", "> >", ">>".
+_QUOTE_MARKERS = re.compile(r"^(?:[ \t]*>)+[ \t]?", re.MULTILINE)
+
+
+def strip_quote_markers(text: str) -> str:
+    """A plain body with the quote markers of replies and forwards taken off its lines:
+    "> Date of birth: 22/02/2009" is the same form line as in the message it quotes."""
+    return _QUOTE_MARKERS.sub("", text)
+
+
+# A signature's first line ends in a space but is never flowed (RFC 3676 4.3).
+_SIGNATURE_SEPARATOR = "-- "
+
+
+def unflow(text: str, *, delsp: bool = False) -> str:
+    """A ``format=flowed`` body (RFC 3676) as its writer typed it.
+
+    A flowed line ends in a space and runs on into the next line of the same quote depth;
+    mail clients wrap long lines this way, so an NHS number or IBAN near the wrap is split
+    over two lines.  ``delsp`` (a parameter of the part) says the space was added by the
+    wrap and goes.  Quote markers are kept, one ``>`` per depth and a space.
+    """
+    lines: list[str] = []
+    pending: tuple[int, str] | None = None  # a flowed line waiting for the rest
+
+    def emit(depth: int, line: str) -> None:
+        lines.append(f"{'>' * depth} {line}" if depth else line)
+
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        depth = len(raw) - len(raw.lstrip(">"))
+        # Space-stuffing: the space a sender puts before a line starting with a space,
+        # ">" or "From " (RFC 3676 4.4).
+        line = raw[depth:].removeprefix(" ")
+        flowed = line.endswith(" ") and line != _SIGNATURE_SEPARATOR
+        if flowed and delsp:
+            line = line[:-1]
+        if pending is not None:
+            if pending[0] == depth:
+                line = pending[1] + line
+            else:  # a flowed line before a change of depth ends its paragraph
+                emit(*pending)
+            pending = None
+        if flowed:
+            pending = (depth, line)
+        else:
+            emit(depth, line)
+    if pending is not None:
+        emit(*pending)
+    return "\n".join(lines)
 
 
 # Extensions for attachments that have no file name; mimetypes' own table covers the rest.
@@ -287,7 +305,23 @@ def _bytes_member(name: str, data: bytes, limits: Limits) -> Member:
     return Member(name=name, open=partial(io.BytesIO, data), size=len(data))
 
 
-def _result(headers: EmailHeaders, bodies: Iterable[str], members: list[Member],
+def _add_body(buffer: TextBuffer, body: ExtractedText) -> bool:
+    """Append one body's text to ``buffer``, its tables recorded again at their new place;
+    False once the buffer is full."""
+    position = 0
+    for table in body.tables:
+        before = body.text[position:table.start].rstrip()
+        if before and not buffer.add(before):
+            return False
+        if not buffer.add_table(table.name, table.rows, layout=table.layout):
+            return False
+        position = table.end
+    # Outlook keeps CRLF in its bodies; one newline style keeps spans comparable.
+    rest = body.text[position:].replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    return not rest or buffer.add(rest)
+
+
+def _result(headers: EmailHeaders, bodies: Iterable[ExtractedText], members: list[Member],
             limits: Limits, flags: list[str]) -> ExtractedText:
     """The message's text: headers, attachment names (often a pupil's name), then body."""
     buffer = TextBuffer(limits.max_text_chars)
@@ -297,9 +331,7 @@ def _result(headers: EmailHeaders, bodies: Iterable[str], members: list[Member],
     if lines:
         buffer.add("")
     for body in bodies:
-        # Outlook keeps CRLF in its bodies; one newline style keeps spans comparable.
-        body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip()
-        if body and not buffer.add(body):
+        if not _add_body(buffer, body):
             break
     flags = list(flags)
     if any(Flag.ARCHIVE_LIMIT in member.flags for member in members):
@@ -414,7 +446,7 @@ class _MimeWalk:
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self.bodies: list[str] = []
+        self.bodies: list[ExtractedText] = []
         self.members: list[Member] = []
         self.flags: list[str] = []
         self._names = _Names()
@@ -464,8 +496,7 @@ class _MimeWalk:
         attached = part.get_content_disposition() == "attachment" or filename is not None
         if not attached and maintype == "text":
             if want_text:
-                text = _text_of(part)
-                self._add_text(html_to_text(text) if content_type == "text/html" else text)
+                self._add_text_part(part, content_type)
         elif attached or maintype != "image":
             # Unnamed inline images are logos and signatures placed by Content-ID.
             self._add_member(part, filename, content_type)
@@ -504,11 +535,23 @@ class _MimeWalk:
             return
         self.members.append(member)
 
+    def _add_text_part(self, part: Message, content_type: str) -> None:
+        text = _text_of(part)
+        if content_type == "text/html":
+            self._add_body(read_html_body(text, self.limits))
+        else:
+            if str(part.get_param("format", "") or "").lower() == "flowed":
+                text = unflow(text, delsp=str(part.get_param("delsp", "") or "").lower() == "yes")
+            self._add_text(strip_quote_markers(text))
+
     def _add_text(self, text: str) -> None:
+        self._add_body(ExtractedText(text=text))
+
+    def _add_body(self, body: ExtractedText) -> None:
         # Past the text limit the rest is not kept; the walk goes on for attachments.
-        if text and self._chars <= self.limits.max_text_chars:
-            self.bodies.append(text)
-            self._chars += len(text)
+        if body.text and self._chars <= self.limits.max_text_chars:
+            self.bodies.append(body)
+            self._chars += len(body.text)
 
 
 def _subparts(part: Message) -> list[Message] | None:
@@ -551,12 +594,28 @@ def _text_of(part: Message) -> str:
     return _decode_bytes(data, part.get_content_charset())
 
 
+def _html_root(part: Message) -> Message | None:
+    """The HTML body an alternative shows: the part itself, or the first part of a
+    multipart/related (an HTML body with its inline images)."""
+    if part.get_content_type() == "multipart/related":
+        parts = _subparts(part)
+        part = parts[0] if parts else part
+    return part if part.get_content_type() == "text/html" else None
+
+
 def _choose_alternative(children: list[Message]) -> int:
-    """Which alternative to read: plain text first, then HTML, then a multipart."""
+    """Which alternative to read: HTML that holds a table or definition list (the plain
+    alternative has lost its columns and labels), else plain text, then HTML, then a
+    multipart."""
+    shown = [index for index, child in enumerate(children)
+             if child.get_content_disposition() != "attachment"]
+    for index in shown:
+        html = _html_root(children[index])
+        if html is not None and _prefers_html(_text_of(html)):
+            return index
     for wanted in ("text/plain", "text/html"):
-        for index, child in enumerate(children):
-            if (child.get_content_type() == wanted
-                    and child.get_content_disposition() != "attachment"):
+        for index in shown:
+            if children[index].get_content_type() == wanted:
                 return index
     for index, child in enumerate(children):
         if child.get_content_maintype() == "multipart":
@@ -792,16 +851,33 @@ def _msg_headers(storage: _MsgStorage) -> EmailHeaders:
                         date=format_datetime(moment) if moment else "")
 
 
-def _msg_body(storage: _MsgStorage) -> str:
-    """Plain body, else the HTML body as text.  An RTF-only body is not read."""
-    body = storage.string(0x1000)
-    if body.strip():
-        return body
+@dataclass(slots=True)
+class _MsgBody:
+    """A message's body as stored: plain text, or HTML markup."""
+
+    content: str
+    subtype: str = "plain"  # "html" for markup
+
+    def read(self, limits: Limits) -> ExtractedText:
+        """The body's text (and an HTML body's tables)."""
+        if self.subtype == "html":
+            return read_html_body(self.content, limits)
+        return ExtractedText(text=self.content)
+
+
+def _msg_body(storage: _MsgStorage) -> _MsgBody:
+    """The HTML body when it holds a table or definition list, else the plain body, else
+    the HTML body.  An RTF-only body is not read."""
     html = storage.binary(0x1013)
     if html is not None:
         codepage = property_int(storage.properties, _TAG_INTERNET_CODEPAGE)
-        return html_to_text(_decode_bytes(html, _codec(codepage) if codepage else None))
-    return html_to_text(storage.string(0x1013))
+        markup = _decode_bytes(html, _codec(codepage) if codepage else None)
+    else:
+        markup = storage.string(0x1013)
+    plain = storage.string(0x1000)
+    if _prefers_html(markup) or not plain.strip():
+        return _MsgBody(content=markup, subtype="html")
+    return _MsgBody(content=plain)
 
 
 def _msg_attachments(storage: _MsgStorage) -> list[_MsgAttachment]:
@@ -877,7 +953,8 @@ def _msg_as_eml(storage: _MsgStorage, limits: Limits, depth: int) -> bytes:
                         ("Subject", headers.subject), ("Date", headers.date)):
         if value:
             out[name] = value.replace("\r", " ").replace("\n", " ")
-    out.set_content(_msg_body(storage) or "")
+    body = _msg_body(storage)
+    out.set_content(body.content, subtype=body.subtype)
     attachments = _msg_attachments(storage)
     total = sum(attachment.size for attachment in attachments)
     if total > limits.max_member_bytes:
@@ -931,7 +1008,8 @@ def extract_msg(handle: BinaryIO, limits: Limits) -> ExtractedText:
     attachments = _msg_attachments(storage)
     members = [_msg_member(storage, a, limits) for a in attachments[: limits.max_members]]
     flags: list[str] = [Flag.ARCHIVE_LIMIT] if len(attachments) > limits.max_members else []
-    return _result(_msg_headers(storage), [_msg_body(storage)], members, limits, flags)
+    return _result(_msg_headers(storage), [_msg_body(storage).read(limits)], members, limits,
+                   flags)
 
 
 __all__ = [
@@ -943,10 +1021,12 @@ __all__ = [
     "exposed_recipients",
     "extract_eml",
     "extract_msg",
-    "html_to_text",
     "looks_like_email",
     "looks_like_msg",
     "parse_property_stream",
     "property_int",
     "property_time",
+    "read_html_body",
+    "strip_quote_markers",
+    "unflow",
 ]

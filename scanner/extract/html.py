@@ -29,10 +29,18 @@ _BLOCKS = frozenset({
     "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
     "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
     "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "legend", "li",
-    "main", "nav", "ol", "option", "p", "pre", "section", "summary", "table", "tbody",
+    "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody",
     "td", "tfoot", "th", "thead", "title", "tr", "ul",
 })
 _CELLS = frozenset({"td", "th"})
+# Inline elements that stand apart on the page (a label, a field, a styled value): a space
+# on each side, so "<span>Date of birth</span><span>22/02/2009</span>" is two words.  Text
+# styling (b, i, em, a ...) may split a word and adds none.
+_SPACED = frozenset({"span", "label", "input", "select", "option", "textarea", "button",
+                     "output", "img", "td", "th"})
+# Input types whose value is text a person typed or chose.
+_TEXT_INPUTS = frozenset({"", "text", "email", "tel", "date", "datetime-local", "month",
+                          "number", "search", "url"})
 # HTML caps colspan at 1000; more is a broken or hostile page.
 _MAX_COLSPAN = 1000
 # Bytes of HTML read per character of the text limit: pages are mostly markup, and a
@@ -84,12 +92,12 @@ def _cell_text(cell: etree._Element) -> str:
             if element is not cell and element.tag == "table":
                 walker.skip_subtree()
                 continue
-            if element.tag in _BLOCKS:
+            if element.tag in _BLOCKS or element.tag in _SPACED:
                 parts.append(" ")
             if element.text:
                 parts.append(element.text)
         else:
-            if element.tag in _BLOCKS:
+            if element.tag in _BLOCKS or element.tag in _SPACED:
                 parts.append(" ")
             if element is not cell and element.tail:
                 parts.append(element.tail)
@@ -137,6 +145,32 @@ def _definitions(dl: etree._Element) -> list[list[str]]:
     return [pair for pair in pairs if any(pair)]
 
 
+def _show_controls(root: etree._Element) -> None:
+    """Give a saved form's controls the text a person sees in them: a text field's value,
+    the option marked as chosen in a list, if any (not every option: a blank form's list
+    of ethnicities is no one's ethnicity), a box as "[x]" or "[ ]".  A label before its field ends with a
+    colon, so "Child's name" and the value after it read as a "Label: value" line."""
+    for select in root.iter("select"):
+        options = list(select.iter("option"))
+        # With none marked selected nothing was chosen: a blank form's default shows.
+        chosen = [o for o in options if o.get("selected") is not None]
+        for option in options:
+            if option not in chosen:
+                option.drop_tree()
+    for control in root.iter("input"):
+        kind = (control.get("type") or "").strip().lower()
+        if kind in ("checkbox", "radio"):
+            control.text = "[x]" if control.get("checked") is not None else "[ ]"
+        elif kind in _TEXT_INPUTS:
+            control.text = control.get("value", "")
+    for label in root.iter("label"):
+        if next(label.iter("input", "select", "textarea"), None) is not None:
+            continue  # a label around its field: the value follows the words
+        words = "".join(label.itertext()).strip()
+        if words and words[-1] not in ":?：":
+            label.tail = ": " + (label.tail or "")
+
+
 class _Walker:
     """Document-order text of the page into a :class:`TextBuffer`."""
 
@@ -177,11 +211,16 @@ class _Walker:
                     if not self.buffer.add_table(f"definition list {self.tables}",
                                                  _definitions(element), layout=FIELDS):
                         return
-                elif element.text:
-                    self.pending.append(element.text)
+                else:
+                    if tag in _SPACED:
+                        self.pending.append(" ")
+                    if element.text:
+                        self.pending.append(element.text)
             else:
                 if tag in _BLOCKS and not self.flush():
                     return
+                if tag in _SPACED:
+                    self.pending.append(" ")
                 if element.tail:
                     self.pending.append(element.tail)
         self.flush()
@@ -208,6 +247,7 @@ def extract_html(handle: BinaryIO, limits: Limits) -> ExtractedText:
             root = None  # lxml's word for a page with no elements (only comments)
         if root is not None:
             etree.strip_elements(root, *_HIDDEN, with_tail=False)
+            _show_controls(root)
             _Walker(buffer).walk(root)
     result = buffer.result()
     result.truncated = result.truncated or cut

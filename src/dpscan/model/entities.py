@@ -216,7 +216,7 @@ ENTITIES: tuple[Entity, ...] = (
     Entity(
         id=EntityType.IBAN_CODE,
         label="IBAN",
-        recognizers=(f"{_PRESIDIO}:IbanRecognizer",),
+        recognizers=(f"{_RECOGNIZERS}.iban:CaseBlindIbanRecognizer",),
         mask_keep=2,
         value_priority=8,
     ),

@@ -27,12 +27,12 @@ from dpscan.scanner.extract.email import (
     exposed_recipients,
     extract_eml,
     extract_msg,
-    html_to_text,
     looks_like_email,
     looks_like_msg,
     parse_property_stream,
     property_int,
     property_time,
+    read_html_body,
 )
 
 LIMITS = Limits(max_text_chars=100_000)
@@ -179,8 +179,9 @@ def test_eml_html_only_body_is_converted_without_script_or_style() -> None:
         subtype="html",
     )
     body = _eml(message).text.split("\n\n", 1)[1]
-    assert body.splitlines() == ["Dear Mrs Jones,", "", f"Amelia Jones\t{NHS}", "",
-                                 "Regards", "Office"]
+    # Read by the HTML extractor: its table keeps its columns, no blank lines between blocks.
+    assert body.splitlines() == ["Dear Mrs Jones,", f"Amelia Jones\t{NHS}", "Regards",
+                                 "Office"]
 
 
 def test_eml_alternative_reads_plain_text_once() -> None:
@@ -190,10 +191,11 @@ def test_eml_alternative_reads_plain_text_once() -> None:
     assert "Plain version" in text and "HTML version" not in text
 
 
-def test_html_to_text_survives_empty_and_declared_markup() -> None:
-    assert html_to_text("") == ""
-    assert html_to_text("<!-- only a comment -->") == ""
-    assert html_to_text('<?xml version="1.0" encoding="iso-8859-1"?><p>Zoë</p>') == "Zoë"
+def test_html_body_survives_empty_and_declared_markup() -> None:
+    assert read_html_body("", Limits()).text.strip() == ""
+    assert read_html_body("<!-- only a comment -->", Limits()).text.strip() == ""
+    declared = '<?xml version="1.0" encoding="iso-8859-1"?><p>Zoë</p>'
+    assert read_html_body(declared, Limits()).text.strip() == "Zoë"
 
 
 def test_eml_attachment_over_member_limit_is_an_error_member() -> None:
