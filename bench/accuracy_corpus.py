@@ -2,8 +2,8 @@
 
     python bench/accuracy_corpus.py OUT_DIR [--files 400] [--seed 20261128]
 
-writes ``OUT_DIR/share/...`` (the documents: .txt, .csv, .docx, .xlsx, .pdf, .json, .xml
-and .html) and ``OUT_DIR/truth.json`` (the ground truth).  ``bench/accuracy.py`` builds it,
+writes ``OUT_DIR/share/...`` (the documents: .txt, .csv, .docx, .xlsx, .pdf, .json, .xml,
+.html and .eml) and ``OUT_DIR/truth.json`` (the ground truth).  ``bench/accuracy.py`` builds it,
 scans it and scores the scan.
 
 Everything is synthetic and deterministic for a given ``seed`` and ``files``: names come
@@ -64,6 +64,55 @@ Special categories
     religion optional.  A CPOMS-style export reveals safeguarding by its Safeguarding / Child
     protection / Early help rows and health by its Medical / Mental health rows.
 
+Emails (.eml)
+    A message is one record, as the scanner reads it: its From/To/Cc names and addresses,
+    subject, attachment names and body count like prose.  An attachment is scanned as a
+    member of its own, so its values are not the message's mentions or data subjects; the
+    categories it reveals are the file's (the roll-up a DPO acts on).  An attachment only
+    holds entity types the message itself holds, so file-level scores stay honest.
+
+Harder kinds (issue 19 follow-up) and their truth decisions
+    * ``ctf``: DfE Common Transfer Files (versions 20-24, namespaced or not, one pupil or
+      many).  FSM: an ``FSMinstance`` is FSM data even when its ``FSMendDate`` is years
+      ago (a past eligibility is what "Ever 6" pupil premium rests on); an
+      ``FSMhistory`` holding only an ``FSMreviewDate`` reveals nothing.  SEN: an
+      ``SENprovision`` of K or E is sen (health optional); an ``SEN`` element saying N,
+      or no SEN element, is not.  Health: ``MedicalFlag`` true, or a ``Disability`` code
+      other than NONE; ``MedicalFlag`` false reveals nothing; attendance marks holding
+      I (illness) or M (medical appointment) make health optional.  ``InCareStatus`` true
+      is looked_after (safeguarding optional); false reveals nothing.  Ethnicity: any
+      code but REFU/NOBT.  Home language, ServiceChild, attendance counts, results and
+      school history are no category.  A partial CTF of results only reveals none.  A
+      ``UCI`` (12 digits and a letter) is no entity type.
+    * ``newsletter_named``: pupils named (star of the week as "Amelia J", sports teams)
+      beside paragraphs on FSM sign-up, pupil premium, nut allergies, flu vaccination,
+      mental health week, a mosque visit or Ramadan: no category, unless a sentence is
+      about a named pupil's health ("get well soon to Oliver, who broke his arm": health)
+      or religion (a named pupil's first Ramadan fast: religion).  A named teacher's
+      maternity leave makes health optional.  Not negative controls (they name pupils).
+    * ``seating_codes``: seating plans with SEN (K/E), PP (Y), EAL, ability group,
+      reading age, CLA (Y), Medical ("Asthma", "Epi") and TA initials columns.  SEN K/E:
+      sen (health optional); PP Y: fsm; CLA Y: looked_after (safeguarding optional); a
+      Medical code: health.  EAL, ability group, reading age and notes such as "Sit near
+      board" reveal nothing; staff initials are not names.  Some plans print every code
+      column blank (no category), some leave CLA and Medical blank.
+    * ``blank_form``: templates with placeholders ("Name: ______", "Pupil: [child's
+      name]", "DOB: DD/MM/YYYY", tick boxes of conditions, "FSM: Yes / No", an example row
+      "e.g. Joe Bloggs"): no data subject, no category.  A placeholder name is not a
+      PERSON; the letterhead's postcode and phone count as usual.
+    * ``policy_examples``: training packs and policies with fictional case studies
+      ("Child A", "Jamie, aged 7, has asthma", "Ellie Smith (a fictional pupil)") and a
+      real contact table (Role | Name | Email).  A fictional example is about no one: no
+      PERSON mention and no category (as "Father Christmas").  The staff in the contact
+      table are PERSON and EMAIL_ADDRESS mentions and data subjects; no category.
+    * ``email_pupil``: staff emails about a pupil: a nosebleed (health), an EHCP annual
+      review with a quoted reply (sen, health optional), a concern for the DSL
+      (safeguarding, health optional), an FSM approval (fsm), an allergy list attached
+      (health, from the attachment, when it lists an allergy) and a reading book with a
+      group list attached (none).  ``email_topic``: the office's reminders to all parents
+      (FSM forms, flu consent, nut-free school, mental health week, SEND coffee morning)
+      from a role address, signed by the office manager: no category.
+
 Data subjects
     The number of distinct people the file holds data about: every distinct person named
     or identified in prose, plus one per table row holding personal data (the pupil or
@@ -76,15 +125,20 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import hashlib
 import html
 import io
 import json
+import mimetypes
 import random
 import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from email.headerregistry import Address as MailAddress
+from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -205,7 +259,29 @@ class Tree:
     indent: int | None = 2
 
 
-Block = Para | Table | PageBreak | Tree
+@dataclass(slots=True)
+class Mail:
+    """The envelope of an email (.eml): parties are (marked display name or "", marked
+    address); the message body is the document's paragraphs.  Attachments are documents
+    rendered by their own suffix; their values are the attachment's, not the message's
+    (the scanner counts a member on its own), but their categories are the file's."""
+
+    sender: tuple[str, str]
+    to: list[tuple[str, str]]
+    subject: str
+    sent: dt.datetime
+    cc: list[tuple[str, str]] = field(default_factory=list)
+    attachments: list[tuple[str, Doc]] = field(default_factory=list)  # (file name, doc)
+    html: bool = False  # also send an HTML alternative, as Outlook does
+
+    def header_texts(self) -> list[str]:
+        """The marked header values and attachment names the message record shows."""
+        parties = [self.sender, *self.to, *self.cc]
+        return ([text for party in parties for text in party] + [self.subject]
+                + [name for name, _ in self.attachments])
+
+
+Block = Para | Table | PageBreak | Tree | Mail
 
 
 @dataclass(slots=True)
@@ -268,6 +344,13 @@ def truth_of(doc: Doc) -> dict[str, object]:
                 sid = explicit if explicit is not None else row_sid
                 if sid:
                     subjects.add(sid)
+        elif isinstance(block, Mail):
+            # Headers and attachment names count like prose (the message record shows them).
+            for text in block.header_texts():
+                for etype, sid, value in marks_in(text):
+                    add(etype, value)
+                    if sid > 0:
+                        subjects.add(sid)
         elif isinstance(block, Tree):
             # A JSON object or an XML element is a record, like a table row: one PERSON
             # per record however many name fields it has; marked text counts like prose.
@@ -599,6 +682,44 @@ def render_html(doc: Doc) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
+def _mail_address(party: tuple[str, str]) -> MailAddress:
+    name, address = party
+    user, domain = plain(address).split("@")
+    return MailAddress(display_name=plain(name), username=user, domain=domain)
+
+
+def render_eml(doc: Doc) -> bytes:
+    mail = doc.blocks[0]
+    if not isinstance(mail, Mail) or not all(isinstance(b, Para) for b in doc.blocks[1:]):
+        raise ValueError(f"{doc.path}: an email is a Mail block and paragraphs")
+    message = EmailMessage()
+    message["From"] = _mail_address(mail.sender)
+    message["To"] = [_mail_address(p) for p in mail.to]
+    if mail.cc:
+        message["Cc"] = [_mail_address(p) for p in mail.cc]
+    message["Subject"] = plain(mail.subject)
+    message["Date"] = format_datetime(mail.sent.replace(tzinfo=dt.UTC))
+    digest = hashlib.sha1(doc.path.encode("utf-8")).hexdigest()[:20]
+    message["Message-ID"] = f"<{digest}@oakfield.example.org>"
+    paras = [plain(b.text) for b in doc.blocks[1:] if isinstance(b, Para)]
+    message.set_content("\n\n".join(paras) + "\n")
+    if mail.html:
+        message.add_alternative("<html><body>" + "".join(
+            f"<p>{html.escape(p, quote=False).replace(chr(10), '<br>')}</p>" for p in paras)
+            + "</body></html>\n", subtype="html")
+    for name, attachment in mail.attachments:
+        data = RENDERERS[Path(attachment.path).suffix](attachment)
+        mime = mimetypes.guess_type(attachment.path)[0] or "application/octet-stream"
+        maintype, subtype = mime.split("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype,
+                               filename=plain(name))
+    # Fixed MIME boundaries: the library draws them at random, and the corpus is seeded.
+    for n, part in enumerate(message.walk()):
+        if part.is_multipart():
+            part.set_boundary(f"=={digest}.{n}==")
+    return message.as_bytes()
+
+
 RENDERERS: dict[str, Callable[[Doc], bytes]] = {
     ".txt": render_txt,
     ".csv": render_csv,
@@ -608,6 +729,7 @@ RENDERERS: dict[str, Callable[[Doc], bytes]] = {
     ".json": render_json,
     ".xml": render_xml,
     ".html": render_html,
+    ".eml": render_eml,
 }
 
 # --------------------------------------------------------------------------- people and values
@@ -2697,48 +2819,697 @@ def k_safeguarding_policy(g: Gen, i: int) -> Doc:
                "safeguarding_policy", blocks, negative=True, title="Safeguarding policy")
 
 
+# --------------------------------------------------------------------------- harder kinds
+# Issue 19 follow-up: the layouts an unseen corpus caught the detector out on.  Truth
+# decisions are in the module docstring ("Harder kinds").
+
+# ---- ctf: DfE Common Transfer Files as MIS suppliers write them (schema around 20-24).
+
+_CTF_NAMESPACE = "http://www.education.gov.uk/ctf"
+_CTF_SUPPLIERS = ("SIMS", "Arbor", "Bromcom", "ScholarPack", "RM Integris")
+_DISABILITIES = ("MOB", "HAND", "PC", "INC", "COM", "LD", "HEAR", "VIS", "BEH", "CON", "DIAB",
+                 "EPIL", "OTH")
+_CONTACT_RELATIONSHIPS = (("PAR", True), ("PAR", True), ("CAR", True), ("FAM", False),
+                          ("OTH", False), ("CHM", False))
+# Attendance codes without illness (I) or medical appointment (M): those make health
+# optional (an absence reason is arguably health data; the benchmark does not decide).
+_MARKS_PLAIN = "/\\/\\/\\/\\/\\LBCGN#"
+_EYFS_ELGS = ("COM01", "COM02", "PSE01", "PHY01", "LIT01", "MAT01")
+_KS1_RESULTS = ("EXS", "EXS", "WTS", "GDS", "HNM")
+
+
+@dataclass(slots=True)
+class CtfPupil:
+    """What a CTF says about one pupil's special categories (see _ctf_categories)."""
+
+    facts: Facts
+    fsm: str  # "none", "review_only", "current" or "ended"
+    sen: str  # "none", "N" (an SEN element saying no provision), "K" or "E"
+    medical_flag: bool
+    disability: str  # "NONE" or a CTF disability code
+    in_care: bool
+    absence_health: bool  # the attendance marks hold I or M codes
+    assessment_only: bool = False  # a partial CTF of results: none of the above written
+
+
+def _ctf_marks(g: Gen, health: bool) -> str:
+    marks = [g.pick(_MARKS_PLAIN) if g.chance(0.08) else g.pick("/\\") for _ in range(60)]
+    if health:
+        for _ in range(g.rng.randrange(1, 6)):
+            marks[g.rng.randrange(60)] = g.pick("IIM")
+    return "".join(marks)
+
+
+def _ctf_stage(g: Gen, child: Person) -> El | None:
+    year = year_group(child)
+    if year in ("Nursery", "Reception"):
+        return None
+    eyfs_year = child.dob.year + (6 if child.dob.month >= 9 else 5)
+    stages = [E("KeyStage", E("Stage", "FSP"),
+                *[E("StageAssessment", E("Locale", "ENG"), E("Year", eyfs_year),
+                    E("Subject", elg[:3]), E("Method", "TA"), E("Component", elg),
+                    E("ResultStatus", "F"), E("ResultQualifier", "EY"),
+                    E("Result", g.pick(("2", "2", "1"))),
+                    E("ResultDate", f"{eyfs_year}-06-20")) for elg in _EYFS_ELGS[:3]])]
+    if year not in ("Year 1",):
+        stages.append(E("KeyStage", E("Stage", "KS1"),
+                        E("StageAssessment", E("Locale", "ENG"), E("Year", eyfs_year + 1),
+                          E("Subject", "PHO"), E("Method", "TT"), E("Component", "PHO"),
+                          E("ResultStatus", "F"), E("ResultQualifier", "NV"),
+                          E("Result", g.rng.randrange(18, 41)),
+                          E("ResultDate", f"{eyfs_year + 1}-06-14"))))
+    return E("StageAssessments", *stages)
+
+
+def _ctf_pupil_full(g: Gen, la: str, estab: int, assessment_only: bool,
+                    ) -> tuple[El, CtfPupil]:
+    """One <Pupil>, and what it reveals.  ``assessment_only``: the pupil of a partial
+    CTF that carries results only (identity, year group and stage assessments)."""
+    parent, child, addr = g.family()
+    facts = _facts(g, boost=1.3)
+    fsm = ("current" if facts.fsm else "ended" if facts.ever6 and g.chance(0.7)
+           else g.pick(("none", "none", "review_only")))
+    sen = facts.sen if facts.sen != "N" else g.pick(("none", "none", "none", "N"))
+    state = CtfPupil(facts=facts, fsm=fsm, sen=sen,
+                     medical_flag=bool(facts.conditions or facts.allergies),
+                     disability=g.pick(_DISABILITIES) if g.chance(0.06) else "NONE",
+                     in_care=facts.looked_after, absence_health=g.chance(0.5))
+    fsm_el = None
+    if fsm != "none":
+        instance = None
+        if fsm == "current":
+            instance = E("FSMinstance", E("FSMstartDate", f"{g.pick((2021, 2022, 2023))}-09-0"
+                                                          f"{g.rng.randrange(1, 9)}"),
+                         E("UKcountry", "ENG"))
+        elif fsm == "ended":
+            start = g.pick((2018, 2019, 2020))
+            instance = E("FSMinstance", E("FSMstartDate", f"{start}-01-1{g.rng.randrange(10)}"),
+                         E("FSMendDate", f"{start + 1}-0{g.rng.randrange(3, 8)}-31"),
+                         E("UKcountry", "ENG"))
+        fsm_el = E("FSMhistory", E("FSMreviewDate", f"{g.pick((2024, 2025))}-0"
+                                                    f"{g.rng.randrange(1, 9)}-01"), instance)
+    sen_el = None
+    if sen != "none":
+        sen_el = E("SENhistory",
+                   E("SEN", E("StartDate", f"{g.pick((2021, 2022, 2023))}-10-01"),
+                     E("SENprovision", sen)),
+                   E("SENneeds", E("SENneed", E("SENtypeRank", 1), E("SENtype", facts.need)),
+                     E("SENneed", E("SENtypeRank", 2), E("SENtype", g.pick(_SEN_NEEDS)))
+                     if g.chance(0.3) else None) if sen != "N" else None)
+    names: list[El | None] = [
+        E("FormerUPN", C("UK_UPN", child, g.upn())) if g.chance(0.1) else None,
+        E("PreferredSurname", C("PERSON", child, child.last)) if g.chance(0.3) else None,
+        E("MiddleNames", C("PERSON", child, g.first_name(child.female)))
+        if g.chance(0.3) else None]
+    ncyear = year_group(child).replace("Year ", "").replace("Reception", "R")
+    basic = E("BasicDetails", *names,
+              E("NCyearActual", ncyear.replace("Nursery", "N2")),
+              E("Ethnicity", facts.ethnicity), E("EthnicitySource", g.pick(("P", "P", "C", "S"))),
+              E("Languages", E("Type", E("LanguageType", "F"), E("Language", g.pick(_LANGS)))),
+              E("MedicalFlag", state.medical_flag),
+              E("Disabilities", E("Disability", state.disability)),
+              E("EnrolStatus", "C"), fsm_el,
+              E("InCare", E("InCareStatus", state.in_care),
+                E("InCareAuthority", g.pick(_LA_CODES)) if state.in_care else None),
+              E("ServiceChild", g.pick(("N", "N", "N", "Y", "U"))),
+              sen_el)
+    contacts = []
+    for order in range(1, g.pick((2, 2, 3)) if g.chance(0.7) else 2):
+        adult = parent if order == 1 else g.adult(last=child.last if g.chance(0.5) else None)
+        relationship, responsibility = _CONTACT_RELATIONSHIPS[0 if order == 1 else
+                                                              g.rng.randrange(6)]
+        phones = [E("Phone", E("TelephoneType", kind), E("PhoneNo", C("PHONE_NUMBER", adult,
+                                                                      g.phone())))
+                  for kind in ("M", "H", "W")[:g.pick((1, 1, 2))]]
+        contacts.append(E("Contact", E("Order", order), E("Title", adult.title),
+                          E("Surname", C("PERSON", adult, adult.last)),
+                          E("Forename", C("PERSON", adult, adult.first)),
+                          E("Gender", "F" if adult.female else "M"),
+                          E("Relationship", relationship),
+                          E("Responsibility", responsibility),
+                          E("Phones", *phones),
+                          E("Email", C("EMAIL_ADDRESS", adult, g.email(adult)))
+                          if g.chance(0.7) else None,
+                          E("AddressAsPupil", True) if order == 1 else None))
+    flat = g.chance(0.15)
+    address = E("Address", E("BS7666Address",
+                             E("SAON", f"Flat {g.rng.randrange(1, 20)}") if flat else None,
+                             E("PAON", addr.street.split()[0]),
+                             E("Street", addr.street.split(" ", 1)[1]),
+                             E("Town", addr.town.upper()), E("AdministrativeArea", "")),
+                E("PostCode", C("UK_POSTCODE", child, addr.postcode)), E("Zip", ""))
+    entry = dt.date(child.dob.year + 4 + (child.dob.month >= 9), 9, 4)
+    attendance = E("Attendance", *[
+        E("YearData", E("Year", year), E("SchoolName", SCHOOL), E("LEA", la),
+          E("Estab", estab), E("SessionsPossible", 300 + g.rng.randrange(30)),
+          E("SessionsAuthorised", g.rng.randrange(20)),
+          E("SessionsUnauthorised", g.rng.randrange(6)),
+          E("AttendanceStartDate", f"{year}-09-0{g.rng.randrange(2, 7)}"),
+          E("AttendanceMarks", _ctf_marks(g, state.absence_health)))
+        for year in (2023, 2024)[:g.pick((1, 2))]])
+    history = E("SchoolHistory",
+                E("School", E("LEA", la), E("Estab", estab), E("SchoolName", SCHOOL),
+                  E("EntryDate", entry.isoformat()), E("LeavingDate", "2025-07-18"),
+                  E("LeavingReason", g.pick(("NWSC", "NWSC", "EOS")))),
+                E("School", E("LEA", g.pick(_LA_CODES)), E("Estab", g.rng.randrange(2000, 3999)),
+                  E("SchoolName", g.pick(("Westfield Infant School", "St Anne's CE Primary",
+                                          "Meadow View Nursery"))),
+                  E("EntryDate", (entry - dt.timedelta(days=365)).isoformat()),
+                  E("LeavingDate", (entry - dt.timedelta(days=40)).isoformat()))
+                if g.chance(0.3) else None)
+    if assessment_only:
+        state.assessment_only = True
+        return E("Pupil", E("UPN", C("UK_UPN", child, g.upn())),
+                 E("Surname", C("PERSON", child, child.last)),
+                 E("Forename", C("PERSON", child, child.first)),
+                 E("DOB", C("DATE_OF_BIRTH", child, child.dob.isoformat())),
+                 E("Sex", "F" if child.female else "M"),
+                 E("BasicDetails", E("NCyearActual", ncyear.replace("Nursery", "N2"))),
+                 _ctf_stage(g, child)), state
+    uln = E("UniqueLearnerNumber", C("UK_ULN", child, g.uln())) if g.chance(0.15) else None
+    uci = E("UCI", f"{estab:05d}{g.rng.randrange(15, 25)}{g.rng.randrange(10**5):05d}"
+                   f"{g.pick('ABCDEFGHJKLMNPRTUVWXYZ')}") if g.chance(0.4) else None
+    pupil = E("Pupil", E("UPN", C("UK_UPN", child, g.upn())), uln, uci,
+              E("Surname", C("PERSON", child, child.last.upper() if g.chance(0.3)
+                             else child.last)),
+              E("Forename", C("PERSON", child, child.first)),
+              E("DOB", C("DATE_OF_BIRTH", child, child.dob.isoformat())),
+              E("Sex", "F" if child.female else "M"), basic, address,
+              E("Contacts", *contacts), attendance, _ctf_stage(g, child), history)
+    return pupil, state
+
+
+def _ctf_categories(pupils: list[CtfPupil]) -> tuple[set[str], set[str]]:
+    """(categories, optional) of a CTF: see "Harder kinds" in the module docstring."""
+    cats: set[str] = set()
+    optional: set[str] = set()
+    for p in pupils:
+        if p.assessment_only:
+            continue
+        if p.fsm in ("current", "ended"):
+            cats.add("fsm")
+        if p.sen in ("K", "E"):
+            cats.add("sen")
+            optional.add("health")
+        if p.medical_flag or p.disability != "NONE":
+            cats.add("health")
+        if p.absence_health:
+            optional.add("health")
+        if p.in_care:
+            cats.add("looked_after")
+            optional.add("safeguarding")
+        if p.facts.ethnicity not in _ETHNIC_UNKNOWN:
+            cats.add("ethnicity")
+    return cats, optional
+
+
+def k_ctf(g: Gen, i: int) -> Doc:
+    la, estab = g.pick(_LA_CODES), g.rng.randrange(2000, 3999)
+    single = i % 3 == 0
+    assessment_only = i % 6 == 5  # "partial": results only, no special-category fields
+    pupils = [_ctf_pupil_full(g, la, estab, assessment_only)
+              for _ in range(1 if single else g.rng.randrange(4, 16))]
+    dest_la, dest_estab = ((g.pick(_LA_CODES), str(4000 + g.rng.randrange(999)))
+                           if g.chance(0.7) else ("MMM", "MMMM"))
+    version = g.pick(("20.0", "21.0", "22.0", "23.0", "24.0"))
+    header = E("Header", E("DocumentName", "Common Transfer File"),
+               E("CTFversion", version), E("DateTime", "2025-07-18T14:02:11"),
+               E("DocumentQualifier", "partial" if assessment_only else "full"),
+               E("SupplierID", g.pick(_CTF_SUPPLIERS)),
+               E("SourceSchool", E("LEA", la), E("Estab", estab), E("SchoolName", SCHOOL),
+                 E("AcademicYear", "2024/2025")),
+               E("DestSchool", E("LEA", dest_la), E("Estab", dest_estab)))
+    attrs: dict[str, object] = {}
+    style = i % 4
+    if style == 1:
+        attrs["xmlns"] = _CTF_NAMESPACE
+    elif style == 2:
+        attrs["xmlns:xsi"] = "http://www.w3.org/2001/XMLSchema-instance"
+        attrs["xsi:noNamespaceSchemaLocation"] = f"CTF-{version.split('.')[0]}.xsd"
+    root = E("CTfile", header, E("CTFpupilData", *[p for p, _ in pupils]), **attrs)
+    cats, optional = _ctf_categories([s for _, s in pupils])
+    name = (f"{la}{estab}_CTF_{dest_la}{dest_estab}_{i + 1:03d}.xml" if not single
+            else f"{la}{estab}_CTF_{dest_la}{dest_estab}_{i + 1:03d}_single.xml")
+    return Doc(f"MIS/CTF/{g.pick(('Out', 'In', 'Archive'))}/{name}", "ctf",
+               [Tree(root, indent=g.pick((2, 2, None)))], categories=cats, optional=optional)
+
+
+# ---- newsletter_named: a newsletter names pupils (star of the week, sport) beside topic
+# paragraphs on FSM, allergies, vaccinations or RE; only a sentence about a named
+# pupil's health or religion is category data.
+
+_NEWS_TOPICS = (
+    "Free school meals: if you receive Universal Credit your child may be eligible for free "
+    "school meals. Registering also brings the school pupil premium funding. Forms are in "
+    "the office and all applications are confidential.",
+    "Pupil premium: this year our pupil premium funding pays for a reading tutor and for "
+    "places at breakfast club. Our strategy statement is on the website.",
+    "We are a nut-free school. Several children have severe allergies, so please do not "
+    "send nuts, peanut butter or chocolate spread in packed lunches.",
+    "The school nurse team will give the nasal flu vaccination to Reception to Year 6 on "
+    "{d1}. Please return the consent form even if you do not want your child vaccinated.",
+    "It is Children's Mental Health Week. Classes will talk about feelings and anxiety, and "
+    "our ELSA and the school counsellor are available for any child who needs to talk.",
+    "Year 4 visited the local mosque as part of their RE topic on Islam, and Year 2 will "
+    "visit St Mary's Church and the gurdwara next half term.",
+    "Ramadan begins this week. Eid Mubarak to all our families who will be celebrating Eid "
+    "al-Fitr; children may have the day off for Eid with an authorised absence.",
+    "Head lice are going round school again. Please check your child's hair and treat it "
+    "if needed.",
+    "Our SENCo runs a coffee morning for parents of children with SEND on {d1} in the "
+    "library. Everyone is welcome.",
+    "Attendance matters: children who are unwell with sickness or diarrhoea must stay at "
+    "home for 48 hours after the last episode.",
+)
+_STAR_REASONS = ("for fantastic effort in maths", "for always being kind to others",
+                 "for super phonics", "for a brilliant piece of writing about the Romans",
+                 "for great listening", "for being a superstar reader")
+_SPORTS = ("Our Year 5/6 football team beat Westfield 3-1. Goals from {a} and {b}, and {c} was "
+           "player of the match.",
+           "Congratulations to {a}, {b} and {c}, who came second in the district cross-country.",
+           "Well done to the netball team: {a} and {b} scored 7 goals between them, and {c} was "
+           "named captain.")
+
+
+def _initial_form(child: Person) -> str:
+    """"Amelia J", a first name and surname initial, as newsletters print pupils."""
+    return mark("PERSON", child.sid, f"{child.first} {child.last[0]}")
+
+
+def k_newsletter_named(g: Gen, i: int) -> Doc:
+    ext = fmt_for(i, (".docx", ".pdf", ".html", ".txt"))
+    cats: set[str] = set()
+    optional: set[str] = set()
+    blocks: list[Block] = [Para(f"{SCHOOL} - Friday newsletter", heading=True),
+                           Para(f"Week ending {format_date(g.day_in(2024), 'long')}"),
+                           Para("Dear Parents and Carers,")]
+    topics = g.rng.sample(_NEWS_TOPICS, g.rng.randrange(2, 5))
+    stars = []
+    for year in g.rng.sample(_YEARS, g.rng.randrange(3, 7)):
+        child = g.child()
+        name = g.pick((_initial_form(child), N(child, "full"), N(child, "first")))
+        stars.append(f"{year}: {name} {g.pick(_STAR_REASONS)}")
+    star_block = Para("Stars of the week\n" + "\n".join(stars))
+    team = [g.child() for _ in range(3)]
+    sport = Para(g.pick(_SPORTS).format(
+        a=N(team[0], "full"), b=_initial_form(team[1]), c=N(team[2], "first")))
+    body: list[Block] = [star_block, sport]
+    body += [Para(t.format(d1=format_date(g.day_in(2025), "long"))) for t in topics]
+    variant = i % 5
+    if variant == 1:  # a named pupil's health: get well soon
+        child = g.child()
+        body.append(Para(f"Get well soon to {N(child, g.pick(('first', 'full')))} in "
+                         f"{year_group(child)}, who broke "
+                         f"{'her' if child.female else 'his'} arm at the weekend. We hope "
+                         "to see you back soon!"))
+        cats.add("health")
+    elif variant == 3:  # a named pupil's religion
+        child = g.child()
+        body.append(Para(f"A special mention for {N(child, 'full')}, who fasted for the "
+                         "first time this Ramadan and told her class all about Eid."
+                         if child.female else
+                         f"A special mention for {N(child, 'full')}, who fasted for the "
+                         "first time this Ramadan and told his class all about Eid."))
+        cats.add("religion")
+    elif variant == 4 and g.chance(0.7):  # a member of staff's leave: pregnancy, optional
+        teacher = g.adult(female=True)
+        body.append(Para(f"{N(teacher, 'formal')} starts her maternity leave at half term; "
+                         f"we wish her all the best. {N(teacher, 'formal')}'s class will be "
+                         "taught by a supply teacher until Easter."))
+        optional.add("health")
+    g.rng.shuffle(body)
+    blocks += body
+    blocks.append(Para("Have a lovely weekend,\nThe Headteacher"))
+    return Doc(f"Newsletters/Weekly/newsletter week {i + 1:03d}{ext}", "newsletter_named",
+               blocks, categories=cats, optional=optional, title="Friday newsletter")
+
+
+# ---- seating_codes: seating plans and group lists with many short code columns.
+
+_MEDICAL_CODES = ("Asthma", "Epi", "Diab", "Nut", "Eczema", "Inhaler", "Coeliac", "Epilepsy")
+_ABILITY = ("HA", "MA", "LA", "MA", "")
+
+
+def k_seating_codes(g: Gen, i: int) -> Doc:
+    ext = fmt_for(i, (".xlsx", ".docx", ".csv", ".html"))
+    blank_codes = i % 5 == 2  # the code columns printed but not filled in
+    sen_pp_only = i % 3 == 0  # the CLA and Medical columns printed but left blank
+    columns = ["Seat", "Name", "SEN", "PP", "EAL", g.pick(("G&T", "HA/MA/LA", "Group")),
+               "Reading age", "CLA", "Medical", "Notes", "TA"]
+    split_name = g.chance(0.3)
+    if split_name:
+        columns[1:2] = ["Forename", "Surname"]
+    rows: list[list[object]] = [columns]
+    cats: set[str] = set()
+    optional: set[str] = set()
+    tas = [p.first[0] + p.last[0] for p in g.staff[:3]]  # staff initials, not names
+    for n in range(g.rng.randrange(16, 31)):
+        _parent, child, _addr = g.family()
+        facts = _facts(g)
+        names: list[object] = ([C("PERSON", child, child.first), C("PERSON", child, child.last)]
+                               if split_name else [C("PERSON", child, g.pick((
+                                   child.full, f"{child.first} {child.last[0]}",
+                                   f"{child.last.upper()} {child.first}")))])
+        if blank_codes:
+            codes = ["", "", "", "", "", "", "", "", g.pick(tas) if g.chance(0.3) else ""]
+        else:
+            sen = facts.sen if facts.sen != "N" else ""
+            pp = "Y" if facts.ever6 else ""
+            cla = "Y" if facts.looked_after and not sen_pp_only else ""
+            medical = (g.pick(_MEDICAL_CODES) if (facts.conditions or facts.allergies)
+                       and not sen_pp_only else "")
+            age = f"{g.rng.randrange(6, 12)}y {g.rng.randrange(12)}m"
+            codes = [sen, pp, g.pick(("", "", "", "Y")), g.pick(_ABILITY), age, cla, medical,
+                     g.pick(("", "", "", "Sit near board", "Check homework", "New to class")),
+                     g.pick(tas) if g.chance(0.3) else ""]
+            if sen:
+                cats.add("sen")
+                optional.add("health")
+            if pp:
+                cats.add("fsm")
+            if cla:
+                cats.add("looked_after")
+                optional.add("safeguarding")
+            if medical:
+                cats.add("health")
+        rows.append([f"{chr(65 + n // 6)}{n % 6 + 1}", *names, *codes])
+    title = f"{g.pick(_YEARS[1:])} {g.pick(_TREES)} seating plan and groups"
+    blocks: list[Block] = [Table(rows, title="Plan")]
+    if ext in (".docx", ".html"):
+        blocks[:0] = [Para(title, heading=True),
+                      Para("Key: SEN K = SEN support, E = EHCP; PP = pupil premium; CLA = "
+                           "child looked after; Epi = EpiPen/epilepsy (see care plan).")]
+    return Doc(f"Classroom/Seating plans/{title} {i + 1:03d}{ext}", "seating_codes", blocks,
+               categories=cats, optional=optional, title=title)
+
+
+# ---- blank_form: templates with placeholders and tick boxes (no one's data).
+
+_PLACEHOLDER_LINES = (
+    "Child's name: ______________________", "Pupil: [child's name]",
+    "Name of pupil: <<Forename>> <<Surname>>", "Date of birth: DD/MM/YYYY",
+    "DOB: __/__/____", "Class: ________   Year group: ____",
+    "Address: ______________________________  Postcode: ________",
+    "Parent/carer name: ____________________", "Contact number: ________________",
+    "Email: ______________@______________",
+    "Medical conditions: \u2610 Asthma \u2610 Diabetes \u2610 Epilepsy \u2610 Allergy "
+    "\u2610 Other: ________",
+    "Does your child have any allergies? Yes / No  If yes, give details: ____________",
+    "Medication (name, dose, time): ____________________",
+    "FSM: Yes / No", "Pupil premium: Y / N", "Is your child looked after by a local "
+    "authority? Yes / No", "SEN status: N / K / E", "Does your child have an EHCP? Yes / No",
+    "Religion: ______________ (optional)",
+    "Ethnicity (please tick): \u2610 White British \u2610 White Irish \u2610 Pakistani "
+    "\u2610 Indian \u2610 Black African \u2610 Mixed \u2610 Other \u2610 Prefer not to say",
+    "GP name and surgery: ____________________", "NHS number: ___ ___ ____",
+    "Signed: ____________________ (Parent/Carer)   Date: __/__/____",
+)
+_BLANK_TITLES = ("Data collection sheet", "Medical information form", "Admission form",
+                 "Residential trip consent form", "Request to administer medicine",
+                 "Individual healthcare plan - template")
+
+
+def k_blank_form(g: Gen, i: int) -> Doc:
+    ext = fmt_for(i, (".docx", ".html", ".txt", ".docx"))
+    title = _BLANK_TITLES[i % len(_BLANK_TITLES)]
+    lines = g.rng.sample(_PLACEHOLDER_LINES, g.rng.randrange(9, 16))
+    blocks: list[Block] = [*letterhead(g, g.chance(0.5)), Para(title.upper(), heading=True),
+                           Para("Please complete in BLOCK CAPITALS and return to the school "
+                                "office. The information is kept confidential.")]
+    if i % 3 == 1:  # a grid template with an example row of placeholder names
+        blocks.append(Table([["Pupil name", "DOB", "Condition", "Medication", "FSM"],
+                             ["e.g. Joe Bloggs", "DD/MM/YYYY", "e.g. Asthma",
+                              "e.g. Inhaler", "Y / N"],
+                             *[["", "", "", "", ""] for _ in range(5)]]))
+    elif ext == ".txt":
+        blocks.append(Para("\n".join(lines)))
+    else:
+        blocks += [Para(line) for line in lines]
+    return Doc(f"Templates/Blank forms/{title} {i + 1:03d}{ext}", "blank_form", blocks,
+               negative=True, title=title)
+
+
+# ---- policy_examples: policies and training with fictional case studies and a real
+# contact table.  A fictional example ("Jamie, aged 7") is about no one: no PERSON, no
+# category.  The contact table's staff are real: PERSON and EMAIL_ADDRESS, no category.
+
+_CASE_STUDIES = (
+    "Case study: Child A (Year 4) tells a teaching assistant that things are difficult at "
+    "home and asks her not to tell anyone. What should the TA do?",
+    "Example: Jamie, aged 7, has asthma and keeps his inhaler in the classroom. On a trip, "
+    "the inhaler goes with the group leader.",
+    "Scenario 2: Priya's mum tells you at the gate that Priya has been diagnosed with type 1 "
+    "diabetes. Who needs to know, and where is the care plan kept?",
+    "For example, a pupil with an EHCP (such as Tom in our training video) may need a "
+    "personal evacuation plan.",
+    "Case study B: a Year 6 boy, Child B, arrives hungry most days and his uniform is dirty. "
+    "Record the concern on CPOMS and speak to the DSL.",
+    "Worked example: if Ellie Smith (a fictional pupil) is eligible for free school meals, "
+    "the MIS shows FSM = Y and she attracts pupil premium.",
+)
+_POLICY_TITLES = ("Safeguarding training - INSET pack", "Supporting pupils with medical "
+                  "conditions", "SEND information report", "Pupil premium and FSM guidance for "
+                  "staff", "Child protection policy")
+
+
+def k_policy_examples(g: Gen, i: int) -> Doc:
+    ext = fmt_for(i, (".docx", ".pdf", ".html"))
+    title = _POLICY_TITLES[i % len(_POLICY_TITLES)]
+    blocks: list[Block] = [Para(title.upper(), heading=True),
+                           Para("This document applies to all staff, volunteers and "
+                                "governors. It should be read with Keeping Children Safe in "
+                                "Education.")]
+    blocks += [Para(text) for text in g.rng.sample(_CASE_STUDIES, g.rng.randrange(2, 4))]
+    rows: list[list[object]] = [["Role", "Name", "Email"]]
+    for role in ("Designated Safeguarding Lead", "Deputy DSL", "SENCo", "First aid lead")[
+            :g.rng.randrange(2, 5)]:
+        person = g.adult()
+        rows.append([role, C("PERSON", person, g.pick((person.full,
+                                                       f"{person.title} {person.full}"))),
+                     C("EMAIL_ADDRESS", person, g.email(person, _SCHOOL_DOMAIN))])
+    blocks.append(Para("Key contacts", heading=True))
+    blocks.append(Table(rows, html="grid"))
+    blocks.append(Para("Staff must never use a real pupil's name in training materials."))
+    return Doc(f"Policies/Training/{title} {i + 1:03d}{ext}", "policy_examples", blocks,
+               negative=True, title=title)
+
+
+# ---- email_pupil and email_topic: .eml messages.
+
+_DISCLAIMER = ("This email and any attachments are confidential and intended only for the "
+               "addressee. If you have received it in error, please tell the sender and "
+               "delete it.")
+
+
+def _school_address(person: Person) -> str:
+    first = re.sub(r"[^a-z]", "", _ascii(person.first).lower())
+    last = re.sub(r"[^a-z]", "", _ascii(person.last).lower())
+    return f"{first[0]}{last}@{_SCHOOL_DOMAIN}"
+
+
+def _staff_party(g: Gen, person: Person | None = None) -> tuple[Person, tuple[str, str]]:
+    person = person or g.pick(g.staff)
+    return person, (N(person, "full"), M("EMAIL_ADDRESS", person, _school_address(person)))
+
+
+def _mail_signature(g: Gen, person: Person, role: str) -> str:
+    """A staff email signature: name, role, school and the school's phone number."""
+    form = g.pick(("full", "formal_full", "initial"))
+    return (f"{N(person, form)}\n{role}\n{SCHOOL}\n"
+            f"Tel: {M('PHONE_NUMBER', 0, g.school_phone)}")
+
+
+def _attachment_list(g: Gen, kind: str) -> tuple[Doc, set[str]]:
+    """A small CSV or DOCX attachment holding pupils' names and, maybe, a category."""
+    rows: list[list[object]] = [["Name", "Class", kind.title()]]
+    cats: set[str] = set()
+    for _ in range(g.rng.randrange(4, 10)):
+        child = g.child()
+        value = {"allergies": g.pick(_ALLERGIES) if g.chance(0.6) else "",
+                 "groups": g.pick(("Phonics group 1", "Phonics group 2", "Booster maths"))}[kind]
+        if kind == "allergies" and value:
+            cats.add("health")
+        rows.append([C("PERSON", child, child.full), g.pick(_TREES), value])
+    ext = g.pick((".csv", ".docx"))
+    return Doc(f"attachment{ext}", "attachment", [Table(rows)]), cats
+
+
+def k_email_pupil(g: Gen, i: int) -> Doc:
+    variant = i % 6
+    parent, child, _addr = g.family()
+    staff, staff_party = _staff_party(g)
+    cats: set[str] = set()
+    optional: set[str] = set()
+    attachments: list[tuple[str, Doc]] = []
+    parent_party = (N(parent, "full"), M("EMAIL_ADDRESS", parent, g.email(parent)))
+    pronoun = "she" if child.female else "he"
+    if variant == 0:  # staff to parent: health
+        to, subject = [parent_party], f"{N(child, 'first')} - nosebleed at lunch"
+        body = [f"Hi {N(parent, 'first')},",
+                f"Just to let you know {N(child, 'first')} had a nosebleed at lunch today. "
+                f"{pronoun.capitalize()} sat with the first aider for ten minutes and was fine "
+                "afterwards, but it was quite a heavy one so we thought you should know.",
+                "Kind regards,"]
+        cats.add("health")
+    elif variant == 1:  # staff to SENCo: EHCP review, with a quoted reply
+        senco, senco_party = _staff_party(g, g.staff[-1] if g.staff[-1] is not staff
+                                          else g.staff[0])
+        to, subject = [senco_party], f"Re: EHCP annual review for {N(child, 'full')}"
+        body = [f"Hi {N(senco, 'first')},",
+                f"I've added my comments on {N(child, 'first')}'s outcomes to the draft. "
+                f"{pronoun.capitalize()} has made good progress with the speech and language "
+                "targets but still needs adult support for writing.",
+                "Thanks,",
+                f"On {format_date(g.day_in(2024), 'long')}, {N(senco, 'full')} wrote:\n"
+                f"> The annual review of {N(child, 'full')}'s EHCP is booked for next "
+                "Thursday.\n> Please send me your outcomes by Monday."]
+        cats.add("sen")
+        optional.add("health")
+    elif variant == 2:  # to the DSL: a concern
+        dsl, dsl_party = _staff_party(g, g.staff[0] if g.staff[0] is not staff
+                                      else g.staff[1])
+        to, subject = [dsl_party], "Concern - please see CPOMS"
+        body = [f"Hi {N(dsl, 'first')},",
+                f"I've logged a concern on CPOMS about {N(child, 'full')} ({year_group(child)})."
+                f" {pronoun.capitalize()} had a bruise on {'her' if child.female else 'his'} "
+                f"upper arm and said {N(parent, 'formal')}'s boyfriend grabbed "
+                f"{'her' if child.female else 'him'}. Can we talk at break?",
+                "Thanks,"]
+        cats.add("safeguarding")
+        optional.add("health")
+    elif variant == 3:  # office to parent: FSM approved
+        to, subject = [parent_party], "Free school meals application"
+        body = [f"Dear {N(parent, 'formal')},",
+                f"I am pleased to confirm that {N(child, 'first')}'s application for free "
+                "school meals has been approved by the local authority, from Monday.",
+                "Kind regards,"]
+        cats.add("fsm")
+    elif variant == 4:  # allergy list attached
+        colleague, colleague_party = _staff_party(g, g.staff[2])
+        to, subject = [colleague_party], "Updated allergy list for the trip"
+        attachment, att_cats = _attachment_list(g, "allergies")
+        attachments.append(("Year 3 trip allergies" + Path(attachment.path).suffix,
+                            attachment))
+        cats |= att_cats
+        body = [f"Hi {N(colleague, 'first')},",
+                "Please find attached the updated allergy list for the trip. The kitchen has "
+                "a copy too.",
+                f"{N(child, 'full')} will be collected early by {N(parent, 'formal')}.",
+                "Thanks,"]
+    else:  # staff to parent: no category (a reading book, a group list attached)
+        to, subject = [parent_party], f"{N(child, 'first')}'s reading book"
+        attachment, att_cats = _attachment_list(g, "groups")
+        attachments.append(("phonics groups" + Path(attachment.path).suffix, attachment))
+        body = [f"Dear {N(parent, 'first')},",
+                f"{N(child, 'first')} left {'her' if child.female else 'his'} reading book "
+                "in the hall after PE. It's in the office. I've also attached the new phonics "
+                "groups as promised.",
+                "Best wishes,"]
+    body.append(_mail_signature(g, staff, g.pick(("Class teacher", "Teaching assistant",
+                                               "Office manager"))))
+    if g.chance(0.5):
+        body.append(_DISCLAIMER)
+    cc = [(("", M("EMAIL_ADDRESS", 0, f"office@{_SCHOOL_DOMAIN}")))] if g.chance(0.3) else []
+    mail = Mail(sender=staff_party, to=to, cc=cc, subject=subject,
+                sent=dt.datetime(2024, 1, 8) + dt.timedelta(hours=g.rng.randrange(2000)),
+                attachments=attachments, html=g.chance(0.4))
+    return Doc(f"Staff/{staff.first} {staff.last}/Mail/message {i + 1:03d}.eml", "email_pupil",
+               [mail, *[Para(text) for text in body]], categories=cats, optional=optional,
+               title=plain(subject))
+
+
+_TOPIC_MAILS = (
+    ("Reminder: free school meals applications", (
+        "If your circumstances have changed, your child may now be eligible for free school "
+        "meals. Applications take five minutes online and are confidential.",
+        "Every registration also brings the school pupil premium funding.")),
+    ("Flu vaccination consent - deadline Friday", (
+        "The school nurse team will give the nasal flu vaccine in school next week. Please "
+        "complete the online consent form by Friday, even if you are saying no.",
+        "Children with egg allergy or severe asthma can still have the vaccine; the nurses "
+        "will check.")),
+    ("Nut-free school reminder", (
+        "We have several pupils with severe nut allergies. Please do not send nuts, peanut "
+        "butter or cereal bars containing nuts into school.",
+        "Thank you for helping to keep everyone safe.")),
+    ("Mental Health Awareness Week", (
+        "Next week is Mental Health Awareness Week. Children can wear something green on "
+        "Friday.",
+        "If you are worried about your child's wellbeing, our ELSA and the DSL are here to "
+        "help; just ring the office.")),
+    ("SEND coffee morning", (
+        "Our SENCo is holding a coffee morning for parents and carers of children with SEND "
+        "or an EHCP on Wednesday in the library.",
+        "No need to book.")),
+)
+
+
+def k_email_topic(g: Gen, i: int) -> Doc:
+    subject, paras = _TOPIC_MAILS[i % len(_TOPIC_MAILS)]
+    office = g.staff[3]
+    sender = ("", M("EMAIL_ADDRESS", 0, f"office@{_SCHOOL_DOMAIN}"))
+    to = [("", M("EMAIL_ADDRESS", 0, f"{g.pick(('allparents', 'year3parents', 'parents'))}@"
+                                     f"{_SCHOOL_DOMAIN}"))]
+    body = ["Dear Parents and Carers,", *paras, "Kind regards,",
+            _mail_signature(g, office, "Office Manager")]
+    mail = Mail(sender=sender, to=to, subject=subject,
+                sent=dt.datetime(2024, 9, 9) + dt.timedelta(hours=g.rng.randrange(2000)),
+                html=g.chance(0.5))
+    return Doc(f"Office/Sent items/{subject.split(' - ')[0]} {i + 1:03d}.eml", "email_topic",
+               [mail, *[Para(text) for text in body]], negative=True, title=subject)
+
+
 # (kind, builder, weight): weights are files per 400.
 KINDS: tuple[tuple[str, Callable[[Gen, int], Doc], int], ...] = (
-    ("letter", k_letter, 36),
-    ("class_list", k_class_list, 26),
-    ("export_unhelpful", k_export_unhelpful, 8),
-    ("register", k_register, 10),
-    ("medical", k_medical, 16),
-    ("sen", k_sen, 16),
-    ("safeguarding", k_safeguarding, 12),
-    ("fsm", k_fsm, 10),
-    ("looked_after", k_looked_after, 9),
-    ("ethnicity", k_ethnicity, 9),
-    ("religion", k_religion, 9),
-    ("biometric", k_biometric, 8),
-    ("staff", k_staff, 20),
-    ("uln", k_uln, 8),
-    ("trip", k_trip, 6),
-    ("newsletter", k_newsletter, 18),
-    ("invoice", k_invoice, 10),
-    ("nino_decoys", k_nino_decoys, 8),
-    ("upn_decoys", k_upn_decoys, 8),
-    ("postcode_decoys", k_postcode_decoys, 8),
-    ("dates", k_dates, 8),
-    ("policy", k_policy, 12),
-    ("template", k_template, 8),
-    ("budget", k_budget, 8),
+    ("letter", k_letter, 32),
+    ("class_list", k_class_list, 23),
+    ("export_unhelpful", k_export_unhelpful, 6),
+    ("register", k_register, 8),
+    ("medical", k_medical, 13),
+    ("sen", k_sen, 13),
+    ("safeguarding", k_safeguarding, 10),
+    ("fsm", k_fsm, 8),
+    ("looked_after", k_looked_after, 7),
+    ("ethnicity", k_ethnicity, 7),
+    ("religion", k_religion, 7),
+    ("biometric", k_biometric, 6),
+    ("staff", k_staff, 18),
+    ("uln", k_uln, 6),
+    ("trip", k_trip, 5),
+    ("newsletter", k_newsletter, 14),
+    ("invoice", k_invoice, 8),
+    ("nino_decoys", k_nino_decoys, 7),
+    ("upn_decoys", k_upn_decoys, 7),
+    ("postcode_decoys", k_postcode_decoys, 7),
+    ("dates", k_dates, 7),
+    ("policy", k_policy, 10),
+    ("template", k_template, 6),
+    ("budget", k_budget, 6),
     # issue 19: special categories in fields, and topic-only controls
-    ("mis_json", k_mis_json, 10),
-    ("mis_xml", k_mis_xml, 10),
-    ("form_docx", k_form_docx, 10),
-    ("form_html", k_form_html, 10),
-    ("label_lines", k_label_lines, 8),
-    ("accident_book", k_accident_book, 8),
-    ("dinner_money", k_dinner_money, 8),
-    ("seating_plan", k_seating_plan, 8),
-    ("cpoms_like", k_cpoms_like, 8),
-    ("lesson_plan_topic", k_lesson_plan_topic, 5),
-    ("first_aid_policy", k_first_aid_policy, 5),
+    ("mis_json", k_mis_json, 9),
+    ("mis_xml", k_mis_xml, 8),
+    ("form_docx", k_form_docx, 9),
+    ("form_html", k_form_html, 9),
+    ("label_lines", k_label_lines, 7),
+    ("accident_book", k_accident_book, 7),
+    ("dinner_money", k_dinner_money, 7),
+    ("seating_plan", k_seating_plan, 6),
+    ("cpoms_like", k_cpoms_like, 7),
+    ("lesson_plan_topic", k_lesson_plan_topic, 4),
+    ("first_aid_policy", k_first_aid_policy, 4),
     ("sen_policy", k_sen_policy, 4),
-    ("newsletter_fsm", k_newsletter_fsm, 5),
-    ("form_template", k_form_template, 6),
+    ("newsletter_fsm", k_newsletter_fsm, 4),
+    ("form_template", k_form_template, 5),
     ("safeguarding_policy", k_safeguarding_policy, 4),
+    # issue 19 follow-up: harder layouts (CTF, named newsletters, code columns, blank
+    # forms, fictional case studies, emails)
+    ("ctf", k_ctf, 12),
+    ("newsletter_named", k_newsletter_named, 10),
+    ("seating_codes", k_seating_codes, 10),
+    ("blank_form", k_blank_form, 8),
+    ("email_pupil", k_email_pupil, 12),
+    ("email_topic", k_email_topic, 5),
+    ("policy_examples", k_policy_examples, 8),
 )
 
 

@@ -1,11 +1,14 @@
-"""The issue 19 kinds of the first accuracy corpus (bench/accuracy_corpus.py): JSON, XML and
-HTML renderers, structured truth counting, and honest special-category labels."""
+"""The issue 19 kinds of the first accuracy corpus (bench/accuracy_corpus.py): JSON, XML,
+HTML and email renderers, structured truth counting, and honest special-category labels."""
 
 from __future__ import annotations
 
 import html
 import json
 import sys
+from collections import Counter
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -22,7 +25,9 @@ NEW_POSITIVE = ("mis_json", "mis_xml", "form_docx", "form_html", "label_lines",
                 "accident_book", "dinner_money", "seating_plan", "cpoms_like")
 NEW_NEGATIVE = ("lesson_plan_topic", "first_aid_policy", "sen_policy", "newsletter_fsm",
                 "form_template", "safeguarding_policy")
-TEXT_FORMATS = (".json", ".xml", ".html", ".txt", ".csv")
+HARDER_POSITIVE = ("ctf", "newsletter_named", "seating_codes", "email_pupil")
+HARDER_NEGATIVE = ("blank_form", "policy_examples", "email_topic")
+TEXT_FORMATS = (".json", ".xml", ".html", ".txt", ".csv", ".eml")
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +36,21 @@ def docs() -> list[Doc]:
 
 
 def _text(doc: Doc) -> str:
-    raw = corpus.RENDERERS[Path(doc.path).suffix](doc).decode("utf-8")
-    return html.unescape(raw) if doc.path.endswith((".html", ".xml")) else raw
+    raw = corpus.RENDERERS[Path(doc.path).suffix](doc)
+    if doc.path.endswith(".eml"):
+        return _mail_text(raw)
+    text = raw.decode("utf-8")
+    return html.unescape(text) if doc.path.endswith((".html", ".xml")) else text
+
+
+def _mail_text(raw: bytes) -> str:
+    """A message's headers, attachment names and plain-text body, decoded."""
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    headers = [f"{name}: {message[name]}" for name in ("From", "To", "Cc", "Subject")
+               if message[name]]
+    names = [part.get_filename() for part in message.iter_attachments()]
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    return "\n".join([*headers, *names, body])
 
 
 def test_every_new_kind_is_in_a_400_file_corpus(docs: list[Doc]) -> None:
@@ -62,7 +80,8 @@ def test_renderers_write_json_xml_and_html_without_markers(docs: list[Doc]) -> N
 def test_every_counted_value_is_written_in_the_file(docs: list[Doc]) -> None:
     """Truth counts only what the file holds: each kept value appears in its text."""
     for doc in docs:
-        if doc.kind not in NEW_POSITIVE + NEW_NEGATIVE or not doc.path.endswith(TEXT_FORMATS):
+        if (doc.kind not in NEW_POSITIVE + NEW_NEGATIVE + HARDER_POSITIVE + HARDER_NEGATIVE
+                or not doc.path.endswith(TEXT_FORMATS)):
             continue
         text = _text(doc)
         for etype, values in corpus.truth_of(doc)["values"].items():
@@ -161,3 +180,173 @@ def test_form_categories_are_revealed_by_the_written_values() -> None:
             assert "(CP plan)" in text or "(CIN)" in text, text
         seen |= cats
     assert {"looked_after", "safeguarding"} <= seen
+
+
+# ---- harder kinds (issue 19 follow-up)
+
+
+def test_every_harder_kind_is_in_a_400_file_corpus(docs: list[Doc]) -> None:
+    kinds = {d.kind for d in docs}
+    assert set(HARDER_POSITIVE + HARDER_NEGATIVE) <= kinds
+    assert sum(w for _, _, w in corpus.KINDS) == 400
+
+
+def test_harder_negative_kinds_hold_no_category_and_no_pupil(docs: list[Doc]) -> None:
+    for doc in docs:
+        if doc.kind in HARDER_NEGATIVE:
+            assert doc.negative and not doc.categories and not doc.optional, doc.path
+
+
+def test_blank_forms_hold_no_person(docs: list[Doc]) -> None:
+    """Placeholders ("[child's name]", "e.g. Joe Bloggs") are nobody's data."""
+    seen_placeholder = False
+    for doc in docs:
+        if doc.kind == "blank_form":
+            truth = corpus.truth_of(doc)
+            assert set(truth["mentions"]) <= {"UK_POSTCODE", "PHONE_NUMBER"}, doc.path
+            assert truth["data_subjects"] == 0
+            seen_placeholder |= "Joe Bloggs" in _text(doc) if doc.path.endswith(
+                TEXT_FORMATS) else False
+    assert seen_placeholder
+
+
+def test_fictional_case_studies_are_not_counted_but_the_contact_table_is(
+        docs: list[Doc]) -> None:
+    policies = [d for d in docs if d.kind == "policy_examples"]
+    assert policies
+    for doc in policies:
+        truth = corpus.truth_of(doc)
+        table = next(b for b in doc.blocks if isinstance(b, Table))
+        staff_rows = len(table.rows) - 1
+        assert truth["mentions"]["PERSON"] == staff_rows, doc.path
+        assert truth["mentions"]["EMAIL_ADDRESS"] == staff_rows
+        assert truth["data_subjects"] == staff_rows
+        text = " ".join(corpus.plain(b.text) for b in doc.blocks if isinstance(b, Para))
+        assert any(name in text for name in ("Child A", "Jamie", "Priya", "Tom", "Ellie"))
+
+
+def _ctf_state(**changes: object) -> corpus.CtfPupil:
+    facts = corpus.Facts(sen="N", need="", fsm=False, ever6=False, ethnicity="REFU",
+                         religion="Not known", conditions=[], allergies=[], medication=[],
+                         looked_after=False, cp="")
+    state = corpus.CtfPupil(facts=facts, fsm="none", sen="none", medical_flag=False,
+                            disability="NONE", in_care=False, absence_health=False)
+    for name, value in changes.items():
+        setattr(state, name, value)
+    return state
+
+
+@pytest.mark.parametrize(("changes", "expected", "optional"), [
+    ({}, set(), set()),
+    ({"fsm": "review_only"}, set(), set()),  # a review date alone reveals nothing
+    ({"fsm": "ended"}, {"fsm"}, set()),  # a past FSM period is FSM data
+    ({"fsm": "current"}, {"fsm"}, set()),
+    ({"sen": "N"}, set(), set()),  # SENprovision N
+    ({"sen": "K"}, {"sen"}, {"health"}),
+    ({"medical_flag": True}, {"health"}, set()),
+    ({"disability": "HEAR"}, {"health"}, set()),
+    ({"absence_health": True}, set(), {"health"}),  # I / M attendance codes
+    ({"in_care": True}, {"looked_after"}, {"safeguarding"}),
+    ({"fsm": "current", "sen": "E", "medical_flag": True, "assessment_only": True}, set(),
+     set()),  # a results-only partial CTF writes none of them
+])
+def test_ctf_truth_rules(changes: dict[str, object], expected: set[str],
+                         optional: set[str]) -> None:
+    cats, opt = corpus._ctf_categories([_ctf_state(**changes)])
+    assert cats == expected
+    assert opt - cats == optional
+
+
+def test_ctf_files_parse_with_and_without_a_namespace(docs: list[Doc]) -> None:
+    roots = set()
+    singles = 0
+    for doc in docs:
+        if doc.kind != "ctf":
+            continue
+        root = ElementTree.fromstring(corpus.RENDERERS[".xml"](doc))
+        roots.add(root.tag)
+        namespace = root.tag[:-len("CTfile")]
+        pupils = root.findall(f"{namespace}CTFpupilData/{namespace}Pupil")
+        assert pupils, doc.path
+        singles += len(pupils) == 1
+        assert root.find(f"{namespace}Header/{namespace}CTFversion") is not None
+        text = _text(doc)
+        if "<FSMinstance>" not in text and "<SENprovision>K" not in text and \
+                "<SENprovision>E" not in text:
+            assert not {"fsm", "sen"} & doc.categories, doc.path
+        if "<MedicalFlag>true" not in text and "<Disability>NONE" in text and \
+                "<Disability>" not in text.replace("<Disability>NONE", ""):
+            assert "health" not in doc.categories, doc.path
+    assert roots == {"CTfile", "{http://www.education.gov.uk/ctf}CTfile"}
+    assert singles
+
+
+def test_named_newsletters_are_category_data_only_about_a_named_pupil(
+        docs: list[Doc]) -> None:
+    seen = Counter()
+    for doc in docs:
+        if doc.kind != "newsletter_named":
+            continue
+        text = " ".join(corpus.plain(b.text) for b in doc.blocks if isinstance(b, Para))
+        assert corpus.truth_of(doc)["mentions"]["PERSON"] >= 3  # stars and a team
+        assert doc.categories == ({"health"} if "Get well soon" in text else set()) | (
+            {"religion"} if "fasted for the first time" in text else set()), doc.path
+        seen[frozenset(doc.categories)] += 1
+    assert seen[frozenset()] and seen[frozenset({"health"})] and seen[frozenset({"religion"})]
+
+
+def test_seating_codes_reveal_categories_only_through_filled_columns(
+        docs: list[Doc]) -> None:
+    blank_seen = False
+    for doc in docs:
+        if doc.kind != "seating_codes":
+            continue
+        table = next(b for b in doc.blocks if isinstance(b, Table))
+        head = table.rows[0]
+        column = {name: head.index(name) for name in ("SEN", "PP", "CLA", "Medical")}
+        filled = {name for name, n in column.items()
+                  if any(corpus._cell_text(row[n]) for row in table.rows[1:])}
+        expected = {{"SEN": "sen", "PP": "fsm", "CLA": "looked_after",
+                     "Medical": "health"}[name] for name in filled}
+        assert doc.categories == expected, doc.path
+        blank_seen |= not filled
+    assert blank_seen
+
+
+def test_emails_render_as_parseable_deterministic_messages(docs: list[Doc]) -> None:
+    mails = [d for d in docs if d.path.endswith(".eml")]
+    assert {d.kind for d in mails} == {"email_pupil", "email_topic"}
+    with_attachment = 0
+    for doc in mails:
+        raw = corpus.RENDERERS[".eml"](doc)
+        assert raw == corpus.RENDERERS[".eml"](doc)  # fixed MIME boundaries
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        assert message["From"] and message["To"] and message["Subject"]
+        attachments = list(message.iter_attachments())
+        with_attachment += bool(attachments)
+        for part in attachments:
+            assert part.get_content()  # a real CSV or Word document
+    assert with_attachment
+
+
+def test_an_attachment_gives_its_categories_but_not_its_mentions() -> None:
+    g = corpus.Gen(5)
+    staff, pupil = g.staff[0], g.child()
+    listed = g.child()
+    attachment = Doc("a.csv", "attachment", [Table([["Name", "Allergies"],
+                                                    [C("PERSON", listed, listed.full),
+                                                     "Peanuts"]])])
+    mail = corpus.Mail(sender=("", mark("EMAIL_ADDRESS", 0, "office@example.org")),
+                       to=[(mark("PERSON", staff.sid, staff.full),
+                            mark("EMAIL_ADDRESS", staff.sid, "a@example.org"))],
+                       subject=f"About {mark('PERSON', pupil.sid, pupil.first)}",
+                       sent=corpus._FIXED_DT,
+                       attachments=[(f"{mark('PERSON', pupil.sid, pupil.full)}.csv",
+                                     attachment)])
+    doc = Doc("m.eml", "t", [mail, Para("See attached.")], categories={"health"})
+    truth = corpus.truth_of(doc)
+    # To name, subject name and the attachment's file name; not the listed pupil
+    assert truth["mentions"] == {"PERSON": 3, "EMAIL_ADDRESS": 2}
+    assert truth["data_subjects"] == 2
+    text = _mail_text(corpus.render_eml(doc))
+    assert pupil.full + ".csv" in text and listed.full not in text
