@@ -38,6 +38,15 @@ from dpscan.model.records import ENTITY_TYPES, Evidence
 # phrase in prose is about that person: its paragraph, grown by whole lines to this many
 # characters when its lines are short (see _split_near).
 ATTACHED_CHARS = 300
+# Characters that end a sentence: a line ending in one does not run on to the next.
+_SENTENCE_ENDS = frozenset(".!?:;)]”\"")
+# A letter's salutation and sign-off (see _letter_body).
+_SALUTATION = re.compile(r"[ \t]*(?:dear|hi|hello)\b", re.IGNORECASE)
+_SIGN_OFF = re.compile(r"(?im)^[ \t]*(?:kind(?:est)? regards|best wishes|yours "
+                       r"(?:sincerely|faithfully)|many thanks|regards|thanks|with thanks)\b")
+MAX_LETTER_CHARS = 5_000
+# The longest paragraph a sentence's run of lines may make.
+MAX_PARAGRAPH_CHARS = 2_000
 # Words either side of a name searched for a staff role.
 ROLE_REACH_WORDS = 4
 _WORD = re.compile(r"[a-z0-9]+")
@@ -120,6 +129,7 @@ class ContentDetector:
         self._ner.chars = 0
         found: list[tuple[str, str, float]] = []
         handled: list[tuple[int, int]] = []
+        identified: list[tuple[int, int]] = []  # spans of forms naming someone
         free_text: list[str] = []
         pattern_text: list[str] = []
         # Category evidence, attached to a person or not.
@@ -139,6 +149,8 @@ class ContentDetector:
             if not read.handled:
                 continue
             handled.append((table.start, table.end))
+            if read.identifies and table.layout == FIELDS:
+                identified.append((table.start, table.end))
             found.extend((t, value, 1.0) for t, value in read.examples)
             # Counts beyond the examples are kept as bare counts: no value is held.
             for entity_type, count in read.entities.items():
@@ -149,10 +161,10 @@ class ContentDetector:
             unnamed += read.unnamed_subjects
             free_text.extend(read.free_text)
             pattern_text.extend(read.pattern_text)
-            evidence = attached if read.entities else detached
-            # A row's or a form's own words are about its person; a table with no personal
-            # data gives only topics.
-            (near_cells if read.entities else far_cells).extend(
+            evidence = attached if read.identifies else detached
+            # A row's or a form's own words are about its person; a table about no one
+            # gives only topics.
+            (near_cells if read.identifies else far_cells).extend(
                 [*read.free_text, *read.pattern_text])
             for category, heading in read.special_categories.items():
                 shown_as = heading if table.layout == FIELDS or heading.startswith(
@@ -160,7 +172,11 @@ class ContentDetector:
                 evidence.setdefault(category, []).append(shown_as)
             findings.columns.update(read.columns)
 
-        prose = prose_outside(text, _merged(handled)) if handled else text
+        carved = _merged(handled)
+        prose = prose_outside(text, carved) if handled else text
+        # Where a form naming someone was taken out of the prose, the prose after it (a
+        # plan's narrative under its "Pupil: ..." lines) is about that person.
+        form_ends = _carved_positions(carved, identified)
         if free_text:
             prose = prose + "\n" + "\n".join(free_text)
         analysis = self.personal.analyze_text(prose)
@@ -190,8 +206,9 @@ class ContentDetector:
         # rows (codes such as "Safeguarding - neglect") belong to their rows.
         anchors = [r.start for r, _ in analysis.found
                    if r.entity_type in PERSON_IDENTIFYING_TYPES
-                   and not (r.entity_type in NAME_TYPES and self._is_role_holder(prose, r))]
-        near, far = _split_near(prose, anchors, ATTACHED_CHARS)
+                   and not (r.entity_type in NAME_TYPES and self._is_role_holder(prose, r))
+                   and not self._in_example(prose, r.start)]
+        near, far = _split_near(prose, anchors + form_ends, ATTACHED_CHARS)
         near = "\n".join([near, *near_cells])
         far = "\n".join([far, *far_cells])
         for category, terms in self.special.detect(near).evidence.items():
@@ -228,8 +245,18 @@ class ContentDetector:
             return False
         before_words = _WORD.findall(text[line_start:name.start].lower())[-ROLE_REACH_WORDS:]
         after_words = _WORD.findall(after.lower())[:ROLE_REACH_WORDS]
+        if not after_words and len(before_words) <= 1:
+            # A name alone on its line, as a signature ends: its role is the next line.
+            next_end = text.find("\n", line_end + 1)
+            next_line = text[line_end + 1:len(text) if next_end < 0 else next_end]
+            after_words = _WORD.findall(next_line.lower())[:ROLE_REACH_WORDS]
         roles = self.tables.vocabulary
         return roles.names_role(before_words) or roles.names_role(after_words)
+
+    def _in_example(self, text: str, position: int) -> bool:
+        """True when the paragraph at ``position`` is an example ("Case study: Jamie ...")."""
+        start, end = _paragraph(text, position, 0)
+        return self.tables.vocabulary.marks_example(text[start:end])
 
     def _is_label(self, label: str) -> bool:
         """True when a "Label: value" line's label names a field the vocabulary knows."""
@@ -256,28 +283,73 @@ def _covers(tables: Sequence[TableData], text: str) -> bool:
     return any(t.start == 0 and t.end >= len(text) for t in tables)
 
 
-def _split_near(text: str, anchors: list[int], reach: int) -> tuple[str, str]:
-    """``text`` split into the paragraphs around each anchor offset and the rest, each
-    joined by newlines.
+def _paragraph(text: str, position: int, reach: int) -> tuple[int, int]:
+    """The span of the paragraph holding ``position``: its line, joined to the lines before
+    and after while the sentence runs on (a line that does not end a sentence continues
+    on the next, as a PDF's or a plain-text letter's wrapped lines do), then grown by
+    whole lines to at least ``reach`` characters without crossing a blank line."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    end = len(text) if end < 0 else end
 
-    An anchor's paragraph is its line (a Word or HTML paragraph is one line), grown by
-    whole lines either side while it is shorter than ``reach`` characters (a PDF or a
-    plain-text letter breaks its paragraphs into short lines).
-    """
+    def runs_on(line_end: int) -> bool:
+        line = text[text.rfind("\n", 0, line_end) + 1:line_end].rstrip()
+        return bool(line) and line[-1] not in _SENTENCE_ENDS
+
+    def next_line_end(after: int) -> int:
+        following = text.find("\n", after + 1)
+        return len(text) if following < 0 else following
+
+    while start > 0 and runs_on(start - 1) and end - start < MAX_PARAGRAPH_CHARS:
+        start = text.rfind("\n", 0, start - 1) + 1
+    while (end < len(text) and runs_on(end) and text[end + 1:next_line_end(end)].strip()
+           and end - start < MAX_PARAGRAPH_CHARS):
+        end = next_line_end(end)
+    while end - start < reach:
+        grown = False
+        if start > 0 and text[text.rfind("\n", 0, start - 1) + 1:start - 1].strip():
+            start = text.rfind("\n", 0, start - 1) + 1
+            grown = True
+        if end < len(text) and end - start < reach and text[end + 1:next_line_end(end)].strip():
+            end = next_line_end(end)
+            grown = True
+        if not grown:
+            break
+    return start, end
+
+
+def _carved_positions(carved: list[tuple[int, int]],
+                      identified: list[tuple[int, int]]) -> list[int]:
+    """Where each carved span that holds an ``identified`` span ends up in the prose
+    (:func:`prose_outside` of ``carved``)."""
+    positions: list[int] = []
+    removed = 0
+    for start, end in carved:
+        if any(start <= a and b <= end for a, b in identified):
+            positions.append(start - removed)
+        removed += end - start
+    return positions
+
+
+def _letter_body(text: str, position: int) -> tuple[int, int] | None:
+    """The body of a letter or email whose salutation ("Dear Mr Nowak,") holds
+    ``position``: from the salutation to the sign-off, at most MAX_LETTER_CHARS.  A letter
+    to a named person is about them and their child ("Gemma's application for free
+    school meals")."""
+    start = text.rfind("\n", 0, position) + 1
+    if not _SALUTATION.match(text, start):
+        return None
+    sign_off = _SIGN_OFF.search(text, position, start + MAX_LETTER_CHARS)
+    return start, sign_off.start() if sign_off else min(len(text), start + MAX_LETTER_CHARS)
+
+
+def _split_near(text: str, anchors: list[int], reach: int) -> tuple[str, str]:
+    """``text`` split into the paragraphs around each anchor offset (see
+    :func:`_paragraph`) and the rest, each joined by newlines."""
     if not anchors:
         return "", text
-    windows: list[tuple[int, int]] = []
-    for anchor in sorted(anchors):
-        start = text.rfind("\n", 0, anchor) + 1
-        end = text.find("\n", anchor)
-        end = len(text) if end < 0 else end
-        while end - start < reach and (start > 0 or end < len(text)):
-            if start > 0:
-                start = text.rfind("\n", 0, start - 1) + 1
-            if end < len(text) and end - start < reach:
-                following = text.find("\n", end + 1)
-                end = len(text) if following < 0 else following
-        windows.append((start, end))
+    windows = [_letter_body(text, anchor) or _paragraph(text, anchor, reach)
+               for anchor in sorted(anchors)]
     windows = _merged(windows)
     near = "\n".join(text[a:b] for a, b in windows)
     return near, prose_outside(text, windows)

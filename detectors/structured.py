@@ -296,6 +296,11 @@ _LABEL_LINE = re.compile(
     r"(?m)^[ \t]*(?P<label>[^\W\d_][\w '’()/&.-]{0,38}?)"
     r"(?:[ \t]*(?:(?<!\d)[:：]|[:：](?!\d))[ \t]*|[ \t]+[-–—][ \t]+|\t+)"
     r"(?P<value>[^\n]*?)[ \t]*\r?$")
+# Where a line's value gives way to the next field: two or more spaces or a tab, then a
+# short label and a colon.
+_NEXT_FIELD = re.compile(r"(?:[ ]{2,}|\t+)(?=[^\W\d_][\w '’()/&.-]{0,38}?[ \t]*[:：])")
+_FIELD_PART = re.compile(r"(?P<label>[^\W\d_][\w '’()/&.-]{0,38}?)[ \t]*[:：][ \t]*"
+                         r"(?P<value>.*)", re.DOTALL)
 # Words a label may have; a longer run before a colon is a sentence ("Please note: ...").
 # A label the vocabulary does not know must be shorter still to join a form's run.
 MAX_LABEL_WORDS = 6
@@ -305,8 +310,9 @@ MAX_OTHER_LABEL_WORDS = 4
 def label_lines(text: str, is_label: Callable[[str], bool]) -> list[TableData]:
     """The runs of "Label: value" lines in ``text`` that hold a label ``is_label`` accepts,
     each run a fields table that locates its lines ("Child's name: ...", "D.O.B:
-    22-Nov-2012", "Home address - ...", "Religion:<tab>Catholic", "FSM:" left blank).  A run is broken by any
-    other line but a blank one; its other labels are kept, as a form's are.
+    22-Nov-2012", "Home address - ...", "Religion:<tab>Catholic", "FSM:" left blank).
+    A run is broken by any other line but a blank one; its other labels are kept, as a
+    form's are.
     """
     tables: list[TableData] = []
     run: list[list[str]] = []
@@ -329,7 +335,16 @@ def label_lines(text: str, is_label: Callable[[str], bool]) -> list[TableData]:
             run, known = [], False
         if not run:
             start = match.start()
-        run.append([label, value])
+        # Several fields on one line: "Pupil: Sofia Kowalski   Class: Oak   DOB: 4/8/2014".
+        parts = _NEXT_FIELD.split(value)
+        run.append([label, parts[0]])
+        for part in parts[1:]:
+            more = _FIELD_PART.match(part)
+            if more is not None:
+                run.append([more["label"].strip(), more["value"].strip()])
+                is_known = is_known or is_label(more["label"].strip())
+            else:
+                run[-1][1] += f" {part}"
         known = known or is_known
         end = match.end()
     close()

@@ -130,6 +130,8 @@ class ColumnVocabulary:
     special_values: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Phrases naming a member of staff's role, each as a tuple of words (staff_roles).
     staff_roles: tuple[tuple[str, ...], ...] = ()
+    # Phrases that mark an example ("case study", "e.g."), each as a tuple of words.
+    example_markers: tuple[tuple[str, ...], ...] = ()
     # Phrases by their first word: (phrase, listing order, (kind, name)).  A heading is
     # then matched against the few phrases that start with one of its words, not all.
     _by_first_word: dict[str, list[tuple[tuple[str, ...], int, tuple[str, str]]]] = field(
@@ -163,10 +165,19 @@ class ColumnVocabulary:
                 return found
         return None
 
+    def is_role(self, cell: str) -> bool:
+        """True for a short cell that is a staff role ("Designated Safeguarding Lead")."""
+        words = _words(cell)
+        return 0 < len(words) <= 6 and any(
+            words[-len(role):] == role for role in self.staff_roles)
+
     def names_role(self, words: Sequence[str]) -> bool:
         """True when ``words`` (lower case) hold a staff role phrase ("office manager")."""
-        return any(tuple(words[i:i + len(role)]) == role
-                   for role in self.staff_roles for i in range(len(words)))
+        return _holds(words, self.staff_roles)
+
+    def marks_example(self, text: str) -> bool:
+        """True when ``text`` holds an example marker ("case study", "e.g.")."""
+        return _holds(_words(text), self.example_markers)
 
     def is_blank(self, cell: str) -> bool:
         """True for a cell that records nothing ("", "No", "N/A", "None known")."""
@@ -205,6 +216,11 @@ class ColumnVocabulary:
         return kind, name
 
 
+def _holds(words: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    return any(tuple(words[i:i + len(phrase)]) == phrase
+               for phrase in phrases for i in range(len(words) - len(phrase) + 1))
+
+
 def load_column_vocabulary(path: Path | None = None) -> ColumnVocabulary:
     """Load heading phrases from ``path`` (default: the shipped column_headers.yaml)."""
     if path is None:
@@ -217,7 +233,7 @@ def load_column_vocabulary(path: Path | None = None) -> ColumnVocabulary:
     if not isinstance(data, dict):
         raise ColumnVocabularyError(f"{name}: expected a mapping at the top level")
     unknown = set(data) - {"entities", "special_categories", "special_values", "not_person",
-                           "blank_values", "staff_roles"}
+                           "blank_values", "staff_roles", "example_markers"}
     if unknown:
         raise ColumnVocabularyError(f"{name}: unknown field(s) {', '.join(sorted(unknown))}")
     entities = _phrase_table(name, "entities", data.get("entities", {}))
@@ -236,6 +252,8 @@ def load_column_vocabulary(path: Path | None = None) -> ColumnVocabulary:
                                        set(special_categories)),
         staff_roles=tuple(words for item in data.get("staff_roles", [])
                           if (words := _words(str(item)))),
+        example_markers=tuple(words for item in data.get("example_markers", [])
+                              if (words := _words(str(item)))),
     )
 
 
@@ -327,6 +345,9 @@ class TableDetection:
     # the same name in one list are two people.
     people: Counter[str] = field(default_factory=Counter)
     unnamed_subjects: int = 0  # rows with personal data but no name
+    # Personal data about someone the table is about: a row's, or a form's under a label
+    # that is not a staff role ("Teacher: Mr Evans" on a lesson plan is a contact).
+    identifies: bool = False
     latest_birth_year: int | None = None  # for retention counted from date of birth
 
     @property
@@ -435,13 +456,16 @@ class TableReader:
         validators = {
             i: self.column_validator(k[1], header[i]) for i, k in kinds.items() if k[0] == "entity"
         }
+        categories = {i: k[1] for i, k in kinds.items() if k[0] == "category"}
+        ignored = _dated_category_columns(categories, header)
+        body = [row for row in body if not _is_example_row(row)]
         for row in body:
             personal = False
             counted: set[str] = set()
             for index, (column_kind, name) in kinds.items():
                 value = row[index].strip() if index < len(row) else ""
                 if column_kind == "category":
-                    if value.lower() not in self.vocabulary.blank_values:
+                    if index not in ignored and not self.vocabulary.is_blank(value):
                         shown = self.shown_heading(header[index], index)
                         result.special_categories.setdefault(
                             name, shown if shown == header[index] else name)
@@ -470,6 +494,7 @@ class TableReader:
                     result.examples.append((name, value))
             if personal and counted.isdisjoint(NAME_TYPES):
                 result.unnamed_subjects += 1
+            result.identifies = result.identifies or personal
         plain: list[int] = []
         for index in range(width):
             if index in kinds:
@@ -487,7 +512,9 @@ class TableReader:
         # NER saw: they are checked for identifiers by pattern only, within a budget.
         size = 0
         for row in [header, *body]:
-            line = "\t".join(row[i] for i in plain if i < len(row) and row[i].strip())
+            # A staff role ("Designated Safeguarding Lead") names a job, not a pupil's need.
+            line = "\t".join(row[i] for i in plain if i < len(row) and row[i].strip()
+                             and not self.vocabulary.is_role(row[i]))
             if line:
                 size += len(line) + 1
                 if size > PATTERN_ONLY_CHARS:
@@ -533,19 +560,24 @@ class TableReader:
         result = TableDetection(handled=True)
         names: dict[tuple[str, ...], list[str]] = {}
         personal = False
+        labels = [pair[0].strip().rstrip(":：").strip() if pair else "" for pair in pairs]
+        ignored = _dated_category_columns(
+            {i: kind[1] for i, label in enumerate(labels)
+             if label and (kind := self.classify(label)) and kind[0] == "category"}, labels)
         for index, pair in enumerate(pairs):
-            label = pair[0].strip().rstrip(":：").strip() if pair else ""
+            label = labels[index]
             value = pair[1].strip() if len(pair) > 1 else ""
-            if not value:
+            if not value or _is_example_value(value):
                 continue
             shown = self.shown_heading(label, index) if label else f"field {index + 1}"
             kind = self.classify(label) if label else None
             if kind is not None and kind[0] == "category":
-                if not self.vocabulary.is_blank(value):
+                if index not in ignored and not self.vocabulary.is_blank(value):
                     result.special_categories.setdefault(kind[1], shown)
                 continue
             if kind is not None and self.column_validator(kind[1], label)(value):
                 personal = True
+                result.identifies = result.identifies or not self.vocabulary.is_role(label)
                 name = kind[1]
                 result.entities[name] += 1
                 result.columns[shown] = name
@@ -752,6 +784,29 @@ def _is_free_text(values: list[str]) -> bool:
 
 def _has_free_text(body: Sequence[Sequence[str]], width: int) -> bool:
     return any(_is_free_text(_column(body, i)) for i in range(width))
+
+
+# First cells that mark a table row as an example a form gives, not data ("e.g. Joe Bloggs").
+_EXAMPLE = re.compile(r"^\s*(?:e\.?\s?g\.?|eg|example|sample)\b[\s:.,-]*", re.IGNORECASE)
+
+
+def _is_example_value(value: str) -> bool:
+    return _EXAMPLE.match(value) is not None
+
+
+def _is_example_row(row: Sequence[str]) -> bool:
+    first = next((cell for cell in row if cell.strip()), "")
+    return _is_example_value(first)
+
+
+def _dated_category_columns(categories: dict[int, str], labels: Sequence[str]) -> set[int]:
+    """The category columns (or fields) whose dates say nothing on their own: a review date
+    (every pupil's eligibility is reviewed), and a start or end date when the same
+    category has a column of values to decide by ("SEN provision: N" beside "SEN start
+    date")."""
+    dated = {i for i in categories if "date" in _words(labels[i])}
+    valued = {name for i, name in categories.items() if i not in dated}
+    return {i for i in dated if "review" in _words(labels[i]) or categories[i] in valued}
 
 
 # Words of a name field's label that say which part of the name it holds: "Pupil forename"

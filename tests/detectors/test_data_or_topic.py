@@ -151,3 +151,65 @@ def test_one_pupil_ctf_with_nested_elements_is_one_form(content: ContentDetector
 def test_documents_nested_past_the_parsers_limits_are_read_as_text(
         content: ContentDetector, text: str) -> None:
     assert content.detect(text).entities == {}
+
+
+def test_a_review_date_reveals_nothing_and_a_value_column_decides(
+        content: ContentDetector) -> None:
+    rows = [["Name", "UPN", "FSM review date", "SEN start date", "SEN provision"],
+            ["Amelia Jones", "L201000024001", "01/09/2023", "05/09/2022", "N"],
+            ["Oliver Smith", "H801200001001", "01/09/2023", "", ""]]
+    text = "\n".join("\t".join(r) for r in rows)
+    found = content.detect(text, [TableData("ctf", rows, 0, len(text))])
+    assert found.special_categories == []
+    rows[1][4] = "K"
+    found = content.detect(text, [TableData("ctf", rows, 0, len(text))])
+    assert found.special_categories == ["sen"]
+
+
+def test_an_example_row_of_a_blank_form_is_no_data(content: ContentDetector) -> None:
+    rows = [["Name", "Medical needs", "FSM"], ["e.g. Joe Bloggs", "Asthma", "Y"],
+            ["", "", ""], ["", "", ""]]
+    text = "\n".join("\t".join(r) for r in rows)
+    found = content.detect(text, [TableData("form", rows, 0, len(text))])
+    assert found.special_categories == []
+
+
+def test_a_staff_contact_table_is_not_about_pupils(content: ContentDetector) -> None:
+    rows = [["Role", "Name", "Email"],
+            ["Designated Safeguarding Lead", "Sophie Nguyen", "s.nguyen@oak.sch.uk"],
+            ["SENCo", "Priya Dimitrov", "p.dimitrov@oak.sch.uk"]]
+    text = "\n".join("\t".join(r) for r in rows)
+    found = content.detect(text, [TableData("contacts", rows, 0, len(text))])
+    assert found.entities and found.special_categories == []
+
+
+def test_a_case_study_names_nobody(content: ContentDetector) -> None:
+    text = ("Supporting pupils with medical needs: training pack\n\n"
+            "Case study: Jamie Clarke, aged 7, has asthma and keeps an inhaler in class.\n")
+    assert content.detect(text).special_categories == []
+
+
+def test_a_letter_to_a_named_parent_is_about_their_child(content: ContentDetector) -> None:
+    text = ("Dear Mr Nowak,\n\nI am pleased to confirm that your daughter's application "
+            "for free school meals has been approved.\n\nKind regards,\n\nMiss S. Nguyen\n"
+            "Class teacher\n\nFree school meals help families with the cost of lunches.\n")
+    found = content.detect(text)
+    assert found.special_categories == ["fsm"]
+    # The signature is a member of staff named for her role, not the letter's subject.
+    assert "Miss S. Nguyen" not in found.special_category_evidence.get("fsm", [])
+
+
+def test_narrative_after_a_pupils_form_lines_is_about_the_pupil(
+        content: ContentDetector) -> None:
+    text = ("SEN Support Plan\nPupil: Sofia Kowalski   Class: Oak   Date of birth: 4/8/2014\n"
+            "Area of need: cognition and learning\n"
+            "She is on the SEN register at SEN support this term.\n")
+    assert content.detect(text).special_categories == ["sen"]
+
+
+def test_a_lesson_plan_naming_its_teacher_is_a_topic(content: ContentDetector) -> None:
+    text = ("RE - World religions\nYear: Year 3   Teacher: Mr Evans\n"
+            "Pupils compare a church, a mosque and a gurdwara, and learn how Muslim, Sikh "
+            "and Christian families pray.\n")
+    found = content.detect(text)
+    assert found.special_categories == [] and found.topics == ["religion"]
