@@ -357,3 +357,12 @@ def test_a_list_whose_values_read_as_labels_is_not_a_form(reader: TableReader) -
     read = reader.read(rows)
     assert read.entities == {"PERSON": 6}
     assert read.special_categories == {"fsm": "FSM in Meal status"}
+
+
+def test_a_dietary_choice_is_no_health_data_but_an_allergy_is(reader: TableReader) -> None:
+    rows = [["Name", "Dietary requirements"], ["Amelia Jones", "Vegetarian"],
+            ["Oliver Smith", "None"], ["Ava Brown", "Halal"]]
+    assert reader.read(rows).special_categories == {}
+    rows[2][1] = "Nut allergy"
+    assert reader.read(rows).special_categories == {
+        "health": "nut allergy in Dietary requirements"}
