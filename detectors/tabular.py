@@ -574,6 +574,10 @@ class TableReader:
             if kind is not None and kind[0] == "category":
                 if index not in ignored and not self.vocabulary.is_blank(value):
                     result.special_categories.setdefault(kind[1], shown)
+                if _is_free_text([value]):
+                    # "Safeguarding log: concern raised about Daniel Walker ...": the
+                    # notes name people too.
+                    result.free_text.append(f"{label}: {value}")
                 continue
             if kind is not None and self.column_validator(kind[1], label)(value):
                 personal = True

@@ -11,14 +11,18 @@ never marks scan data ``|safe``.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
-from dpscan.model.records import FileResult, ScanResult
+from dpscan.model.records import ScanResult
 from dpscan.model.wording import counted
 from dpscan.reports._output import write_private_bytes
 from dpscan.reports._summary import (
@@ -26,33 +30,26 @@ from dpscan.reports._summary import (
     NO_RULE,
     SEVERITIES,
     UNMASKED_EVIDENCE_WARNING,
-    People,
+    PersonalDataCounts,
     Totals,
-    action_list,
     change_counts,
-    change_rows,
-    compute_totals,
-    copy_groups,
-    coverage,
-    evidence_lines,
-    files_by_priority,
     incomplete_reason,
-    is_unprotected_personal_data,
-    personal_data_counts,
-    reason_text,
-    record_people,
-    review_status,
-    reviewed_files,
-    rule_rows,
     setting_text,
-    severity_rank,
     shows_evidence,
-    total_entities,
 )
-from dpscan.reports.advice import FLAG_ADVICE, advice_for, flags_by_urgency
+from dpscan.reports.advice import FLAG_ADVICE, advice_for
 from dpscan.reports.charts import bar_chart
+from dpscan.reports.dashboard import (
+    FOLDER_DEPTH,
+    FULL_LISTS,
+    TOP_FILES,
+    WALK_ERRORS_LIMIT,
+    Dashboard,
+    build_dashboard,
+)
 
 TEMPLATE_NAME = "report.html.j2"
+SORT_SCRIPT = "report_sort.js"
 
 # Characters a browser would drop or act on invisibly: C0/C1 controls and
 # Unicode bidirectional overrides (which can make "txt.exe" read as
@@ -76,39 +73,10 @@ def visible(value: object) -> str:
     return _INVISIBLE_RE.sub(escape, str(value))
 
 
-# The action list shows this many files at most; the files table has them all.
-ACTION_LIST_LIMIT = 200
-# Changes and groups of copies shown at most; the spreadsheet lists them all.
-CHANGES_LIMIT = 500
-COPY_GROUPS_LIMIT = 100
-
-
-@dataclass(frozen=True, slots=True)
-class FileRow:
-    """One row of the files table (and of the action list), precomputed for the template."""
-
-    record: FileResult
-    total: int
-    entities: list[tuple[str, int]]  # most frequent first
-    evidence: list[str]
-    danger: bool  # personal data in a file with no protection, not reviewed
-    review: str | None  # the DPO's review status; None while the file is open
-    reasons: str  # severity reasons in words
-    advice: list[tuple[str, str]]  # (flag, what to do), most urgent first
-    severity_rank: int  # 3 critical ... 0 low, -1 none: the sort key of the severity column
-    people: People  # a container's with its members: "up to N" when they were added up
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeView:
-    """One row of the changes table: the change, and the file as this scan found it."""
-
-    change: str
-    root: str
-    path: str
-    record: FileResult | None  # None when the file is gone
-    severity_rank: int
-    total: int
+# report.html stays below this size whatever the share (the issue's bound): when the top
+# lists of hostile long names would pass it, they are listed shorter.
+HTML_SIZE_LIMIT = 5_000_000
+ROW_LIMITS: tuple[int, ...] = (TOP_FILES, 20, 10, 5, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,27 +96,9 @@ class FlagGuide:
     advice: str
 
 
-def _file_row(record: FileResult) -> FileRow:
-    return FileRow(
-        record=record,
-        total=total_entities(record),
-        entities=sorted(record.entities.items(), key=lambda item: (-item[1], item[0])),
-        evidence=evidence_lines(record),
-        danger=is_unprotected_personal_data(record) and not record.is_reviewed,
-        review=review_status(record),
-        reasons=reason_text(record),
-        advice=[(flag, advice_for(flag)) for flag in flags_by_urgency(record.flags)],
-        severity_rank=severity_rank(record.severity),
-        people=record_people(record),
-    )
-
-
-def dashboard_charts(result: ScanResult) -> list[Chart]:
+def dashboard_charts(counts: PersonalDataCounts) -> list[Chart]:
     """The dashboard's charts of open files with personal data (reviewed files are left out);
     charts with no data are left out too."""
-    counts = personal_data_counts(result)
-    if not any(record.has_personal_data for record in result.files):
-        return []
     specs: list[tuple[str, dict[str, int], bool]] = [
         ("Open files with personal data by severity", counts.by_severity, True),
         ("… by flag", counts.by_flag, False),
@@ -193,45 +143,56 @@ def _environment() -> Environment:
     return env
 
 
-def render_html(result: ScanResult) -> str:
-    """Return report.html for ``result`` as a string."""
-    totals: Totals = compute_totals(result)
-    actions = action_list(result)
-    changes = [
-        ChangeView(
-            change=row.change,
-            root=row.root,
-            path=row.path,
-            record=row.record,
-            severity_rank=severity_rank(row.record.severity) if row.record else -1,
-            total=total_entities(row.record) if row.record else 0,
-        )
-        for row in change_rows(result)
-    ]
-    copies = copy_groups(result)
+@lru_cache(maxsize=1)
+def _sort_script() -> tuple[str, str]:
+    """The page's one script (table sorting, dpscan's own, no scan data) and its CSP hash:
+    the Content-Security-Policy allows that script and no other, inline or not."""
+    script = files("dpscan.reports").joinpath("templates", SORT_SCRIPT).read_text("utf-8")
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    return script, f"sha256-{digest}"
+
+
+def _render(result: ScanResult, dashboard: Dashboard, charts: list[Chart], rows: int) -> str:
     template = _environment().get_template(TEMPLATE_NAME)
+    script, script_hash = _sort_script()
     return template.render(
+        sort_script=Markup(script),
+        sort_script_hash=script_hash,
         scan=result.scan,
-        totals=totals,
-        rows=[_file_row(record) for record in files_by_priority(result)],
-        actions=[_file_row(record) for record in actions[:ACTION_LIST_LIMIT]],
-        actions_total=len(actions),
+        board=dashboard,
+        totals=dashboard.totals,
+        coverage=dashboard.coverage,
+        charts=charts,
+        guide=flag_guide(dashboard.totals),
         severities=list(reversed(SEVERITIES)),
-        charts=dashboard_charts(result),
-        coverage=coverage(result),
-        rules=rule_rows(result),
-        guide=flag_guide(totals),
         show_evidence=shows_evidence(result),
         unmasked_warning=UNMASKED_EVIDENCE_WARNING,
         incomplete=incomplete_reason(result),
-        files_total=len(result.files),
-        reviewed=[_file_row(record) for record in reviewed_files(result)],
-        changes=changes[:CHANGES_LIMIT],
-        changes_total=len(changes),
         change_counts=change_counts(result),
-        copies=copies[:COPY_GROUPS_LIMIT],
-        copies_total=len(copies),
+        rows_limit=rows,
+        top_files=TOP_FILES,
+        folder_depth=FOLDER_DEPTH,
+        full_lists=FULL_LISTS,
+        walk_errors=result.scan.walk_errors[:WALK_ERRORS_LIMIT],
     )
+
+
+def render_html(result: ScanResult) -> str:
+    """Return report.html for ``result`` as a string.
+
+    ``result.files`` is read once, as a stream (:func:`~dpscan.reports.dashboard.build_dashboard`).
+    The page lists the most urgent :data:`~dpscan.reports.dashboard.TOP_FILES` files of each
+    list; if hostile long names would still take it past :data:`HTML_SIZE_LIMIT`, it lists
+    fewer, and says so.
+    """
+    dashboard = build_dashboard(result.files, result.scan)
+    charts = dashboard_charts(dashboard.counts)
+    page = ""
+    for rows in ROW_LIMITS:
+        page = _render(result, dashboard.limited(rows), charts, rows)
+        if len(page.encode("utf-8", "backslashreplace")) <= HTML_SIZE_LIMIT:
+            break
+    return page
 
 
 def write_html(result: ScanResult, path: Path) -> None:

@@ -57,4 +57,4 @@ def test_the_report_counts_one_file() -> None:
                           finished="2026-01-05T10:01:00+00:00", roots=["/share"],
                           files_seen=1, files_scanned=1, files_with_personal_data=1)
     page = render_html(ScanResult(scan=summary, files=[record]))
-    assert '<span id="shown" class="muted">1 file</span>' in page
+    assert '<strong>1 file</strong>' in page

@@ -213,3 +213,11 @@ def test_a_lesson_plan_naming_its_teacher_is_a_topic(content: ContentDetector) -
             "and Christian families pray.\n")
     found = content.detect(text)
     assert found.special_categories == [] and found.topics == ["religion"]
+
+
+def test_notes_under_a_category_label_are_read_for_people(content: ContentDetector) -> None:
+    text = ("Safeguarding log: concern raised by class teacher about Daniel Walker (Year 4), "
+            "date of birth 12/03/2015.\nDSL notes: disclosure recorded, referral to MASH made.\n")
+    found = content.detect(text)
+    assert found.entities["DATE_OF_BIRTH"] == 1 and "PERSON" in found.entities
+    assert found.special_categories == ["safeguarding"]

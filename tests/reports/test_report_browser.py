@@ -1,4 +1,4 @@
-"""report.html in a real browser: no errors, sorting, filtering, hostile names stay text.
+"""report.html in a real browser: no errors, sorting, action groups, hostile names stay text.
 
 Needs the playwright Python package and a Chromium at /usr/bin/chromium (the
 Debian package); playwright's own browser download is never used.  Skipped
@@ -96,10 +96,18 @@ def catalogued(browser: Any, catalogued_result: ScanResult, tmp_path: Path) -> I
         page.close()
 
 
-def paths(page: Any) -> list[str]:
+def paths(page: Any, group: str) -> list[str]:
+    """The files listed in one action group, in order."""
     return page.locator(
-        "#findings > tbody > tr:not([hidden]) > td:first-child summary"
-    ).all_inner_texts()
+        f"#action-{group} table.actions > tbody > tr > td.path > details > summary"
+    ).all_text_contents()  # text of closed groups too
+
+
+def folders(page: Any) -> list[str]:
+    """The folder table's rows as root/folder (what the folder column sorts by)."""
+    return page.eval_on_selector_all(
+        "#folder-table > tbody > tr > td:first-child", "els => els.map(e => e.dataset.value)"
+    )
 
 
 def test_loads_without_errors_or_outside_requests(opened: Any) -> None:
@@ -114,35 +122,37 @@ def test_loads_without_errors_or_outside_requests(opened: Any) -> None:
 
 
 def test_hostile_name_is_text(opened: Any, names: Any) -> None:
-    summary = opened.locator("#findings summary", has_text="alert(1)")
-    assert summary.inner_text() == names.script
+    summary = opened.locator("table.actions summary", has_text="alert(1)")
+    assert summary.text_content() == names.script
     assert opened.locator("script").count() == 1
     assert opened.dialogs == []
 
 
 def test_sort_by_clicking_a_header(opened: Any) -> None:
-    before = paths(opened)
-    opened.locator("#findings th", has_text="path").click()
-    ascending = paths(opened)
+    before = folders(opened)
+    assert len(before) > 1
+    opened.locator("#folder-table th", has_text="folder").click()
+    ascending = folders(opened)
     assert ascending != before
     assert ascending == sorted(before, key=str.lower)
-    opened.locator("#findings th", has_text="path").click()
-    assert paths(opened) == list(reversed(ascending))
+    opened.locator("#folder-table th", has_text="folder").click()
+    assert folders(opened) == list(reversed(ascending))
     assert opened.page_errors == []
 
 
-def test_filter_rows(opened: Any, names: Any) -> None:
-    assert len(paths(opened)) == 6
-    opened.locator("#filter").fill("hyperlink")
-    assert paths(opened) == [names.hyperlink]
-    assert opened.locator("#shown").inner_text() == "1 of 6 files"
-    opened.locator("#filter").fill("")
-    opened.locator("#severity-filter").select_option("high")
-    assert paths(opened) == [names.script]
+def test_action_groups_open_and_close(opened: Any, names: Any) -> None:
+    first = opened.locator("details.action-group").first
+    assert first.get_attribute("open") is not None  # the most urgent group starts open
+    assert paths(opened, "unprotected_personal_data") == [names.hyperlink, names.script]
+    row = opened.locator("#action-unprotected_personal_data table.actions > tbody > tr").first
+    assert not row.is_visible()  # a closed group shows its advice line only
+    opened.locator("#action-unprotected_personal_data > summary").click()
+    assert row.is_visible()
+    assert opened.page_errors == []
 
 
 def test_screenshot(opened: Any, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    opened.locator("#findings summary").first.click()  # open one per-file detail
+    opened.locator("table.actions summary").first.click()  # open one per-file detail
     shot = tmp_path / "report.png"
     opened.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
@@ -185,23 +195,9 @@ def test_reviewed_section_renders(catalogued: Any, names: Any) -> None:
     assert cells[0].splitlines()[0] == names.script
     assert cells[1:4] == ["accepted", names.review_reason, names.reviewer]
     assert catalogued.locator("#reviewed-table b").count() == 0  # the reason stays text
-    assert rows_text(catalogued, "#action-list > tbody > tr > td.path") == [
-        names.hyperlink + "\n/srv/<share>/staff"
-    ]
+    assert paths(catalogued, "special_category_unprotected") == [names.hyperlink]
     assert catalogued.locator("#needs-action .value").inner_text() == "1"
     assert catalogued.locator("#reviewed-count .value").inner_text() == "2"
-
-
-def test_review_filter(catalogued: Any, names: Any) -> None:
-    catalogued.locator("#review-filter").select_option("reviewed")
-    assert paths(catalogued) == [names.script, "ctrl\\x01char.txt"]
-    assert catalogued.locator("#shown").inner_text() == "2 of 6 files"
-    catalogued.locator("#review-filter").select_option("open")
-    assert names.script not in paths(catalogued)
-    assert len(paths(catalogued)) == 4
-    catalogued.locator("#review-filter").select_option("")
-    assert len(paths(catalogued)) == 6
-    assert catalogued.page_errors == []
 
 
 def test_changes_section_renders_and_sorts(catalogued: Any, names: Any) -> None:

@@ -47,16 +47,23 @@ def test_html_action_list_is_critical_first_with_reasons(
     hostile_result: ScanResult, names: SimpleNamespace
 ) -> None:
     page = render_html(hostile_result)
-    table = page[page.index('id="action-list"') : page.index('id="dashboard"')]
-    severities = re.findall(r'<tr data-severity="(\w+)">', table)
-    assert severities == ["critical", "high", "low"]
-    assert table.index("=HYPERLINK(") < table.index("&lt;script&gt;") < table.index("ctrl\\x01")
+    table = page[page.index('id="actions"') : page.index('id="changes"')]
+    # Groups most urgent first: the special category group holds the critical file alone;
+    # within the unprotected group, critical before high.
+    groups = re.findall(r'<details class="action-group" id="action-(\w+)"', table)
+    assert groups[:3] == ["special_category_unprotected", "unprotected_personal_data", "overdue"]
+    unprotected = table[table.index('id="action-unprotected_personal_data"'):]
+    unprotected = unprotected[: unprotected.index("</details>\n")]
+    assert re.findall(r'<tr data-severity="(\w+)"', unprotected) == ["critical", "high"]
+    assert unprotected.index("=HYPERLINK(") < unprotected.index("&lt;script&gt;")
     assert (
         "special category data (health), 340 people, not encrypted, "
         "4 years past its retention date" in table
     )
+    # One advice text per group, not per file.
+    assert table.count(FLAG_ADVICE["unprotected_personal_data"].replace("'", "&#39;")) == 1
     # The action list comes before everything else.
-    assert page.index('id="action-list"') < page.index('id="dashboard"') < page.index('id="files"')
+    assert page.index('id="actions"') < page.index('id="dashboard"') < page.index('id="folders"')
 
 
 def test_html_per_file_detail_and_views(hostile_result: ScanResult) -> None:

@@ -1,7 +1,9 @@
-"""report.html: escaped, self-contained, sorted by entity count."""
+"""report.html: escaped, self-contained, actions grouped most urgent first."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import stat
 from html.parser import HTMLParser
@@ -15,43 +17,45 @@ from dpscan.reports import html_report
 from dpscan.reports.html_report import render_html, visible, write_html
 
 TEMPLATE = Path(html_report.__file__).parent / "templates" / html_report.TEMPLATE_NAME
+SCRIPT = (TEMPLATE.parent / html_report.SORT_SCRIPT).read_text(encoding="utf-8")
+# Only the page's own sorting script may run: allowed by its hash, never 'unsafe-inline'.
 CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-    "img-src data:; base-uri 'none'; form-action 'none'"
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-"
+    + base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode()
+    + "'; img-src data:; base-uri 'none'; form-action 'none'"
 )
 
 
 class PageParser(HTMLParser):
-    """Collects tags, attributes, and per row of the findings table its path and class.
+    """Collects tags, attributes, and per row of an action group its group, path and class.
 
-    The path is the text of the first cell's <summary>; the per-file detail
-    table nested in that cell is not a row of the findings table.
+    The path is the text of the row's <summary>; the per-file detail table nested in
+    that cell is not a row of the group's table.
     """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.tables: list[str | None] = []  # ids of the open tables, innermost last
-        self.cell_index = -1
+        self.tables: list[str | None] = []  # classes of the open tables, innermost last
+        self.group = ""
         self.in_summary = False
-        self.paths: list[str] = []
+        self.rows: list[tuple[str, str]] = []  # (group, path)
         self.row_classes: list[str | None] = []
 
-    def _in_findings(self) -> bool:
-        return bool(self.tables) and self.tables[-1] == "findings"
+    def _in_actions(self) -> bool:
+        return bool(self.tables) and self.tables[-1] == "actions"
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         self.tags.append((tag, attributes))
-        if tag == "table":
-            self.tables.append(attributes.get("id"))
-        elif self._in_findings() and tag == "tr":
-            self.cell_index = -1
-            self.paths.append("")
+        if tag == "details" and attributes.get("class") == "action-group":
+            self.group = (attributes.get("id") or "").removeprefix("action-")
+        elif tag == "table":
+            self.tables.append(attributes.get("class"))
+        elif self._in_actions() and tag == "tr" and "data-severity" in attributes:
+            self.rows.append((self.group, ""))
             self.row_classes.append(attributes.get("class"))
-        elif self._in_findings() and tag == "td":
-            self.cell_index += 1
-        elif tag == "summary" and self.tables[-1:] == ["findings"] and self.cell_index == 0:
+        elif tag == "summary" and self._in_actions():
             self.in_summary = True
 
     def handle_endtag(self, tag: str) -> None:
@@ -62,16 +66,14 @@ class PageParser(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.in_summary:
-            self.paths[-1] += data
+            group, path = self.rows[-1]
+            self.rows[-1] = (group, path + data)
 
 
 def parse(page: str) -> PageParser:
     parser = PageParser()
     parser.feed(page)
     parser.close()
-    # The first row is the header row.
-    parser.paths = parser.paths[1:]
-    parser.row_classes = parser.row_classes[1:]
     return parser
 
 
@@ -128,6 +130,7 @@ def test_quotes_in_names_cannot_break_attributes(page: str) -> None:
                 "href",  # in-page links only: see test_no_external_assets
                 "src",  # chart images: data: URIs only, see test_no_external_assets
                 "alt",
+                "open",  # the most urgent action group starts open
             }, name
 
 
@@ -163,27 +166,34 @@ def test_no_external_assets(page: str) -> None:
     assert "url(" not in page
 
 
-def test_findings_sorted_most_entities_first_and_clean_files_left_out(
+def test_action_groups_most_urgent_first_and_clean_files_left_out(
     page: str, names: SimpleNamespace
 ) -> None:
-    parser = parse(page)
-    assert parser.paths == [
-        names.hyperlink,  # 5 entities
-        names.script,  # 3
-        "ctrl\\x01char.txt",  # 2 (one of a type ENTITY_TYPES does not list)
-        # no entities, but a flag or an error: in walk order
-        names.at,
-        "line one\\x0aline two.txt",
-        "invoice\\u202etxt.exe",
+    # Every open file with personal data, a flag or an error, in the group of each of its
+    # flags; groups in the order of urgency of their advice.
+    assert parse(page).rows == [
+        ("special_category_unprotected", names.hyperlink),
+        ("unprotected_personal_data", names.hyperlink),  # critical before high
+        ("unprotected_personal_data", names.script),
+        ("overdue", names.hyperlink),
+        ("due_soon", "ctrl\\x01char.txt"),
+        ("unregistered_personal_data", names.hyperlink),
+        ("unreadable", names.at),
+        ("no_text_extracted", "line one\\x0aline two.txt"),
+        ("extension_mismatch", "invoice\\u202etxt.exe"),
+        ("non_utf8_name", "ctrl\\x01char.txt"),
+        ("empty_file", "line one\\x0aline two.txt"),
     ]
     # Encrypted with nothing to report, or simply clean: not listed.
     assert names.clean not in page
     assert names.plus not in page
 
 
-def test_unprotected_personal_data_rows_are_highlighted(page: str) -> None:
+def test_unprotected_personal_data_rows_are_highlighted(page: str, names: SimpleNamespace) -> None:
     parser = parse(page)
-    assert parser.row_classes == ["danger", "danger", None, None, None, None]
+    danger = {path for (_, path), cls in zip(parser.rows, parser.row_classes, strict=True)
+              if cls == "danger"}
+    assert danger == {names.hyperlink, names.script}
     assert re.search(
         r'<div class="card danger"><div class="value">2</div>'
         r'<div class="label">unprotected files with personal data</div>',
@@ -217,7 +227,7 @@ def test_summary_counts(page: str, names: SimpleNamespace) -> None:
 
 def test_empty_scan(empty_result: ScanResult) -> None:
     page = render_html(empty_result)
-    assert "No file had personal data, a flag or an error." in page
+    assert "No file with personal data, a flag or an error needs action." in page
     assert "Every folder under the roots was read." in page
     assert "scan did not finish" in page
     assert "<script" not in page
