@@ -18,11 +18,11 @@ import csv
 import io
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from dpscan.model.ids import FORMULA_PREFIXES
 from dpscan.model.records import ScanResult
-from dpscan.reports._output import write_private_bytes
+from dpscan.reports._output import open_private
 from dpscan.reports._summary import entity_columns
 from dpscan.reports._table import all_files_header, all_files_row
 
@@ -43,22 +43,36 @@ def csv_cell(value: Any) -> str:
     return text
 
 
-def render_csv(result: ScanResult) -> bytes:
-    """Return files.csv as bytes: UTF-8 with a byte order mark, CRLF line ends.
+def write_csv_to(result: ScanResult, handle: BinaryIO) -> None:
+    """Write files.csv to a binary stream, one row at a time: UTF-8 with a byte order mark,
+    CRLF line ends.
 
-    The BOM is what makes Excel read UTF-8 (pupils' names are not all ASCII);
-    CRLF is RFC 4180.  Values with commas, quotes or newlines are quoted.
+    The BOM is what makes Excel read UTF-8 (pupils' names are not all ASCII); CRLF is
+    RFC 4180.  Values with commas, quotes or newlines are quoted.  The records are read
+    twice (the entity columns first, then the rows), never held.
     """
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(all_files_header(result))
-    columns = entity_columns(result)
-    for record in result.files:
-        writer.writerow([csv_cell(value) for value in all_files_row(record, columns)])
     # backslashreplace: a stray lone surrogate must not lose the report.
-    return buffer.getvalue().encode("utf-8-sig", "backslashreplace")
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="backslashreplace",
+                            newline="")
+    try:
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(all_files_header(result))
+        columns = entity_columns(result)
+        for record in result.files:
+            writer.writerow([csv_cell(value) for value in all_files_row(record, columns)])
+        text.flush()
+    finally:
+        text.detach()  # the caller owns (and closes) the binary stream
+
+
+def render_csv(result: ScanResult) -> bytes:
+    """Return files.csv as bytes (see :func:`write_csv_to`)."""
+    buffer = io.BytesIO()
+    write_csv_to(result, buffer)
+    return buffer.getvalue()
 
 
 def write_csv(result: ScanResult, path: Path) -> None:
-    """Write files.csv for ``result`` to ``path`` (private, atomic)."""
-    write_private_bytes(path, render_csv(result))
+    """Write files.csv for ``result`` to ``path`` (private, atomic), streaming."""
+    with open_private(path) as handle:
+        write_csv_to(result, handle)

@@ -1,28 +1,67 @@
-"""findings.json: the machine-readable report, exactly ``ScanResult.to_dict()``."""
+"""findings.json: the machine-readable report, exactly ``ScanResult.to_dict()``.
+
+Written record by record: a share of a million files never has its whole findings.json in
+memory, only one record's JSON at a time (the summary first, then each file).
+"""
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from dpscan.model.records import ScanResult
-from dpscan.reports._output import write_private_bytes
+from dpscan.reports._output import open_private
+
+
+def _indented(value: object, depth: int) -> str:
+    """``value`` as json.dumps(indent=2) writes it ``depth`` levels down in a document."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return text.replace("\n", "\n" + "  " * depth)
+
+
+def json_chunks(result: ScanResult) -> Iterator[str]:
+    """findings.json as text pieces, the same text as
+    ``json.dumps(result.to_dict(), indent=2, ensure_ascii=False)`` plus a final newline.
+
+    Files keep the order of ``result.files``.  Non-ASCII text is written as is (readable
+    names), not as ASCII escapes.
+    """
+    yield '{\n  "scan": ' + _indented(result.scan.to_dict(), 1) + ',\n  "files": ['
+    first = True
+    for record in result.files:
+        yield ("\n    " if first else ",\n    ") + _indented(
+            record.to_dict(evidence_values=True), 2)
+        first = False
+    yield "]\n}\n" if first else "\n  ]\n}\n"
+
+
+def write_json_to(result: ScanResult, handle: BinaryIO) -> None:
+    """Write findings.json for ``result`` to a binary stream, one record at a time."""
+    # The scanner promises valid Unicode, but a lone surrogate slipping through must not
+    # lose the whole report.  Surrogates only occur inside JSON strings, where
+    # backslashreplace's "\udcff" is JSON's own escape: the output stays valid UTF-8 JSON
+    # that decodes to the same value.
+    text = io.TextIOWrapper(handle, encoding="utf-8", errors="backslashreplace",
+                            newline="\n", write_through=False)
+    try:
+        for chunk in json_chunks(result):
+            text.write(chunk)
+        text.flush()
+    finally:
+        text.detach()  # the caller owns (and closes) the binary stream
 
 
 def render_json(result: ScanResult) -> bytes:
-    """Return findings.json as UTF-8 bytes: ``{"scan": {...}, "files": [...]}``.
-
-    Files keep the order of ``result.files``.  Non-ASCII text is written as
-    is (readable names), not as ASCII escapes.
-    """
-    text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
-    # The scanner promises valid Unicode, but a lone surrogate slipping
-    # through must not lose the whole report.  Surrogates only occur inside
-    # JSON strings, where backslashreplace's "\udcff" is JSON's own escape:
-    # the output stays valid UTF-8 JSON that decodes to the same value.
-    return (text + "\n").encode("utf-8", "backslashreplace")
+    """Return findings.json as UTF-8 bytes: ``{"scan": {...}, "files": [...]}``."""
+    buffer = io.BytesIO()
+    write_json_to(result, buffer)
+    return buffer.getvalue()
 
 
 def write_json(result: ScanResult, path: Path) -> None:
-    """Write findings.json for ``result`` to ``path`` (private, atomic)."""
-    write_private_bytes(path, render_json(result))
+    """Write findings.json for ``result`` to ``path`` (private, atomic), streaming."""
+    with open_private(path) as handle:
+        write_json_to(result, handle)
