@@ -47,9 +47,11 @@ ALL_FILES_TAIL: tuple[str, ...] = (
 )
 
 
-def all_files_header(result: ScanResult) -> list[str]:
-    """Column names of "All files" (and files.csv), entity type columns included."""
-    return [*ALL_FILES_FIXED, *entity_columns(result), *ALL_FILES_TAIL]
+def all_files_header(result: ScanResult, columns: Sequence[str] | None = None) -> list[str]:
+    """Column names of "All files" (and files.csv), entity type columns included
+    (``columns``, when the caller has them: finding them reads every record)."""
+    columns = entity_columns(result) if columns is None else columns
+    return [*ALL_FILES_FIXED, *columns, *ALL_FILES_TAIL]
 
 
 def parse_modified(value: str | None) -> datetime | str | None:

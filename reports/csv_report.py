@@ -56,8 +56,8 @@ def write_csv_to(result: ScanResult, handle: BinaryIO) -> None:
                             newline="")
     try:
         writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow(all_files_header(result))
         columns = entity_columns(result)
+        writer.writerow(all_files_header(result, columns))
         for record in result.files:
             writer.writerow([csv_cell(value) for value in all_files_row(record, columns)])
         text.flush()
