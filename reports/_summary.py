@@ -11,14 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from dpscan.model.ids import SEVERITIES, Flag, Protection, ReviewStatus, Status, severity_rank
+from dpscan.model.ids import SEVERITIES, Flag, ReviewStatus, Status, severity_rank
 from dpscan.model.records import ENTITY_TYPES, FileResult, ScanResult
+
+# Re-exported: the reports take these from here, as before they moved to the model.
+from dpscan.model.views import RecordView
+from dpscan.model.views import is_unprotected_personal_data as is_unprotected_personal_data
+from dpscan.model.views import total_entities as total_entities
 from dpscan.model.wording import plural
-
-
-def total_entities(record: FileResult) -> int:
-    """Number of detected entities in one file, all types together."""
-    return sum(record.entities.values())
 
 
 def has_findings(record: FileResult) -> bool:
@@ -30,15 +30,6 @@ def has_findings(record: FileResult) -> bool:
     return record.has_personal_data or bool(record.flags) or record.error is not None
 
 
-def findings_sorted(result: ScanResult) -> list[FileResult]:
-    """Files with findings, most entities first; ties keep walk order."""
-    # sorted() is stable, so equal totals stay in the order the scan saw them.
-    return sorted(
-        (record for record in result.files if has_findings(record)),
-        key=lambda record: -total_entities(record),
-    )
-
-
 def entity_columns(result: ScanResult) -> list[str]:
     """Entity types to show: the public list, then any other type found, sorted.
 
@@ -48,11 +39,6 @@ def entity_columns(result: ScanResult) -> list[str]:
     known = set(ENTITY_TYPES)
     extra = sorted({name for record in result.files for name in record.entities} - known)
     return [*ENTITY_TYPES, *extra]
-
-
-def is_unprotected_personal_data(record: FileResult) -> bool:
-    """True for the worst case: personal data in a file with no protection at all."""
-    return record.has_personal_data and record.protection == Protection.NONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,29 +202,15 @@ def reason_text(record: FileResult) -> str:
     return ", ".join(record.severity_reasons)
 
 
-def action_list(result: ScanResult) -> list[FileResult]:
+def action_list(result: ScanResult) -> Iterable[FileResult]:
     """Files with a severity that the DPO has not reviewed, most urgent first.
 
     Critical before high before medium before low; within a level, more
     people first, then more entities; ties keep walk order.  Reviewed files
     (false positive or accepted) are not open: see :func:`reviewed_files`.
+    (:data:`~dpscan.model.views.RecordView.ACTION`: sorted by the store of records.)
     """
-    return sorted(
-        (
-            record
-            for record in result.files
-            if severity_rank(record.severity) >= 0 and not record.is_reviewed
-        ),
-        key=lambda r: (-severity_rank(r.severity), -r.data_subjects, -total_entities(r)),
-    )
-
-
-def files_by_priority(result: ScanResult) -> list[FileResult]:
-    """Files with findings: by severity (critical first), then most entities; walk order ties."""
-    return sorted(
-        (record for record in result.files if has_findings(record)),
-        key=lambda r: (-severity_rank(r.severity), -total_entities(r)),
-    )
+    return result.records.view(RecordView.ACTION)
 
 
 def modified_year(record: FileResult) -> str | None:
@@ -366,7 +338,7 @@ def coverage(result: ScanResult) -> Coverage:
     for record in result.files:
         reasons.update(set(record.flags) & set(COVERAGE_FLAGS))
     return Coverage(
-        files_seen=max(result.scan.files_seen, len(result.files)),
+        files_seen=max(result.scan.files_seen, sum(status.values())),
         scanned=status[Status.SCANNED],
         encrypted=status[Status.ENCRYPTED],
         failed=status[Status.ERROR],
@@ -392,17 +364,9 @@ def review_status(record: FileResult) -> str | None:
     return str(record.review.get("status") or "reviewed")
 
 
-def reviewed_files(result: ScanResult) -> list[FileResult]:
+def reviewed_files(result: ScanResult) -> Iterable[FileResult]:
     """Files the DPO reviewed: most severe first (what the scan said), then by path."""
-    return sorted(
-        (record for record in result.files if record.is_reviewed),
-        key=lambda r: (-severity_rank(r.severity), r.root, r.path),
-    )
-
-
-def records_by_key(result: ScanResult) -> dict[tuple[str, str], FileResult]:
-    """Every record by (root, path): how changes and copies find the file they name."""
-    return {(record.root, record.path): record for record in result.files}
+    return result.records.view(RecordView.REVIEWED)
 
 
 # Kinds of change since the previous complete scan, in the order they are shown.
@@ -421,13 +385,13 @@ class ChangeRow:
 
 def change_rows(result: ScanResult) -> list[ChangeRow]:
     """The scan's changes: new first, then changed, then resolved; most severe first."""
-    records = records_by_key(result)
+    records = result.records
     rows = [
         ChangeRow(
             change=str(item.get("change", "")),
             root=str(item.get("root", "")),
             path=str(item.get("path", "")),
-            record=records.get((str(item.get("root", "")), str(item.get("path", "")))),
+            record=records.lookup(str(item.get("root", "")), str(item.get("path", ""))),
         )
         for item in result.scan.changes
     ]
@@ -473,7 +437,7 @@ class CopyGroup:
 def copy_groups(result: ScanResult) -> list[CopyGroup]:
     """Groups of identical files: those holding personal data first (most severe, then most
     copies); groups of other files after them, most copies first."""
-    records = records_by_key(result)
+    records = result.records
     groups = []
     for group in result.scan.duplicates:
         files = [
@@ -484,7 +448,7 @@ def copy_groups(result: ScanResult) -> list[CopyGroup]:
             CopyGroup(
                 number=0,
                 sha256=str(group.get("sha256", "")),
-                files=[(root, path, records.get((root, path))) for root, path in files],
+                files=[(root, path, records.lookup(root, path)) for root, path in files],
             )
         )
     groups.sort(key=lambda g: (not g.personal_data, -severity_rank(g.severity), -g.copies))

@@ -35,6 +35,7 @@ from xlsxwriter.worksheet import Worksheet as SheetWriter
 from dpscan import __version__
 from dpscan.model.ids import FORMULA_PREFIXES, Flag, Status
 from dpscan.model.records import FileResult, ScanResult
+from dpscan.model.views import RecordView
 from dpscan.model.wording import counted
 from dpscan.reports._output import write_private_bytes
 from dpscan.reports._summary import (
@@ -47,14 +48,12 @@ from dpscan.reports._summary import (
     copy_groups,
     entity_columns,
     incomplete_reason,
-    is_unprotected_personal_data,
     personal_data_counts,
     reason_text,
     record_people,
     review_status,
     reviewed_files,
     setting_text,
-    severity_rank,
     shows_evidence,
     total_entities,
 )
@@ -571,12 +570,6 @@ def _record_sheet(book: _Book, name: str, columns: Sequence[Column],
     )
 
 
-def _by_urgency(records: Iterable[FileResult]) -> list[FileResult]:
-    """Open files most severe first, then reviewed ones (stable), so every list sheet opens
-    on what matters most."""
-    return sorted(records, key=lambda r: (r.is_reviewed, -severity_rank(r.severity)))
-
-
 def _change_rows(result: ScanResult) -> Iterable[list[Any]]:
     for change in change_rows(result):
         record = change.record
@@ -619,20 +612,20 @@ def _asset_value(value: Any) -> Any:
 def render_xlsx(result: ScanResult) -> bytes:
     """Return report.xlsx as bytes, with the sheets named in :data:`SHEET_NAMES`."""
     files = result.files
-    personal = [r for r in files if r.has_personal_data]
+    records = result.records
     buffer = io.BytesIO()
     book = _Book(buffer)
     _summary_sheet(book, book.workbook.add_worksheet("Summary"), result)
     _record_sheet(book, "Action list", ACTION_COLUMNS, action_list(result))
     _table_sheet(book, "Changes", CHANGES_HEADER, _change_rows(result))
-    _record_sheet(book, "Overdue", OVERDUE_COLUMNS,
-                  _by_urgency(r for r in personal if Flag.OVERDUE in r.flags))
+    # Open files most severe first, then reviewed ones, so every list sheet opens on what
+    # matters most (the views of dpscan.model.views).
+    _record_sheet(book, "Overdue", OVERDUE_COLUMNS, records.view(RecordView.OVERDUE))
     _record_sheet(book, "Unprotected", UNPROTECTED_COLUMNS,
-                  _by_urgency(r for r in personal if is_unprotected_personal_data(r)))
-    _record_sheet(book, "Special category", SPECIAL_COLUMNS,
-                  _by_urgency(r for r in personal if r.special_categories))
+                  records.view(RecordView.UNPROTECTED))
+    _record_sheet(book, "Special category", SPECIAL_COLUMNS, records.view(RecordView.SPECIAL))
     _record_sheet(book, "Unregistered", UNREGISTERED_COLUMNS,
-                  _by_urgency(r for r in personal if Flag.UNREGISTERED_PERSONAL_DATA in r.flags))
+                  records.view(RecordView.UNREGISTERED))
     _record_sheet(book, "Reviewed", REVIEWED_COLUMNS, reviewed_files(result))
     _table_sheet(book, "Duplicates", DUPLICATES_HEADER, _duplicate_rows(result))
     _table_sheet(

@@ -155,8 +155,9 @@ def _show_controls(root: etree._Element) -> None:
         # With none marked selected nothing was chosen: a blank form's default shows.
         chosen = [o for o in options if o.get("selected") is not None]
         for option in options:
-            if option not in chosen:
-                option.drop_tree()
+            parent = option.getparent()
+            if option not in chosen and parent is not None:
+                parent.remove(option)  # its tail is the list's whitespace
     for control in root.iter("input"):
         kind = (control.get("type") or "").strip().lower()
         if kind in ("checkbox", "radio"):

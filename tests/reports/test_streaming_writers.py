@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from dpscan.model.records import FileResult, ScanResult, ScanSummary
+from dpscan.model.views import RecordView
 from dpscan.reports.csv_report import render_csv, write_csv
 from dpscan.reports.json_report import render_json, write_json
 
@@ -31,6 +32,12 @@ class Stream:
 
     def __len__(self) -> int:
         raise AssertionError("a streaming writer must not ask for the number of records")
+
+    def view(self, view: RecordView) -> Iterator[FileResult]:
+        raise AssertionError("findings.json and files.csv need no sorted list")
+
+    def lookup(self, root: str, path: str) -> FileResult | None:
+        raise AssertionError("findings.json and files.csv look nothing up")
 
 
 def _result(files: Any) -> ScanResult:

@@ -8,11 +8,15 @@ contract: add fields, never rename or remove one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dpscan.model.entities import ENTITIES
 from dpscan.model.ids import Protection, Status
+
+if TYPE_CHECKING:
+    from dpscan.model.views import Records
 
 # Entity type names are a public contract (findings.json, users' scripts), in the order
 # findings list them: one per row of the entity table.
@@ -216,10 +220,25 @@ class ScanSummary:
 
 @dataclass(slots=True)
 class ScanResult:
-    """A whole scan: its summary and one record per file, in walk order."""
+    """A whole scan: its summary and one record per file, in walk order.
+
+    ``files`` may be a list (held in memory) or a store that reads them back as often as
+    asked (:class:`dpscan.model.views.Records`): reports iterate it and ask
+    :attr:`records` for their sorted lists, never for every record at once.
+    """
 
     scan: ScanSummary
-    files: list[FileResult]
+    files: Iterable[FileResult]
+
+    def __post_init__(self) -> None:
+        from dpscan.model.views import as_records  # views builds on this module
+
+        self.files = as_records(self.files)
+
+    @property
+    def records(self) -> Records:
+        """:attr:`files` with the report lists (:class:`dpscan.model.views.RecordView`)."""
+        return cast("Records", self.files)
 
     def to_dict(self) -> dict[str, Any]:
         """findings.json as plain data (record views: serialise before changing them)."""

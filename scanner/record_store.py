@@ -1,0 +1,155 @@
+"""The judged records of one scan, on disk, for the reports (issue 20).
+
+A share of a million files has a million records; held in memory for the reports they took
+over 1 GB at 100,000 files.  The scan writes each record here as it is judged, and the
+reports read them back as often as they need: in walk order (findings.json, files.csv, the
+dashboard's one pass), or as one of the report lists (:class:`~dpscan.model.views.RecordView`)
+sorted by SQLite on keys stored beside each record, or one by one by path (changes, copies).
+Nothing holds every record at once.
+
+The store is a private SQLite file in a folder of its own (0700) under the system's
+temporary folder, removed by :meth:`RecordStore.close`.  It holds what findings.json will
+hold (raw evidence only when the scan was asked to show it) and the person-index terms
+(keyed hashes), for as long as the reports take to write.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from dpscan.model.records import FileResult
+from dpscan.model.views import Key, RecordView, view_key
+
+# Records written in one transaction.
+BATCH = 500
+# Records read per fetch.
+FETCH = 500
+# Ints in sort keys are stored as fixed-width hex with this offset, so text order is
+# number order for any count a file can have (negative ones included).
+_INT_OFFSET = 1 << 47
+_VIEWS = tuple(RecordView)
+_COLUMNS = ", ".join(f"k_{view.value}" for view in _VIEWS)
+
+
+def encode_key(key: Key | None) -> str | None:
+    """A view's sort key as text whose order (SQLite's binary collation) is the key's."""
+    if key is None:
+        return None
+    parts = []
+    for part in key:
+        if isinstance(part, int):
+            parts.append(f"{part + _INT_OFFSET:012x}")
+        else:
+            # \x00 sorts below every character, so a shorter path sorts first as in Python.
+            parts.append(part.replace("\x00", "") + "\x00")
+    return "".join(parts)
+
+
+class RecordStore:
+    """Records of one scan in a private temporary SQLite file; use as a context manager.
+
+    Implements :class:`~dpscan.model.views.Records`: iterate it for walk order, ask
+    :meth:`view` for a report list, :meth:`lookup` for one file.
+    """
+
+    def __init__(self, directory: str | Path | None = None) -> None:
+        # mkdtemp makes the folder 0700: the records are personal data.
+        self.folder = Path(tempfile.mkdtemp(prefix="dpscan-records-", dir=directory))
+        self._db = sqlite3.connect(self.folder / "records.sqlite3", isolation_level=None)
+        self._db.execute("PRAGMA journal_mode = OFF")  # a scratch file: no crash recovery
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute("PRAGMA temp_store = FILE")
+        self._db.execute(
+            "CREATE TABLE records (seq INTEGER PRIMARY KEY, root TEXT, path TEXT, "
+            f"record TEXT, terms TEXT, {_COLUMNS})")
+        self._pending: list[tuple[Any, ...]] = []
+        self._count = 0
+        self._indexed = False
+
+    # ------------------------------------------------------------------------- writing
+
+    def add(self, record: FileResult) -> None:
+        """Keep ``record`` (as findings.json will show it), after the ones added before."""
+        data = json.dumps(record.to_dict(evidence_values=True), ensure_ascii=False)
+        terms = json.dumps(record.index_terms, ensure_ascii=False) if record.index_terms else None
+        self._pending.append((self._count, record.root, record.path, data, terms,
+                              *(encode_key(view_key(record, view)) for view in _VIEWS)))
+        self._count += 1
+        if len(self._pending) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        marks = ", ".join("?" * (5 + len(_VIEWS)))
+        self._db.execute("BEGIN")
+        self._db.executemany(f"INSERT INTO records VALUES ({marks})", self._pending)
+        self._db.execute("COMMIT")
+        self._pending.clear()
+
+    def _ready(self) -> None:
+        """Write what is pending and index the lists' keys before the first read."""
+        self._flush()
+        if not self._indexed:
+            self._db.execute("CREATE INDEX by_path ON records (root, path)")
+            for view in _VIEWS:
+                self._db.execute(f"CREATE INDEX by_{view.value} ON records "
+                                 f"(k_{view.value}, seq) WHERE k_{view.value} IS NOT NULL")
+            self._indexed = True
+
+    # ------------------------------------------------------------------------- reading
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[FileResult]:
+        """Every record, in the order added (walk order)."""
+        return self._read("SELECT record, terms FROM records ORDER BY seq")
+
+    def view(self, view: RecordView) -> Iterator[FileResult]:
+        """The records of ``view``, in its order; ties in walk order."""
+        column = f"k_{RecordView(view).value}"
+        return self._read(f"SELECT record, terms FROM records WHERE {column} IS NOT NULL "
+                          f"ORDER BY {column}, seq")
+
+    def lookup(self, root: str, path: str) -> FileResult | None:
+        """The record of one file, or None."""
+        return next(self._read("SELECT record, terms FROM records WHERE root = ? AND path = ? "
+                               "ORDER BY seq LIMIT 1", (root, path)), None)
+
+    def _read(self, query: str, parameters: tuple[Any, ...] = ()) -> Iterator[FileResult]:
+        self._ready()
+        cursor = self._db.execute(query, parameters)
+        try:
+            while rows := cursor.fetchmany(FETCH):
+                for data, terms in rows:
+                    record = FileResult.from_dict(json.loads(data))
+                    if terms:
+                        record.index_terms = json.loads(terms)
+                    yield record
+        finally:
+            cursor.close()
+
+    # --------------------------------------------------------------------------- closing
+
+    def close(self) -> None:
+        """Remove the store and its folder."""
+        self._db.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> RecordStore:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+
+__all__ = ["RecordStore", "encode_key"]
