@@ -45,6 +45,7 @@ from dpscan.scanner.cli_command import Group, stdout_gone
 from dpscan.scanner.executors import EXECUTORS
 from dpscan.scanner.fileio import owned_by_another_user
 from dpscan.scanner.progress import make_progress
+from dpscan.scanner.record_store import RecordStore
 from dpscan.scanner.settings_file import (
     FileSettings,
     build_policy,
@@ -426,8 +427,9 @@ def _index_key(catalogue: Catalogue) -> bytes:
         raise ConfigError(str(exc)) from exc
 
 
-def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
-    """Scan, write the reports, print the summary; Ctrl-C and SIGTERM stop cleanly."""
+def _execute(run: _Run, roots: list[str], out: Path, store: RecordStore) -> ScanResult:
+    """Scan, write the reports, print the summary; Ctrl-C and SIGTERM stop cleanly.  The
+    records go into ``store``, which the result reads until the caller closes it."""
     from dpscan.reports import write_reports
     from dpscan.scanner.runner import clear_stop, run_scan
     from dpscan.scanner.secret import key_path
@@ -450,7 +452,7 @@ def _execute(run: _Run, roots: list[str], out: Path) -> ScanResult:
             result = run_scan(roots, config, progress=callback, governor=run.governor,
                               catalogue=run.catalogue,
                               full=options["full"] or config.detection.show_evidence,
-                              resume=options["resume"])
+                              resume=options["resume"], store=store)
     except ModelNotInstalled as exc:
         raise ConfigError(str(exc)) from exc
     finally:
@@ -567,8 +569,10 @@ def scan(ctx: click.Context, paths: tuple[str, ...], out: Path, **options: Any) 
     """
     run = _prepare_run(ctx, options)
     out = _prepare_out_dir(out)
-    result = _execute(run, [os.path.abspath(p) for p in paths], out)
-    ctx.exit(exit_status(result, options["fail_on"]))
+    with RecordStore() as store:
+        result = _execute(run, [os.path.abspath(p) for p in paths], out, store)
+        status = exit_status(result, options["fail_on"])
+    ctx.exit(status)
 
 
 @main.command()
@@ -599,30 +603,33 @@ def report(ctx: click.Context, out: Path, formats: tuple[str, ...], roots: tuple
     db_path = options["db_path"]
     if db_path is not None and not Path(db_path).exists():
         raise ConfigError(f"no catalogue at {db_path}: run dpscan scan --db {db_path} first")
-    with _open_catalogue(db_path) as catalogue:
-        latest = catalogue.latest_scan()
-        if latest is None:
+    with RecordStore() as store:
+        with _open_catalogue(db_path) as catalogue:
+            latest = catalogue.latest_scan()
+            if latest is None:
+                raise ConfigError("the catalogue holds no scan yet: run dpscan scan first")
+            context = _report_context(options, file, latest)
+            result = report_from_catalogue(catalogue, context.governor,
+                                           roots=[os.path.abspath(r) for r in roots] or None,
+                                           store=store)
+        if result is None:
             raise ConfigError("the catalogue holds no scan yet: run dpscan scan first")
-        context = _report_context(options, file, latest)
-        result = report_from_catalogue(catalogue, context.governor,
-                                       roots=[os.path.abspath(r) for r in roots] or None)
-    if result is None:
-        raise ConfigError("the catalogue holds no scan yet: run dpscan scan first")
-    # Provenance: which context judged the files, and what could not be used as recorded.
-    result.scan.rules["context"] = context.used
-    if context.warnings:
-        result.scan.rules["context_warnings"] = "; ".join(context.warnings)
-    for warning in context.warnings:
-        log.warning("%s", warning)
-    out = _prepare_out_dir(out)
-    written = write_reports(result, out, formats)
-    if not options["quiet"]:
-        click.echo(f"{counted(result.scan.files_seen, 'file')} from scan {result.scan.scan_id} "
-                   f"(started {result.scan.started}).", err=True)
-        click.echo(f"Judged with {context.used}.", err=True)
-        for path in written:
-            click.echo(f"  {path}", err=True)
-    ctx.exit(exit_status(result, options["fail_on"]))
+        # Provenance: which context judged the files, and what could not be used as recorded.
+        result.scan.rules["context"] = context.used
+        if context.warnings:
+            result.scan.rules["context_warnings"] = "; ".join(context.warnings)
+        for warning in context.warnings:
+            log.warning("%s", warning)
+        out = _prepare_out_dir(out)
+        written = write_reports(result, out, formats)
+        if not options["quiet"]:
+            click.echo(f"{counted(result.scan.files_seen, 'file')} from scan "
+                       f"{result.scan.scan_id} (started {result.scan.started}).", err=True)
+            click.echo(f"Judged with {context.used}.", err=True)
+            for path in written:
+                click.echo(f"  {path}", err=True)
+        status = exit_status(result, options["fail_on"])
+    ctx.exit(status)
 
 
 @dataclass(slots=True)
@@ -821,11 +828,12 @@ def usb(ctx: click.Context, mountpoints: tuple[str, ...], out: Path | None,
         target = out or _default_usb_out(mountpoint)
         target = _prepare_out_dir(target if len(mountpoints) == 1
                                   else target / _safe_name(mountpoint))
-        result = _execute(run, [os.path.abspath(mountpoint)], target)
-        click.echo(usb_verdict(mountpoint, result, encryption))
+        with RecordStore() as store:
+            result = _execute(run, [os.path.abspath(mountpoint)], target, store)
+            click.echo(usb_verdict(mountpoint, result, encryption))
+            status = exit_status(result, options["fail_on"])
         if run.catalogue is not None and mountpoint != mountpoints[-1]:
             run = _prepare_run(ctx, options, removable_media=True)
-        status = exit_status(result, options["fail_on"])
         if status:
             ctx.exit(status)
 

@@ -68,7 +68,7 @@ class RecordStore:
         self._db.execute("PRAGMA temp_store = FILE")
         self._db.execute(
             "CREATE TABLE records (seq INTEGER PRIMARY KEY, root TEXT, path TEXT, "
-            f"record TEXT, terms TEXT, {_COLUMNS})")
+            f"sha256 TEXT, record TEXT, terms TEXT, {_COLUMNS})")
         self._pending: list[tuple[Any, ...]] = []
         self._count = 0
         self._indexed = False
@@ -79,7 +79,9 @@ class RecordStore:
         """Keep ``record`` (as findings.json will show it), after the ones added before."""
         data = json.dumps(record.to_dict(evidence_values=True), ensure_ascii=False)
         terms = json.dumps(record.index_terms, ensure_ascii=False) if record.index_terms else None
-        self._pending.append((self._count, record.root, record.path, data, terms,
+        # Copies are found by content; an empty file's hash says nothing.
+        sha256 = record.sha256 if record.sha256 and record.size else None
+        self._pending.append((self._count, record.root, record.path, sha256, data, terms,
                               *(encode_key(view_key(record, view)) for view in _VIEWS)))
         self._count += 1
         if len(self._pending) >= BATCH:
@@ -88,7 +90,7 @@ class RecordStore:
     def _flush(self) -> None:
         if not self._pending:
             return
-        marks = ", ".join("?" * (5 + len(_VIEWS)))
+        marks = ", ".join("?" * (6 + len(_VIEWS)))
         self._db.execute("BEGIN")
         self._db.executemany(f"INSERT INTO records VALUES ({marks})", self._pending)
         self._db.execute("COMMIT")
@@ -99,6 +101,8 @@ class RecordStore:
         self._flush()
         if not self._indexed:
             self._db.execute("CREATE INDEX by_path ON records (root, path)")
+            self._db.execute("CREATE INDEX by_content ON records (sha256) "
+                             "WHERE sha256 IS NOT NULL")
             for view in _VIEWS:
                 self._db.execute(f"CREATE INDEX by_{view.value} ON records "
                                  f"(k_{view.value}, seq) WHERE k_{view.value} IS NOT NULL")
@@ -123,6 +127,20 @@ class RecordStore:
         """The record of one file, or None."""
         return next(self._read("SELECT record, terms FROM records WHERE root = ? AND path = ? "
                                "ORDER BY seq LIMIT 1", (root, path)), None)
+
+    def duplicates(self) -> list[dict[str, object]]:
+        """Groups of records with identical content (same SHA-256, non-empty), largest
+        first, in the form of ``ScanSummary.duplicates`` (as runner.find_duplicates)."""
+        self._ready()
+        groups = self._db.execute(
+            "SELECT sha256, COUNT(*) AS copies, MIN(seq) FROM records "
+            "WHERE sha256 IS NOT NULL GROUP BY sha256 HAVING copies > 1 "
+            "ORDER BY copies DESC, MIN(seq)").fetchall()
+        return [{"sha256": sha256,
+                 "files": [{"root": root, "path": path} for root, path in self._db.execute(
+                     "SELECT root, path FROM records WHERE sha256 = ? ORDER BY seq",
+                     (sha256,))]}
+                for sha256, _, _ in groups]
 
     def _read(self, query: str, parameters: tuple[Any, ...] = ()) -> Iterator[FileResult]:
         self._ready()

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
 
@@ -29,6 +29,7 @@ from dpscan.scanner.catalogue import (
     root_key,
 )
 from dpscan.scanner.executors import Reused, make_executor
+from dpscan.scanner.record_store import RecordStore
 from dpscan.scanner.walk import FileEntry, printable_path, root_target, walk_roots
 
 # Set by a stop signal (SIGTERM, Ctrl-C).  The signal handler also raises KeyboardInterrupt to
@@ -110,8 +111,13 @@ def run_scan(
     full: bool = False,
     resume: bool = False,
     isolate: bool = False,
+    store: RecordStore | None = None,
 ) -> ScanResult:
     """Scan ``roots`` and return the whole :class:`ScanResult`.
+
+    With a ``store`` (:class:`~dpscan.scanner.record_store.RecordStore`), each judged record
+    is written there as it comes and the result reads them back from it: memory stays flat
+    however many files the share holds.  Without one they are kept in a list.
 
     ``governor`` (retention, asset register, policy) is applied to each result here, in
     the main process: it reads only results, so it never costs a worker's time.  With a
@@ -139,7 +145,7 @@ def run_scan(
            if catalogue else None)
     try:
         return _scan_into(roots, config, summary, progress, governor, catalogue, run,
-                          isolate=isolate)
+                          isolate=isolate, store=store)
     except BaseException:
         # Whatever ended the scan (a damaged catalogue, a full disk, a bug), its row is
         # not left "running": it is interrupted, and --resume continues it.
@@ -151,14 +157,15 @@ def run_scan(
 def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
                progress: ProgressCallback | None, governor: Governor | None,
                catalogue: Catalogue | None, run: ScanRun | None, *,
-               isolate: bool = False) -> ScanResult:
+               isolate: bool = False, store: RecordStore | None = None) -> ScanResult:
     reviews = catalogue.reviews() if catalogue else {}
     folder_roots = [r for r in roots if os.path.isdir(r)]
     mounted_at_start = {r: _is_mount_point(r) for r in folder_roots}
     # Shares mounted below a root (/mnt scanned, /mnt/staff a mount): one that fails to
     # mount next time must not read as every file under it deleted.
     mounts_at_start = _mount_points_beneath(folder_roots)
-    files: list[FileResult] = []
+    files: list[FileResult] | RecordStore = [] if store is None else store
+    keep = files.append if isinstance(files, list) else files.add
     stopped = False
     items = iter_scan(roots, config, run, isolate=isolate)
     try:
@@ -166,7 +173,7 @@ def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
             if isinstance(item, WalkError):
                 summary.walk_errors.append(item)
             else:
-                files.append(_judge(item, governor, reviews))
+                keep(_judge(item, governor, reviews))
             if progress is not None:
                 progress(item)
             if _stop_requested:
@@ -183,13 +190,13 @@ def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
         summary.complete = False
         summary.incomplete_reasons.extend(f"root could not be read: {e.root} ({e.error})"
                                           for e in unreachable)
-    _count(summary, files, governor)
+    summary_roots = _count(summary, files, governor)
     summary.finished = _now()
     if run is None:
         return ScanResult(scan=summary, files=files)
     # A crawl that ran to the end of a root that failed to mount finds nothing: that is
     # not every file deleted.  (A stopped crawl proves nothing either way.)
-    with_content = {f.root for f in files} | {e.root for e in summary.walk_errors}
+    with_content = summary_roots | {e.root for e in summary.walk_errors}
     roots_seen = [RootSeen(root=r, found_anything=root_key(r) in with_content,
                            mount_point=mounted_at_start[r] and _is_mount_point(r))
                   for r in folder_roots]
@@ -267,13 +274,15 @@ def _same_file(a: object, b: object) -> bool:
 
 
 def report_from_catalogue(
-    catalogue: Catalogue, governor: Governor | None, roots: list[str] | None = None
+    catalogue: Catalogue, governor: Governor | None, roots: list[str] | None = None,
+    store: RecordStore | None = None,
 ) -> ScanResult | None:
     """The latest results in ``catalogue`` as a :class:`ScanResult`, judged afresh by
     ``governor`` with the DPO's reviews, without reading any scanned file.  The summary
     (roots, settings, crawl errors, completeness) is the last scan's, complete or not;
     watch sessions are not scans, but the files and changes they recorded are included.
-    Each file is listed once, whichever roots reached it.  None when no scan is recorded."""
+    Each file is listed once, whichever roots reached it.  None when no scan is recorded.
+    The records go into ``store`` when one is given (see :func:`run_scan`)."""
     latest = catalogue.latest_scan()
     if latest is None:
         return None
@@ -295,7 +304,10 @@ def report_from_catalogue(
     summary.changes = [asdict(c) for c in catalogue.changes(latest["id"], through_now=True)]
     summary.settings["regenerated"] = _now()
     reviews = catalogue.reviews()
-    files = [_judge(item, governor, reviews) for item in catalogue.latest_results(roots)]
+    files: list[FileResult] | RecordStore = [] if store is None else store
+    keep = files.append if isinstance(files, list) else files.add
+    for item in catalogue.latest_results(roots):
+        keep(_judge(item, governor, reviews))
     _count(summary, files, governor)
     return ScanResult(scan=summary, files=files)
 
@@ -312,19 +324,31 @@ def _judge(item: FileResult, governor: Governor | None,
     return item
 
 
-def _count(summary: ScanSummary, files: list[FileResult], governor: Governor | None) -> None:
-    summary.files_seen = len(files)
-    summary.files_scanned = sum(1 for f in files if f.status == Status.SCANNED)
-    summary.errors = sum(1 for f in files if f.status == Status.ERROR) + len(summary.walk_errors)
-    summary.files_with_personal_data = sum(1 for f in files if f.has_personal_data)
-    summary.duplicates = find_duplicates(files)
+def _count(summary: ScanSummary, files: Iterable[FileResult],
+           governor: Governor | None) -> set[str]:
+    """Fill the summary's counts in one pass over ``files``; the roots that had files."""
+    seen = scanned = errors = personal = 0
+    roots: set[str] = set()
+    for record in files:
+        seen += 1
+        scanned += record.status == Status.SCANNED
+        errors += record.status == Status.ERROR
+        personal += record.has_personal_data
+        roots.add(record.root)
+    summary.files_seen = seen
+    summary.files_scanned = scanned
+    summary.errors = errors + len(summary.walk_errors)
+    summary.files_with_personal_data = personal
+    summary.duplicates = (files.duplicates() if isinstance(files, RecordStore)
+                          else find_duplicates(files))
     if governor is not None:
         summary.as_of = governor.today.isoformat()
         summary.rules = governor.provenance()
         summary.assets = governor.asset_summary(files)
+    return roots
 
 
-def find_duplicates(files: list[FileResult]) -> list[dict[str, object]]:
+def find_duplicates(files: Iterable[FileResult]) -> list[dict[str, object]]:
     """Groups of records with identical content (same SHA-256, non-empty), largest first."""
     groups: dict[str, list[FileResult]] = {}
     for result in files:

@@ -26,6 +26,7 @@ from dpscan.detectors.governance import Governor
 from dpscan.model.config import ScanConfig
 from dpscan.scanner.catalogue import Catalogue, ScanRun
 from dpscan.scanner.executors import Executor, make_executor
+from dpscan.scanner.record_store import RecordStore
 from dpscan.scanner.walk import FileEntry, SkipList, file_entry, is_excluded, printable_path
 
 if TYPE_CHECKING:  # watchdog is imported only when watching starts
@@ -235,15 +236,18 @@ def _scan_new_media(known: set[str], config: ScanConfig, catalogue: Catalogue,
                                     today=governor.today)
         log.info("removable media mounted at %s: scanning", mountpoint)
         # One worker, isolated as watch's own files are: a stick may be hostile.
-        result = run_scan([mountpoint], dataclasses.replace(config, workers=1),
-                          governor=usb_governor, catalogue=catalogue, isolate=True)
         import platformdirs
 
-        out = (platformdirs.user_data_path("dpscan", appauthor=False) / "reports"
-               / f"usb-{time.strftime('%Y%m%d-%H%M%S')}")
-        make_private_dir(out)
-        write_reports(result, out, ("json", "html", "xlsx"))
-        for line in usb_verdict(mountpoint, result, encryption).splitlines():
+        with RecordStore() as store:
+            result = run_scan([mountpoint], dataclasses.replace(config, workers=1),
+                              governor=usb_governor, catalogue=catalogue, isolate=True,
+                              store=store)
+            out = (platformdirs.user_data_path("dpscan", appauthor=False) / "reports"
+                   / f"usb-{time.strftime('%Y%m%d-%H%M%S')}")
+            make_private_dir(out)
+            write_reports(result, out, ("json", "html", "xlsx"))
+            verdict = usb_verdict(mountpoint, result, encryption)
+        for line in verdict.splitlines():
             log.warning("%s", line)
         log.warning("  reports: %s", out)
     return mounts
@@ -254,9 +258,10 @@ def _write_reports(catalogue: Catalogue, governor: Governor | None, out: Path,
     from dpscan.reports import write_reports
     from dpscan.scanner.runner import report_from_catalogue
 
-    result = report_from_catalogue(catalogue, governor)
-    if result is not None:
-        write_reports(result, out, formats)
+    with RecordStore() as store:
+        result = report_from_catalogue(catalogue, governor, store=store)
+        if result is not None:
+            write_reports(result, out, formats)
 
 
 __all__ = ["ChangeQueue", "entry_for", "ignored_paths", "process_settled", "watch_paths"]

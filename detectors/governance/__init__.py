@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
@@ -171,7 +171,7 @@ class Governor:
         found["public_locations"] = list(self.policy.public_locations)
         return found
 
-    def asset_summary(self, results: Sequence[FileResult]) -> list[dict[str, object]]:
+    def asset_summary(self, results: Iterable[FileResult]) -> list[dict[str, object]]:
         """Per register asset: files, with personal data, overdue, unprotected, empty."""
         if self.register is None:
             return []

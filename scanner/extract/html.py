@@ -148,8 +148,9 @@ def _definitions(dl: etree._Element) -> list[list[str]]:
 def _show_controls(root: etree._Element) -> None:
     """Give a saved form's controls the text a person sees in them: a text field's value,
     the option marked as chosen in a list, if any (not every option: a blank form's list
-    of ethnicities is no one's ethnicity), a box as "[x]" or "[ ]".  A label before its field ends with a
-    colon, so "Child's name" and the value after it read as a "Label: value" line."""
+    of ethnicities is no one's ethnicity), a box as "[x]" or "[ ]".  A label before its
+    field ends with a colon, so "Child's name" and the value after it read as a "Label:
+    value" line."""
     for select in root.iter("select"):
         options = list(select.iter("option"))
         # With none marked selected nothing was chosen: a blank form's default shows.
