@@ -20,11 +20,12 @@ builds with.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 
 import xlsxwriter
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -37,7 +38,7 @@ from dpscan.model.ids import FORMULA_PREFIXES, Flag, Status
 from dpscan.model.records import FileResult, ScanResult
 from dpscan.model.views import RecordView
 from dpscan.model.wording import counted
-from dpscan.reports._output import write_private_bytes
+from dpscan.reports._output import open_private
 from dpscan.reports._summary import (
     UNMASKED_EVIDENCE_WARNING,
     People,
@@ -73,6 +74,8 @@ from dpscan.reports.advice import FLAG_ADVICE, advice_for, flags_by_urgency
 # Excel's last row; a list sheet holds its header and this many rows below it.
 EXCEL_MAX_ROWS = 1_048_576
 MAX_BODY_ROWS = EXCEL_MAX_ROWS - 1
+# Rows of a list sheet its column widths are fitted to.
+WIDTH_SAMPLE_ROWS = 2_000
 
 # Excel's hard limit on characters in one cell; openpyxl would truncate
 # silently anyway, doing it here keeps the behaviour explicit.
@@ -169,9 +172,12 @@ def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
 class _Book:
     """An XlsxWriter workbook with one shared Format per distinct set of properties."""
 
-    def __init__(self, buffer: io.BytesIO) -> None:
-        self.workbook = xlsxwriter.Workbook(buffer, {
-            "in_memory": True,  # no temporary files holding the report's contents
+    def __init__(self, target: BinaryIO) -> None:
+        self.workbook = xlsxwriter.Workbook(target, {
+            # Each row goes to the sheet's temporary file as it is written, so a workbook
+            # of a million files is never held whole; XlsxWriter's temporary files are
+            # unnamed (0600 and unlinked), and gone when the workbook is closed.
+            "constant_memory": True,
             # Text is text: never turned into a formula, a number or a link.
             "strings_to_formulas": False,
             "strings_to_numbers": False,
@@ -527,28 +533,38 @@ ERRORS_HEADER: tuple[str, ...] = ("kind", "root", "path", "error")
 
 def _table_sheet(book: _Book, name: str, header: Sequence[str],
                  rows: Iterable[Sequence[Any]]) -> None:
-    """A list sheet: bold frozen header, autofilter, severity fills, fitted widths."""
+    """A list sheet: bold frozen header, autofilter, severity fills, fitted widths.
+
+    Rows are written as they come (the workbook is in constant-memory mode): the widths
+    are fitted to the first :data:`WIDTH_SAMPLE_ROWS` rows, and past Excel's last row the
+    rest are counted, not held.
+    """
     ws = book.workbook.add_worksheet(name)
-    body = [list(row) for row in rows]
-    if len(body) > MAX_BODY_ROWS:
-        # Past Excel's last row nothing would be written: say so in the last one.
-        left_out = len(body) - MAX_BODY_ROWS + 1
-        body = body[:MAX_BODY_ROWS - 1]
-        body.append([f"{counted(left_out, 'more row', grouped=True)} not shown: a sheet "
-                     f"holds {EXCEL_MAX_ROWS:,} rows; every file is in findings.json"])
-    widths = _column_widths([header, *body])
+    source = iter(rows)
+    sample = [list(row) for row in itertools.islice(source, WIDTH_SAMPLE_ROWS)]
+    widths = _column_widths([header, *sample])
     for column, width in widths.items():
         ws.set_column(column, column, width)
     # Keep the header visible and let the DPO filter any column.
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, len(body), max(len(header) - 1, 0))
     for column, heading in enumerate(header):
         book.write(ws, 0, column, heading, _BOLD)
     wrapped = [i for i, h in enumerate(header) if h in ("why", "what to do", "reason")]
     severity = header.index("severity") if "severity" in header else None
     # Top-aligned, so a row made tall by wrapped advice still reads across.
     styles = [_WRAP_TOP if i in wrapped else _TOP for i in range(len(header))]
-    for number, row in enumerate(body, 1):
+    number = 0
+    body = itertools.chain(sample, (list(row) for row in source))
+    for row in body:
+        if number == MAX_BODY_ROWS - 1:
+            # Past Excel's last row nothing would be written: say so in the last one.
+            left_out = 1 + sum(1 for _ in body)
+            number += 1
+            book.write(ws, number, 0,
+                       f"{counted(left_out, 'more row', grouped=True)} not shown: a sheet "
+                       f"holds {EXCEL_MAX_ROWS:,} rows; every file is in findings.json")
+            break
+        number += 1
         height = _wrapped_height(row, wrapped, widths)
         if height:
             ws.set_row(number, height)
@@ -557,6 +573,7 @@ def _table_sheet(book: _Book, name: str, header: Sequence[str],
             if column == severity and str(value) in SEVERITY_COLOURS:
                 style = {**style, "pattern": 1, "bg_color": SEVERITY_COLOURS[str(value)]}
             book.write(ws, number, column, value, style)
+    ws.autofilter(0, 0, number, max(len(header) - 1, 0))
     _print_setup(ws, len(header), landscape=True, title_row=True)
 
 
@@ -611,10 +628,16 @@ def _asset_value(value: Any) -> Any:
 
 def render_xlsx(result: ScanResult) -> bytes:
     """Return report.xlsx as bytes, with the sheets named in :data:`SHEET_NAMES`."""
+    buffer = io.BytesIO()
+    write_xlsx_to(result, buffer)
+    return buffer.getvalue()
+
+
+def write_xlsx_to(result: ScanResult, target: BinaryIO) -> None:
+    """Write report.xlsx to a binary stream, sheet by sheet and row by row."""
     files = result.files
     records = result.records
-    buffer = io.BytesIO()
-    book = _Book(buffer)
+    book = _Book(target)
     _summary_sheet(book, book.workbook.add_worksheet("Summary"), result)
     _record_sheet(book, "Action list", ACTION_COLUMNS, action_list(result))
     _table_sheet(book, "Changes", CHANGES_HEADER, _change_rows(result))
@@ -637,15 +660,14 @@ def render_xlsx(result: ScanResult) -> bytes:
     columns = entity_columns(result)
     _table_sheet(book, "All files", files_header(result),
                  (all_files_row(record, columns) for record in files))
-    errors: list[tuple[str, str, str, str | None]] = [
-        ("file", r.root, r.path, r.error) for r in files if r.status == Status.ERROR
-    ]
-    errors += [("folder", e.root, e.path, e.error) for e in result.scan.walk_errors]
+    errors = itertools.chain(
+        (("file", r.root, r.path, r.error) for r in files if r.status == Status.ERROR),
+        (("folder", e.root, e.path, e.error) for e in result.scan.walk_errors))
     _table_sheet(book, "Errors", ERRORS_HEADER, errors)
     book.workbook.close()
-    return buffer.getvalue()
 
 
 def write_xlsx(result: ScanResult, path: Path) -> None:
-    """Write report.xlsx for ``result`` to ``path`` (private, atomic)."""
-    write_private_bytes(path, render_xlsx(result))
+    """Write report.xlsx for ``result`` to ``path`` (private, atomic), streaming."""
+    with open_private(path) as handle:
+        write_xlsx_to(result, handle)
