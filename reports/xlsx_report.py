@@ -23,6 +23,7 @@ import io
 import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -169,6 +170,17 @@ def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     return cell
 
 
+@dataclass(frozen=True, slots=True)
+class CellFormats:
+    """One cell style's Formats: as it is, with Excel's quote prefix (text that starts like
+    a formula), and for a timestamp or a date."""
+
+    plain: Format
+    quoted: Format
+    timestamp: Format
+    day: Format
+
+
 class _Book:
     """An XlsxWriter workbook with one shared Format per distinct set of properties."""
 
@@ -186,6 +198,7 @@ class _Book:
         # Marks the workbook as dpscan's, so a copy found in a share is flagged as a report.
         self.workbook.set_custom_property("dpscan_report", __version__)
         self._formats: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self._cell_formats: dict[tuple[tuple[str, Any], ...], CellFormats] = {}
 
     def format(self, **properties: Any) -> Format:
         """The workbook's Format for ``properties`` (created once)."""
@@ -194,6 +207,46 @@ class _Book:
         if found is None:
             found = self._formats[key] = self.workbook.add_format(properties)
         return found
+
+    def cell_formats(self, style: dict[str, Any]) -> CellFormats:
+        """The Formats a cell of ``style`` may need, made once (a list sheet writes a
+        million cells with a few styles)."""
+        key = tuple(sorted(style.items()))
+        found = self._cell_formats.get(key)
+        if found is None:
+            found = self._cell_formats[key] = CellFormats(
+                plain=self.format(**style),
+                quoted=self.format(**style, quote_prefix=True),
+                timestamp=self.format(**style, num_format=DATETIME_FORMAT),
+                day=self.format(**style, num_format=DATE_FORMAT),
+            )
+        return found
+
+    def write_cell(self, ws: SheetWriter, row: int, column: int, value: Any,
+                   formats: CellFormats) -> None:
+        """:meth:`write` with the cell's Formats made beforehand (:meth:`cell_formats`)."""
+        if isinstance(value, str):
+            text = clean_text(value)
+            if not text:
+                ws.write_blank(row, column, None, formats.plain)
+            elif text.startswith(FORMULA_PREFIXES):
+                ws.write_string(row, column, text, formats.quoted)
+            else:
+                ws.write_string(row, column, text, formats.plain)
+        elif isinstance(value, datetime):
+            if value.tzinfo is not None:
+                value = value.astimezone(UTC).replace(tzinfo=None)
+            ws.write_datetime(row, column, value, formats.timestamp)
+        elif isinstance(value, date):
+            ws.write_datetime(row, column, value, formats.day)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, column, value, formats.plain)
+        elif isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+            ws.write_number(row, column, value, formats.plain)
+        elif value is None:
+            ws.write_blank(row, column, None, formats.plain)
+        else:
+            self.write_cell(ws, row, column, str(value), formats)
 
     def write(self, ws: SheetWriter, row: int, column: int, value: Any,
               style: dict[str, Any] | None = None) -> None:
@@ -552,7 +605,11 @@ def _table_sheet(book: _Book, name: str, header: Sequence[str],
     wrapped = [i for i, h in enumerate(header) if h in ("why", "what to do", "reason")]
     severity = header.index("severity") if "severity" in header else None
     # Top-aligned, so a row made tall by wrapped advice still reads across.
-    styles = [_WRAP_TOP if i in wrapped else _TOP for i in range(len(header))]
+    styles = [book.cell_formats(_WRAP_TOP if i in wrapped else _TOP)
+              for i in range(len(header))]
+    plain = book.cell_formats(_TOP)
+    filled = {name: book.cell_formats({**_TOP, "pattern": 1, "bg_color": colour})
+              for name, colour in SEVERITY_COLOURS.items()}
     number = 0
     body = itertools.chain(sample, (list(row) for row in source))
     for row in body:
@@ -569,10 +626,10 @@ def _table_sheet(book: _Book, name: str, header: Sequence[str],
         if height:
             ws.set_row(number, height)
         for column, value in enumerate(row):
-            style = styles[column] if column < len(styles) else _TOP
-            if column == severity and str(value) in SEVERITY_COLOURS:
-                style = {**style, "pattern": 1, "bg_color": SEVERITY_COLOURS[str(value)]}
-            book.write(ws, number, column, value, style)
+            formats = styles[column] if column < len(styles) else plain
+            if column == severity and value in filled:
+                formats = filled[value]
+            book.write_cell(ws, number, column, value, formats)
     ws.autofilter(0, 0, number, max(len(header) - 1, 0))
     _print_setup(ws, len(header), landscape=True, title_row=True)
 

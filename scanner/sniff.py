@@ -91,16 +91,16 @@ class SniffResult:
     """What the content says the file is."""
 
     mime: str
-    description: str
     extension_mismatch: bool
     # A report dpscan wrote (findings.json, report.html, files.csv, report.xlsx ...).
     dpscan_report: bool = False
 
 
 @lru_cache(maxsize=1)
-def _magic() -> tuple[magic.Magic, magic.Magic]:
+def _magic() -> magic.Magic:
     # One libmagic handle per process; python-magic handles are not fork-safe to share.
-    return magic.Magic(mime=True), magic.Magic()
+    # Only the MIME type: libmagic's text description took as long again and was unused.
+    return magic.Magic(mime=True)
 
 
 def sniff_handle(handle: BinaryIO, filename: str, total_size: int) -> SniffResult:
@@ -112,10 +112,8 @@ def sniff_handle(handle: BinaryIO, filename: str, total_size: int) -> SniffResul
     handle.seek(0)
     head = handle.read(SNIFF_BYTES)
     if total_size == 0 or not head:
-        return SniffResult(MIME_EMPTY, "empty", False)
-    mime_magic, text_magic = _magic()
-    mime = mime_magic.from_buffer(head) or MIME_UNKNOWN
-    description = text_magic.from_buffer(head) or ""
+        return SniffResult(MIME_EMPTY, False)
+    mime = _magic().from_buffer(head) or MIME_UNKNOWN
     report = is_dpscan_report(head)
     if mime in (MIME_ZIP, MIME_XLSX):
         package = _read_package(handle)  # one read of the central directory for both
@@ -128,7 +126,7 @@ def sniff_handle(handle: BinaryIO, filename: str, total_size: int) -> SniffResul
         mime = MIME_EML  # libmagic often calls an .eml plain text
     elif mime in _GENERIC_OLE and looks_like_msg(handle):
         mime = MIME_MSG  # an Outlook message libmagic saw only as OLE
-    return SniffResult(mime, description, extension_mismatch(filename, mime), report)
+    return SniffResult(mime, extension_mismatch(filename, mime), report)
 
 
 @dataclass(frozen=True, slots=True)
