@@ -19,7 +19,7 @@ from presidio_analyzer import RecognizerResult
 from dpscan.detectors.digits import fold_digits, fold_rows
 from dpscan.detectors.keyed_numbers import blank_unkeyed_numbers
 from dpscan.detectors.names import count_people, person_key
-from dpscan.detectors.personal_data import PersonalDataDetector, summarise
+from dpscan.detectors.personal_data import PersonalDataDetector, merge_spans, summarise
 from dpscan.detectors.recognizers.date_of_birth import birth_year
 from dpscan.detectors.special_categories import SpecialCategoryDetector
 from dpscan.detectors.structured import label_lines, structured_tables
@@ -122,7 +122,7 @@ class ContentDetector:
             else:
                 text = blank_unkeyed_numbers(text, self._names_personal_data)
         if not _covers(tables, text):
-            spans = _merged((t.start, t.end) for t in tables)
+            spans = merge_spans((t.start, t.end) for t in tables)
             tables = [*tables, *(lines for lines in label_lines(text, self._is_label)
                                  if not _overlaps(spans, lines.start, lines.end))]
         findings = ContentFindings()
@@ -172,7 +172,7 @@ class ContentDetector:
                 evidence.setdefault(category, []).append(shown_as)
             findings.columns.update(read.columns)
 
-        carved = _merged(handled)
+        carved = merge_spans(handled)
         prose = prose_outside(text, carved) if handled else text
         # Where a form naming someone was taken out of the prose, the prose after it (a
         # plan's narrative under its "Pupil: ..." lines) is about that person.
@@ -263,17 +263,6 @@ class ContentDetector:
         return self.tables.classify(label) is not None
 
 
-def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``spans`` sorted, overlapping ones merged."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a < end and start < b for a, b in spans)
 
@@ -350,6 +339,6 @@ def _split_near(text: str, anchors: list[int], reach: int) -> tuple[str, str]:
         return "", text
     windows = [_letter_body(text, anchor) or _paragraph(text, anchor, reach)
                for anchor in sorted(anchors)]
-    windows = _merged(windows)
+    windows = merge_spans(windows)
     near = "\n".join(text[a:b] for a, b in windows)
     return near, prose_outside(text, windows)

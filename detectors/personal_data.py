@@ -26,6 +26,7 @@ import re
 import threading
 from bisect import bisect_right
 from collections import Counter, OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -244,7 +245,8 @@ class IndexedContextEnhancer(LemmaContextAwareEnhancer):
         return list(set(context))
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` sorted, overlapping ones merged."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
@@ -287,7 +289,7 @@ def ner_regions(
             line_end = cut if cut >= 0 else line_end
         spans.append((line_start, line_end))
     regions, used = [], 0
-    for start, end in _merge(spans):
+    for start, end in merge_spans(spans):
         if used + (end - start) > max_chars:
             end = start + max(0, max_chars - used)
             cut = text.rfind("\n", start, end)

@@ -9,11 +9,12 @@ or a full disk never leaves a half-written report that looks finished.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import BinaryIO, NoReturn, TextIO
 
 PRIVATE_FILE_MODE = 0o600
 
@@ -105,6 +106,21 @@ def _raise_about_report(exc: OSError, final: Path, temp: Path | None) -> NoRetur
     if exc.errno is None or exc.filename not in (None, str(temp)):
         raise exc
     raise type(exc)(exc.errno, exc.strerror, str(final)) from exc
+
+
+@contextlib.contextmanager
+def text_writer(handle: BinaryIO, encoding: str = "utf-8",
+                newline: str | None = "\n") -> Iterator[TextIO]:
+    """``handle`` as a text stream for a report written piece by piece, and handed back
+    to its owner (who closes it) at the end.  A stray lone surrogate is written as its
+    backslash escape (valid in JSON and readable in CSV) rather than losing the report."""
+    text = io.TextIOWrapper(handle, encoding=encoding, errors="backslashreplace",
+                            newline=newline)
+    try:
+        yield text
+        text.flush()
+    finally:
+        text.detach()
 
 
 def write_private_bytes(path: Path | str, data: bytes) -> None:

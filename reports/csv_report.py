@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 from dpscan.model.ids import FORMULA_PREFIXES
 from dpscan.model.records import ScanResult
-from dpscan.reports._output import open_private
+from dpscan.reports._output import open_private, text_writer
 from dpscan.reports._summary import entity_columns
 from dpscan.reports._table import all_files_header, all_files_row
 
@@ -51,18 +51,12 @@ def write_csv_to(result: ScanResult, handle: BinaryIO) -> None:
     RFC 4180.  Values with commas, quotes or newlines are quoted.  The records are read
     twice (the entity columns first, then the rows), never held.
     """
-    # backslashreplace: a stray lone surrogate must not lose the report.
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="backslashreplace",
-                            newline="")
-    try:
+    with text_writer(handle, encoding="utf-8-sig", newline="") as text:
         writer = csv.writer(text, lineterminator="\r\n")
         columns = entity_columns(result)
         writer.writerow(all_files_header(result, columns))
         for record in result.files:
             writer.writerow([csv_cell(value) for value in all_files_row(record, columns)])
-        text.flush()
-    finally:
-        text.detach()  # the caller owns (and closes) the binary stream
 
 
 def render_csv(result: ScanResult) -> bytes:

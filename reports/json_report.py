@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dpscan.model.records import ScanResult
-from dpscan.reports._output import open_private
+from dpscan.reports._output import open_private, text_writer
 
 
 def _indented(value: object, depth: int) -> str:
@@ -44,14 +44,9 @@ def write_json_to(result: ScanResult, handle: BinaryIO) -> None:
     # lose the whole report.  Surrogates only occur inside JSON strings, where
     # backslashreplace's "\udcff" is JSON's own escape: the output stays valid UTF-8 JSON
     # that decodes to the same value.
-    text = io.TextIOWrapper(handle, encoding="utf-8", errors="backslashreplace",
-                            newline="\n", write_through=False)
-    try:
+    with text_writer(handle) as text:
         for chunk in json_chunks(result):
             text.write(chunk)
-        text.flush()
-    finally:
-        text.detach()  # the caller owns (and closes) the binary stream
 
 
 def render_json(result: ScanResult) -> bytes:
