@@ -16,9 +16,11 @@ hold (raw evidence only when the scan was asked to show it) and the person-index
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import tempfile
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -60,9 +62,14 @@ class RecordStore:
     """
 
     def __init__(self, directory: str | Path | None = None) -> None:
-        # mkdtemp makes the folder 0700: the records are personal data.
+        # mkdtemp makes the folder 0700, and the file is made 0600 before SQLite opens it:
+        # the records are personal data.
         self.folder = Path(tempfile.mkdtemp(prefix="dpscan-records-", dir=directory))
-        self._db = sqlite3.connect(self.folder / "records.sqlite3", isolation_level=None)
+        # Removed at exit even if a caller forgets to close the store (not after SIGKILL).
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
+        path = self.folder / "records.sqlite3"
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        self._db = sqlite3.connect(path, isolation_level=None)
         self._db.execute("PRAGMA journal_mode = OFF")  # a scratch file: no crash recovery
         self._db.execute("PRAGMA synchronous = OFF")
         self._db.execute("PRAGMA temp_store = FILE")
@@ -160,7 +167,7 @@ class RecordStore:
     def close(self) -> None:
         """Remove the store and its folder."""
         self._db.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self._cleanup()
 
     def __enter__(self) -> RecordStore:
         return self

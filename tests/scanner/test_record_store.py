@@ -68,10 +68,19 @@ def test_the_store_is_private_and_removed(records: list[FileResult]) -> None:
     store = RecordStore()
     store.add(records[0])
     list(store)
-    mode = stat.S_IMODE(os.stat(store.folder).st_mode)
-    assert mode == 0o700
+    assert stat.S_IMODE(os.stat(store.folder).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(store.folder / "records.sqlite3").st_mode) == 0o600
     store.close()
     assert not store.folder.exists()
+
+
+def test_a_store_nobody_closed_is_removed_when_it_goes(records: list[FileResult]) -> None:
+    store = RecordStore()
+    store.add(records[0])
+    folder = store.folder
+    store._db.close()  # as if the caller dropped it without closing
+    del store
+    assert not folder.exists()
 
 
 @pytest.mark.parametrize(("smaller", "larger"), [
