@@ -47,6 +47,8 @@ _SIGN_OFF = re.compile(r"(?im)^[ \t]*(?:kind(?:est)? regards|best wishes|yours "
 MAX_LETTER_CHARS = 5_000
 # The longest paragraph a sentence's run of lines may make.
 MAX_PARAGRAPH_CHARS = 2_000
+# Characters either side of a name read for an example marker ("case study", "e.g.").
+EXAMPLE_REACH_CHARS = 1_000
 # Words either side of a name searched for a staff role.
 ROLE_REACH_WORDS = 4
 _WORD = re.compile(r"[a-z0-9]+")
@@ -204,10 +206,11 @@ class ContentDetector:
 
         # Prose near someone the file identifies is about them; the cells of a table's
         # rows (codes such as "Safeguarding - neglect") belong to their rows.
+        examples: dict[tuple[int, int], bool] = {}
         anchors = [r.start for r, _ in analysis.found
                    if r.entity_type in PERSON_IDENTIFYING_TYPES
                    and not (r.entity_type in NAME_TYPES and self._is_role_holder(prose, r))
-                   and not self._in_example(prose, r.start)]
+                   and not self._in_example(prose, r.start, examples)]
         near, far = _split_near(prose, anchors + form_ends, ATTACHED_CHARS)
         near = "\n".join([near, *near_cells])
         far = "\n".join([far, *far_cells])
@@ -253,10 +256,17 @@ class ContentDetector:
         roles = self.tables.vocabulary
         return roles.names_role(before_words) or roles.names_role(after_words)
 
-    def _in_example(self, text: str, position: int) -> bool:
-        """True when the paragraph at ``position`` is an example ("Case study: Jamie ...")."""
+    def _in_example(self, text: str, position: int, seen: dict[tuple[int, int], bool]) -> bool:
+        """True when the paragraph at ``position`` is an example ("Case study: Jamie ...").
+        Only :data:`EXAMPLE_REACH_CHARS` either side are read, and each paragraph once
+        (``seen``): a 2 MB line of identifiers has thousands of anchors."""
         start, end = _paragraph(text, position, 0)
-        return self.tables.vocabulary.marks_example(text[start:end])
+        start = max(start, position - EXAMPLE_REACH_CHARS)
+        end = min(end, position + EXAMPLE_REACH_CHARS)
+        key = (text.rfind("\n", 0, position) + 1, start // EXAMPLE_REACH_CHARS)
+        if key not in seen:
+            seen[key] = self.tables.vocabulary.marks_example(text[start:end])
+        return seen[key]
 
     def _is_label(self, label: str) -> bool:
         """True when a "Label: value" line's label names a field the vocabulary knows."""
@@ -337,8 +347,13 @@ def _split_near(text: str, anchors: list[int], reach: int) -> tuple[str, str]:
     :func:`_paragraph`) and the rest, each joined by newlines."""
     if not anchors:
         return "", text
-    windows = [_letter_body(text, anchor) or _paragraph(text, anchor, reach)
-               for anchor in sorted(anchors)]
+    # One window per line: a line of many identifiers has one paragraph.
+    by_line: dict[int, tuple[int, int]] = {}
+    for anchor in sorted(anchors):
+        line = text.rfind("\n", 0, anchor) + 1
+        if line not in by_line:
+            by_line[line] = _letter_body(text, anchor) or _paragraph(text, anchor, reach)
+    windows = list(by_line.values())
     windows = merge_spans(windows)
     near = "\n".join(text[a:b] for a, b in windows)
     return near, prose_outside(text, windows)

@@ -207,8 +207,18 @@ def _local(element: etree._Element) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
+def _is_mixed(element: etree._Element) -> bool:
+    """True for text with markup in it ("Seen by <b>the nurse</b>: he has epilepsy"): one
+    value, not fields."""
+    children = list(_children(element))
+    return bool(children) and (bool((element.text or "").strip())
+                               or any((child.tail or "").strip() for child in children))
+
+
 def _own_text(element: etree._Element) -> str:
-    return " ".join((element.text or "").split())
+    """The element's text; all of it, tails included, for mixed content."""
+    text = "".join(element.itertext()) if _is_mixed(element) else element.text or ""
+    return " ".join(text.split())
 
 
 def _children(element: etree._Element) -> Iterator[etree._Element]:
@@ -216,7 +226,8 @@ def _children(element: etree._Element) -> Iterator[etree._Element]:
 
 
 def _has_fields(element: etree._Element) -> bool:
-    return bool(element.attrib) or next(_children(element), None) is not None
+    return bool(element.attrib) or (next(_children(element), None) is not None
+                                    and not _is_mixed(element))
 
 
 def _flatten_element(element: etree._Element, path: tuple[str, ...],
@@ -226,7 +237,8 @@ def _flatten_element(element: etree._Element, path: tuple[str, ...],
     for name, value in element.attrib.items():
         label = " ".join((*path, key_label(etree.QName(name).localname)))
         cells.setdefault(label, []).append(value)
-    children = list(_children(element))
+    mixed = _is_mixed(element)
+    children = [] if mixed else list(_children(element))
     text = _own_text(element)
     if text and (not children or path):
         cells.setdefault(" ".join(path) or "value", []).append(text)
@@ -239,6 +251,9 @@ def _walk_xml(element: etree._Element, path: tuple[str, ...], builder: _Builder,
     """Groups of sibling records become tables; every other value, attributes included,
     is a labelled value in ``pairs`` (one form for the document, as in JSON)."""
     if depth > MAX_DEPTH:
+        return
+    if _is_mixed(element):
+        pairs.append([" ".join(path[-2:]), _own_text(element)])
         return
     children = list(_children(element))
     groups: dict[str, list[etree._Element]] = {}
@@ -295,10 +310,11 @@ def xml_tables(text: str) -> list[TableData] | None:
 _LABEL_LINE = re.compile(
     r"(?m)^[ \t]*(?P<label>[^\W\d_][\w '’()/&.-]{0,38}?)"
     r"(?:[ \t]*(?:(?<!\d)[:：]|[:：](?!\d))[ \t]*|[ \t]+[-–—][ \t]+|\t+)"
-    r"(?P<value>[^\n]*?)[ \t]*\r?$")
+    r"(?P<value>[^\n]*)")
 # Where a line's value gives way to the next field: two or more spaces or a tab, then a
 # short label and a colon.
-_NEXT_FIELD = re.compile(r"(?:[ ]{2,}|\t+)(?=[^\W\d_][\w '’()/&.-]{0,38}?[ \t]*[:：])")
+_NEXT_FIELD = re.compile(
+    r"(?<![ \t])(?:[ ]{2,}+|\t++)(?=[^\W\d_][\w '’()/&.-]{0,38}?[ \t]*[:：])")
 _FIELD_PART = re.compile(r"(?P<label>[^\W\d_][\w '’()/&.-]{0,38}?)[ \t]*[:：][ \t]*"
                          r"(?P<value>.*)", re.DOTALL)
 # Words a label may have; a longer run before a colon is a sentence ("Please note: ...").

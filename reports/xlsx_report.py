@@ -22,6 +22,8 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -184,12 +186,13 @@ class CellFormats:
 class _Book:
     """An XlsxWriter workbook with one shared Format per distinct set of properties."""
 
-    def __init__(self, target: BinaryIO) -> None:
+    def __init__(self, target: BinaryIO, scratch: str) -> None:
         self.workbook = xlsxwriter.Workbook(target, {
-            # Each row goes to the sheet's temporary file as it is written, so a workbook
-            # of a million files is never held whole; XlsxWriter's temporary files are
-            # unnamed (0600 and unlinked), and gone when the workbook is closed.
+            # Each row goes to its sheet's temporary file as it is written, so a workbook of
+            # a million files is never held whole.  Those files hold the sheets' rows: they
+            # go in ``scratch``, a private folder the caller removes whatever happens.
             "constant_memory": True,
+            "tmpdir": scratch,
             # Text is text: never turned into a formula, a number or a link.
             "strings_to_formulas": False,
             "strings_to_numbers": False,
@@ -692,9 +695,18 @@ def render_xlsx(result: ScanResult) -> bytes:
 
 def write_xlsx_to(result: ScanResult, target: BinaryIO) -> None:
     """Write report.xlsx to a binary stream, sheet by sheet and row by row."""
+    # mkdtemp: a 0700 folder for XlsxWriter's per-sheet row files, removed even when
+    # writing fails part way (Ctrl-C, a full disk) and the workbook is never closed.
+    scratch = tempfile.mkdtemp(prefix="dpscan-xlsx-")
+    try:
+        _write_book(result, _Book(target, scratch))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _write_book(result: ScanResult, book: _Book) -> None:
     files = result.files
     records = result.records
-    book = _Book(target)
     _summary_sheet(book, book.workbook.add_worksheet("Summary"), result)
     _record_sheet(book, "Action list", ACTION_COLUMNS, action_list(result))
     _table_sheet(book, "Changes", CHANGES_HEADER, _change_rows(result))

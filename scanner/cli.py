@@ -445,22 +445,26 @@ def _execute(run: _Run, roots: list[str], out: Path, store: RecordStore) -> Scan
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     previous_int = signal.signal(signal.SIGINT, _raise_interrupt)
     try:
-        with make_progress(quiet=options["quiet"] or options["json_progress"]) as progress:
-            callback = _json_progress(progress) if options["json_progress"] else progress
-            # Unmasked evidence is never stored, so the catalogue cannot supply it: such a
-            # scan reads every file (and the catalogue keeps the masked form).
-            result = run_scan(roots, config, progress=callback, governor=run.governor,
-                              catalogue=run.catalogue,
-                              full=options["full"] or config.detection.show_evidence,
-                              resume=options["resume"], store=store)
-    except ModelNotInstalled as exc:
-        raise ConfigError(str(exc)) from exc
+        try:
+            with make_progress(quiet=options["quiet"] or options["json_progress"]) as progress:
+                callback = _json_progress(progress) if options["json_progress"] else progress
+                # Unmasked evidence is never stored, so the catalogue cannot supply it: such
+                # a scan reads every file (and the catalogue keeps the masked form).
+                result = run_scan(roots, config, progress=callback, governor=run.governor,
+                                  catalogue=run.catalogue,
+                                  full=options["full"] or config.detection.show_evidence,
+                                  resume=options["resume"], store=store)
+        except ModelNotInstalled as exc:
+            raise ConfigError(str(exc)) from exc
+        finally:
+            if run.catalogue is not None:
+                run.catalogue.close()
+        # Still stopped cleanly while the reports are written (minutes on a large share):
+        # the record store and any half-written report are then removed, nothing is left.
+        written = write_reports(result, out, options["formats"])
     finally:
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, previous_int)
-        if run.catalogue is not None:
-            run.catalogue.close()
-    written = write_reports(result, out, options["formats"])
     summary = result.scan
     if options["json_progress"]:
         _echo_json(json.dumps({"event": "done", "complete": summary.complete,

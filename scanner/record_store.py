@@ -40,6 +40,11 @@ _VIEWS = tuple(RecordView)
 _COLUMNS = ", ".join(f"k_{view.value}" for view in _VIEWS)
 
 
+def _text(value: str) -> str:
+    """``value`` as SQLite can store it: a lone surrogate as its backslash escape."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def encode_key(key: Key | None) -> str | None:
     """A view's sort key as text whose order (SQLite's binary collation) is the key's."""
     if key is None:
@@ -50,7 +55,7 @@ def encode_key(key: Key | None) -> str | None:
             parts.append(f"{part + _INT_OFFSET:012x}")
         else:
             # \x00 sorts below every character, so a shorter path sorts first as in Python.
-            parts.append(part.replace("\x00", "") + "\x00")
+            parts.append(_text(part).replace("\x00", "") + "\x00")
     return "".join(parts)
 
 
@@ -84,11 +89,14 @@ class RecordStore:
 
     def add(self, record: FileResult) -> None:
         """Keep ``record`` (as findings.json will show it), after the ones added before."""
-        data = json.dumps(record.to_dict(evidence_values=True), ensure_ascii=False)
-        terms = json.dumps(record.index_terms, ensure_ascii=False) if record.index_terms else None
+        # ASCII escapes: a stray lone surrogate in a name is kept as JSON's escape, where
+        # SQLite would refuse it as text and stop the scan.
+        data = json.dumps(record.to_dict(evidence_values=True))
+        terms = json.dumps(record.index_terms) if record.index_terms else None
         # Copies are found by content; an empty file's hash says nothing.
         sha256 = record.sha256 if record.sha256 and record.size else None
-        self._pending.append((self._count, record.root, record.path, sha256, data, terms,
+        self._pending.append((self._count, _text(record.root), _text(record.path), sha256,
+                              data, terms,
                               *(encode_key(view_key(record, view)) for view in _VIEWS)))
         self._count += 1
         if len(self._pending) >= BATCH:
@@ -133,7 +141,7 @@ class RecordStore:
     def lookup(self, root: str, path: str) -> FileResult | None:
         """The record of one file, or None."""
         return next(self._read("SELECT record, terms FROM records WHERE root = ? AND path = ? "
-                               "ORDER BY seq LIMIT 1", (root, path)), None)
+                               "ORDER BY seq LIMIT 1", (_text(root), _text(path))), None)
 
     def duplicates(self) -> list[dict[str, object]]:
         """Groups of records with identical content (same SHA-256, non-empty), largest

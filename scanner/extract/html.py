@@ -145,6 +145,24 @@ def _definitions(dl: etree._Element) -> list[list[str]]:
     return [pair for pair in pairs if any(pair)]
 
 
+# Characters XML 1.0 does not allow, which lxml refuses in an element's text.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _keep_tail(element: etree._Element) -> None:
+    """Give ``element``'s tail to what precedes it, so removing the element keeps the text
+    after it."""
+    if not element.tail:
+        return
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + element.tail
+    else:
+        parent = element.getparent()
+        if parent is not None:
+            parent.text = (parent.text or "") + element.tail
+
+
 def _show_controls(root: etree._Element) -> None:
     """Give a saved form's controls the text a person sees in them: a text field's value,
     the option marked as chosen in a list, if any (not every option: a blank form's list
@@ -152,19 +170,20 @@ def _show_controls(root: etree._Element) -> None:
     field ends with a colon, so "Child's name" and the value after it read as a "Label:
     value" line."""
     for select in root.iter("select"):
-        options = list(select.iter("option"))
         # With none marked selected nothing was chosen: a blank form's default shows.
-        chosen = [o for o in options if o.get("selected") is not None]
-        for option in options:
+        for option in [o for o in select.iter("option") if o.get("selected") is None]:
             parent = option.getparent()
-            if option not in chosen and parent is not None:
-                parent.remove(option)  # its tail is the list's whitespace
+            if parent is not None:
+                _keep_tail(option)
+                parent.remove(option)
     for control in root.iter("input"):
         kind = (control.get("type") or "").strip().lower()
         if kind in ("checkbox", "radio"):
             control.text = "[x]" if control.get("checked") is not None else "[ ]"
         elif kind in _TEXT_INPUTS:
-            control.text = control.get("value", "")
+            # A control character in a value is no reason to lose the page: lxml takes
+            # only XML-compatible text.
+            control.text = _XML_ILLEGAL.sub("?", control.get("value", ""))
     for label in root.iter("label"):
         if next(label.iter("input", "select", "textarea"), None) is not None:
             continue  # a label around its field: the value follows the words

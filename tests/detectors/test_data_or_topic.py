@@ -221,3 +221,15 @@ def test_notes_under_a_category_label_are_read_for_people(content: ContentDetect
     found = content.detect(text)
     assert found.entities["DATE_OF_BIRTH"] == 1 and "PERSON" in found.entities
     assert found.special_categories == ["safeguarding"]
+
+
+def test_xml_notes_with_markup_are_read_whole(content: ContentDetector) -> None:
+    entries = "".join(
+        f"<entry><name>{name}</name><dob>{dob}</dob><text>Seen by <b>the school nurse</b>: "
+        f"{note}</text></entry>"
+        for name, dob, note in [
+            ("Amelia Jones", "2015-03-02", "she has epilepsy and takes medication daily."),
+            ("Oliver Smith", "2015-06-11", "bumped his head in the playground.")])
+    found = content.detect(f"<log>{entries}</log>")
+    assert found.entities["DATE_OF_BIRTH"] == 2
+    assert found.special_categories == ["health"]

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dpscan.model.records import ENTITY_TYPES, ScanResult
+from dpscan.model.records import ENTITY_TYPES, FileResult, ScanResult
 from dpscan.reports.xlsx_report import (
     MAX_CELL_CHARS,
     clean_text,
@@ -316,13 +316,13 @@ def test_odd_values_still_give_a_workbook(hostile_result: ScanResult) -> None:
     assert summary["when"] == "2024-01-01 00:30:00-02:00"  # settings are shown as text
 
 
-def test_aware_datetime_cells_are_utc() -> None:
+def test_aware_datetime_cells_are_utc(tmp_path: Path) -> None:
     import xlsxwriter
 
     from dpscan.reports.xlsx_report import _Book
 
     buffer = io.BytesIO()
-    book = _Book(buffer)
+    book = _Book(buffer, str(tmp_path))
     ws = book.workbook.add_worksheet("t")
     book.write(ws, 0, 0, datetime(2024, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=-2))))
     book.write(ws, 1, 0, "")
@@ -347,3 +347,30 @@ def test_rows_past_excels_last_row_are_counted_not_lost(
     note = files.cell(row=6, column=1).value
     assert note.startswith(f"{len(hostile_result.files) - 4:,} more rows not shown")
     assert files.auto_filter.ref.endswith("6")
+
+
+def test_a_workbook_stopped_part_way_leaves_no_rows_behind(
+    hostile_result: ScanResult, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import tempfile
+
+    import dpscan.reports.xlsx_report as xlsx_report
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    calls = 0
+
+    def stop_on_the_third(record: FileResult, columns: list[str]) -> list[object]:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt
+        return real(record, columns)
+
+    real = xlsx_report.all_files_row
+    monkeypatch.setattr(xlsx_report, "all_files_row", stop_on_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        xlsx_report.write_xlsx(hostile_result, tmp_path / "report.xlsx")
+    # XlsxWriter's per-sheet row files held the sheets' rows: all gone, and no report.
+    assert list(scratch.iterdir()) == [] and not (tmp_path / "report.xlsx").exists()
