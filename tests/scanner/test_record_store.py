@@ -91,3 +91,13 @@ def test_encoded_keys_sort_as_the_keys(smaller: tuple[int | str, ...],
                                        larger: tuple[int | str, ...]) -> None:
     assert smaller < larger
     assert (encode_key(smaller) or "") < (encode_key(larger) or "")
+
+
+def test_a_lone_surrogate_in_a_name_is_kept_not_fatal(records: list[FileResult]) -> None:
+    record = records[0]
+    record.path = "Staff/bad \udcff name.txt"
+    with RecordStore() as store:
+        store.add(record)
+        (back,) = list(store)
+        assert back.path == record.path
+        assert store.lookup(record.root, record.path) is not None

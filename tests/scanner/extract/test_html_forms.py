@@ -58,3 +58,10 @@ def test_a_saved_form_is_read_as_a_form() -> None:
     assert found.entities["DATE_OF_BIRTH"] == 1
     # Nothing was chosen in the religion list: only the medical conditions are data.
     assert found.special_categories == ["health"]
+
+
+def test_a_control_character_in_a_field_value_does_not_lose_the_page() -> None:
+    text, _, _ = _read('<p><label>Name</label><input value="Amelia&#1;Jones"></p>'
+                       '<select><option>A</option>kept<option selected>B</option></select>')
+    assert "Name : Amelia?Jones" in text.splitlines()
+    assert "kept B" in text  # the text after a removed option stays
