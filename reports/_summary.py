@@ -7,7 +7,7 @@ about what a "file with findings" is or how many files hold an entity type.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -383,25 +383,25 @@ class ChangeRow:
     record: FileResult | None  # None when the file is gone (resolved by deletion)
 
 
-def change_rows(result: ScanResult) -> list[ChangeRow]:
-    """The scan's changes: new first, then changed, then resolved; most severe first."""
+def change_rows(result: ScanResult) -> Iterator[ChangeRow]:
+    """The scan's changes: new first, then changed, then resolved; most severe first.
+
+    Sorted on small keys, each record looked up again as its row is given: a first scan
+    of a large share has a "new" change for every file with personal data, and they are
+    never all held.
+    """
     records = result.records
-    rows = [
-        ChangeRow(
-            change=str(item.get("change", "")),
-            root=str(item.get("root", "")),
-            path=str(item.get("path", "")),
-            record=records.lookup(str(item.get("root", "")), str(item.get("path", ""))),
-        )
-        for item in result.scan.changes
-    ]
-
-    def key(row: ChangeRow) -> tuple[int, int, str, str]:
-        kind = CHANGE_KINDS.index(row.change) if row.change in CHANGE_KINDS else len(CHANGE_KINDS)
-        severity = severity_rank(row.record.severity) if row.record else -1
-        return (kind, -severity, row.root, row.path)
-
-    return sorted(rows, key=key)
+    keys: list[tuple[int, int, str, str, str]] = []
+    for item in result.scan.changes:
+        change = str(item.get("change", ""))
+        root, path = str(item.get("root", "")), str(item.get("path", ""))
+        record = records.lookup(root, path)
+        kind = CHANGE_KINDS.index(change) if change in CHANGE_KINDS else len(CHANGE_KINDS)
+        severity = severity_rank(record.severity) if record else -1
+        keys.append((kind, -severity, root, path, change))
+    keys.sort()
+    for _, _, root, path, change in keys:
+        yield ChangeRow(change=change, root=root, path=path, record=records.lookup(root, path))
 
 
 def change_counts(result: ScanResult) -> dict[str, int]:
@@ -434,27 +434,31 @@ class CopyGroup:
         return max(levels, key=severity_rank) if levels else None
 
 
-def copy_groups(result: ScanResult) -> list[CopyGroup]:
+def copy_groups(result: ScanResult) -> Iterator[CopyGroup]:
     """Groups of identical files: those holding personal data first (most severe, then most
-    copies); groups of other files after them, most copies first."""
+    copies); groups of other files after them, most copies first.  Sorted on small keys,
+    each group's records looked up again as it is given (never every copy at once)."""
     records = result.records
-    groups = []
+    keys: list[tuple[bool, int, int, int]] = []
+    paths: list[list[tuple[str, str]]] = []
     for group in result.scan.duplicates:
-        files = [
-            (str(item.get("root", "")), str(item.get("path", "")))
-            for item in group.get("files") or ()
-        ]
-        groups.append(
-            CopyGroup(
-                number=0,
-                sha256=str(group.get("sha256", "")),
-                files=[(root, path, records.lookup(root, path)) for root, path in files],
-            )
+        files = [(str(item.get("root", "")), str(item.get("path", "")))
+                 for item in group.get("files") or ()]
+        personal, severity = False, -1
+        for root, path in files:
+            record = records.lookup(root, path)
+            if record is not None:
+                personal = personal or record.has_personal_data
+                severity = max(severity, severity_rank(record.severity))
+        keys.append((not personal, -severity, -len(files), len(paths)))
+        paths.append(files)
+    keys.sort()
+    for number, (_, _, _, index) in enumerate(keys, 1):
+        yield CopyGroup(
+            number=number,
+            sha256=str(result.scan.duplicates[index].get("sha256", "")),
+            files=[(root, path, records.lookup(root, path)) for root, path in paths[index]],
         )
-    groups.sort(key=lambda g: (not g.personal_data, -severity_rank(g.severity), -g.copies))
-    return [
-        CopyGroup(number=index, sha256=g.sha256, files=g.files) for index, g in enumerate(groups, 1)
-    ]
 
 
 def incomplete_reason(result: ScanResult) -> str | None:

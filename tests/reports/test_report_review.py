@@ -85,7 +85,7 @@ def test_reviewed_files_are_not_open(catalogued_result: ScanResult, names: Simpl
 
 def test_change_counts_and_copy_groups(catalogued_result: ScanResult) -> None:
     assert change_counts(catalogued_result) == {"new": 1, "changed": 1, "resolved": 2}
-    groups = copy_groups(catalogued_result)
+    groups = list(copy_groups(catalogued_result))
     # The group with personal data first, though it has fewer copies.
     assert [(g.number, g.copies, g.personal_data, g.severity) for g in groups] == [
         (1, 2, True, "critical"),
