@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -697,7 +698,9 @@ def write_xlsx_to(result: ScanResult, target: BinaryIO) -> None:
     """Write report.xlsx to a binary stream, sheet by sheet and row by row."""
     # mkdtemp: a 0700 folder for XlsxWriter's per-sheet row files, removed even when
     # writing fails part way (Ctrl-C, a full disk) and the workbook is never closed.
-    scratch = tempfile.mkdtemp(prefix="dpscan-xlsx-")
+    # Named with this process's id, like the record store, so that a folder left by a
+    # killed process is swept by the next scan (scanner.record_store.sweep_stale_stores).
+    scratch = tempfile.mkdtemp(prefix=f"dpscan-xlsx-{os.getpid()}-")
     try:
         _write_book(result, _Book(target, scratch))
     finally:

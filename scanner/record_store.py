@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -29,6 +30,10 @@ from typing import Any
 from dpscan.model.records import FileResult
 from dpscan.model.views import Key, RecordView, view_key
 
+# Folder names of stores: the prefix, the owning process's id, a dash, mkdtemp's suffix.
+STORE_PREFIX = "dpscan-records-"
+# Stores, and report.xlsx's scratch folders (reports/xlsx_report.py names them so too).
+_STORE_NAME = re.compile(r"dpscan-(?:records|xlsx)-(\d+)-[^/]+")
 # Records written in one transaction.
 BATCH = 500
 # Records read per fetch.
@@ -38,6 +43,40 @@ FETCH = 500
 _INT_OFFSET = 1 << 47
 _VIEWS = tuple(RecordView)
 _COLUMNS = ", ".join(f"k_{view.value}" for view in _VIEWS)
+
+
+def sweep_stale_stores(directory: str | Path | None = None) -> list[Path]:
+    """Remove the store folders (ours, under ``directory`` or the temporary folder) whose
+    process no longer runs; the folders removed.  A store is removed by its own process
+    whenever it can be; this is for the times it could not."""
+    base = Path(directory or tempfile.gettempdir())
+    removed: list[Path] = []
+    try:
+        candidates = list(base.iterdir())
+    except OSError:
+        return removed
+    for folder in candidates:
+        match = _STORE_NAME.fullmatch(folder.name)
+        if match is None or _alive(int(match.group(1))):
+            continue
+        try:
+            if folder.lstat().st_uid != os.getuid() or not folder.is_dir():
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: not ours to judge
+    return True
 
 
 def _text(value: str) -> str:
@@ -68,8 +107,11 @@ class RecordStore:
 
     def __init__(self, directory: str | Path | None = None) -> None:
         # mkdtemp makes the folder 0700, and the file is made 0600 before SQLite opens it:
-        # the records are personal data.
-        self.folder = Path(tempfile.mkdtemp(prefix="dpscan-records-", dir=directory))
+        # the records are personal data.  Its name carries this process's id, so a later
+        # store can remove one whose process was killed outright (SIGKILL, power loss).
+        sweep_stale_stores(directory)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{STORE_PREFIX}{os.getpid()}-",
+                                            dir=directory))
         # Removed at exit even if a caller forgets to close the store (not after SIGKILL).
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
         path = self.folder / "records.sqlite3"
@@ -185,4 +227,4 @@ class RecordStore:
         self.close()
 
 
-__all__ = ["RecordStore", "encode_key"]
+__all__ = ["STORE_PREFIX", "RecordStore", "encode_key", "sweep_stale_stores"]

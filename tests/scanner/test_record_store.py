@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +102,24 @@ def test_a_lone_surrogate_in_a_name_is_kept_not_fatal(records: list[FileResult])
         (back,) = list(store)
         assert back.path == record.path
         assert store.lookup(record.root, record.path) is not None
+
+
+def test_a_store_left_by_a_killed_process_is_swept(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    # A process that makes a store and is killed before it can remove it.
+    child = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from dpscan.scanner.record_store import RecordStore; "
+         f"s = RecordStore({str(tmp_path)!r}); print(s.folder, flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    left = Path(child.stdout.readline().strip())
+    child.kill()
+    child.wait()
+    assert left.exists()
+    other = tmp_path / "dpscan-records-notapid"  # not a store's name: left alone
+    other.mkdir()
+    with RecordStore(tmp_path) as mine:
+        assert not left.exists() and other.exists() and mine.folder.exists()
