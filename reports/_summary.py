@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dpscan.model.ids import SEVERITIES, Flag, ReviewStatus, Status, severity_rank
-from dpscan.model.records import ENTITY_TYPES, FileResult, ScanResult
+from dpscan.model.records import ENTITY_TYPES, FileResult, ScanResult, ScanSummary
 
 # Re-exported: the reports take these from here, as before they moved to the model.
 from dpscan.model.views import RecordView
@@ -62,44 +62,10 @@ class Totals:
 
 def compute_totals(result: ScanResult) -> Totals:
     """Count files by protection, status and flag, and entities by type."""
-    by_protection: Counter[str] = Counter()
-    by_status: Counter[str] = Counter()
-    entity_totals: Counter[str] = Counter()
-    entity_files: Counter[str] = Counter()
-    flag_counts: Counter[str] = Counter()
-    findings = 0
-    unprotected = 0
-    needs_action = reviewed = open_unprotected = open_overdue = 0
+    counter = TotalsCounter()
     for record in result.files:
-        by_protection[record.protection] += 1
-        by_status[record.status] += 1
-        for name, count in record.entities.items():
-            entity_totals[name] += count
-            entity_files[name] += 1
-        # A flag is counted once per file even if a buggy stage added it twice.
-        flag_counts.update(set(record.flags))
-        findings += has_findings(record)
-        unprotected += is_unprotected_personal_data(record)
-        if record.is_reviewed:
-            reviewed += 1
-            continue
-        needs_action += severity_rank(record.severity) >= 0
-        open_unprotected += is_unprotected_personal_data(record)
-        open_overdue += record.has_personal_data and Flag.OVERDUE in record.flags
-    columns = entity_columns(result)
-    return Totals(
-        by_protection=dict(by_protection.most_common()),
-        by_status=dict(by_status.most_common()),
-        entity_totals={name: entity_totals.get(name, 0) for name in columns},
-        entity_files={name: entity_files.get(name, 0) for name in columns},
-        flag_counts=dict(flag_counts.most_common()),
-        files_with_findings=findings,
-        unprotected_personal_data=unprotected,
-        needs_action=needs_action,
-        reviewed=reviewed,
-        open_unprotected=open_unprotected,
-        open_overdue=open_overdue,
-    )
+        counter.add(record)
+    return counter.result()
 
 
 # --- People: how many data subjects, counted or bounded ----------------------------------
@@ -253,33 +219,10 @@ UNKNOWN_YEAR = "unknown"
 def personal_data_counts(result: ScanResult) -> PersonalDataCounts:
     """Count the open files holding personal data by flag, severity, rule, asset, year,
     category; files the DPO reviewed (false positive or accepted) are left out."""
-    by_flag: Counter[str] = Counter()
-    by_severity: Counter[str] = Counter()
-    by_rule: Counter[str] = Counter()
-    by_asset: Counter[str] = Counter()
-    by_year: Counter[str] = Counter()
-    by_category: Counter[str] = Counter()
+    counter = PersonalDataCounter()
     for record in result.files:
-        if not record.has_personal_data or record.is_reviewed:
-            continue
-        by_flag.update(set(record.flags))
-        if record.severity:
-            by_severity[record.severity] += 1
-        by_rule[record.retention_rule or NO_RULE] += 1
-        by_asset[record.asset or NO_ASSET] += 1
-        by_year[modified_year(record) or UNKNOWN_YEAR] += 1
-        by_category.update(set(record.special_categories))
-    years = sorted(y for y in by_year if y != UNKNOWN_YEAR)
-    if UNKNOWN_YEAR in by_year:
-        years.append(UNKNOWN_YEAR)
-    return PersonalDataCounts(
-        by_flag=dict(by_flag.most_common()),
-        by_severity={level: by_severity.get(level, 0) for level in reversed(SEVERITIES)},
-        by_rule=dict(by_rule.most_common()),
-        by_asset=dict(by_asset.most_common()),
-        by_year={year: by_year[year] for year in years},
-        by_special_category=dict(by_category.most_common()),
-    )
+        counter.add(record)
+    return counter.result()
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,28 +235,6 @@ class RuleRow:
     overdue: int
     due_soon: int
     earliest_due: str | None  # ISO date of the earliest due file, None if none is dated
-
-
-def rule_rows(result: ScanResult) -> list[RuleRow]:
-    """Per retention rule: files, with personal data, overdue, due soon; most overdue first."""
-    groups: dict[str, list[FileResult]] = {}
-    for record in result.files:
-        if record.retention_rule:
-            groups.setdefault(record.retention_rule, []).append(record)
-    rows = []
-    for rule, records in groups.items():
-        dues = sorted(r.retention_due for r in records if r.retention_due)
-        rows.append(
-            RuleRow(
-                rule=rule,
-                files=len(records),
-                personal_data_files=sum(r.has_personal_data for r in records),
-                overdue=sum(Flag.OVERDUE in r.flags for r in records),
-                due_soon=sum(Flag.DUE_SOON in r.flags for r in records),
-                earliest_due=dues[0] if dues else None,
-            )
-        )
-    return sorted(rows, key=lambda row: (-row.overdue, -row.personal_data_files, row.rule))
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,23 +252,148 @@ class Coverage:
     deleted: int = 0  # gone since the last complete scan
 
 
-def coverage(result: ScanResult) -> Coverage:
-    """Files seen, scanned, encrypted, failed and not read, with the flags saying why."""
-    status = Counter(record.status for record in result.files)
-    reasons: Counter[str] = Counter()
-    for record in result.files:
-        reasons.update(set(record.flags) & set(COVERAGE_FLAGS))
-    return Coverage(
-        files_seen=max(result.scan.files_seen, sum(status.values())),
-        scanned=status[Status.SCANNED],
-        encrypted=status[Status.ENCRYPTED],
-        failed=status[Status.ERROR],
-        not_read=status[Status.NOT_READ],
-        folders_not_read=len(result.scan.walk_errors),
-        reasons={flag: reasons[flag] for flag in COVERAGE_FLAGS if reasons[flag]},
-        reused=result.scan.files_reused,
-        deleted=result.scan.files_deleted,
-    )
+# Counters: each summary above, counted one record at a time, so the dashboard counts them
+# all in its one pass over the records and the workbook uses the same rules.
+
+
+@dataclass(slots=True)
+class TotalsCounter:
+    """:class:`Totals` counted one record at a time."""
+
+    by_protection: Counter[str] = field(default_factory=Counter)
+    by_status: Counter[str] = field(default_factory=Counter)
+    entity_totals: Counter[str] = field(default_factory=Counter)
+    entity_files: Counter[str] = field(default_factory=Counter)
+    flag_counts: Counter[str] = field(default_factory=Counter)
+    findings: int = 0
+    unprotected: int = 0
+    needs_action: int = 0
+    reviewed: int = 0
+    open_unprotected: int = 0
+    open_overdue: int = 0
+
+    def add(self, record: FileResult) -> None:
+        """Count ``record``."""
+        self.by_protection[record.protection] += 1
+        self.by_status[record.status] += 1
+        for name, count in record.entities.items():
+            self.entity_totals[name] += count
+            self.entity_files[name] += 1
+        self.flag_counts.update(set(record.flags))
+        self.findings += has_findings(record)
+        self.unprotected += is_unprotected_personal_data(record)
+        if record.is_reviewed:
+            self.reviewed += 1
+            return
+        self.needs_action += severity_rank(record.severity) >= 0
+        self.open_unprotected += is_unprotected_personal_data(record)
+        self.open_overdue += record.has_personal_data and Flag.OVERDUE in record.flags
+
+    def result(self) -> Totals:
+        """The totals of the records counted."""
+        columns = [*ENTITY_TYPES, *sorted(set(self.entity_totals) - set(ENTITY_TYPES))]
+        return Totals(
+            by_protection=dict(self.by_protection.most_common()),
+            by_status=dict(self.by_status.most_common()),
+            entity_totals={name: self.entity_totals.get(name, 0) for name in columns},
+            entity_files={name: self.entity_files.get(name, 0) for name in columns},
+            flag_counts=dict(self.flag_counts.most_common()),
+            files_with_findings=self.findings,
+            unprotected_personal_data=self.unprotected,
+            needs_action=self.needs_action,
+            reviewed=self.reviewed,
+            open_unprotected=self.open_unprotected,
+            open_overdue=self.open_overdue,
+        )
+
+
+@dataclass(slots=True)
+class PersonalDataCounter:
+    """:class:`PersonalDataCounts` counted one record at a time."""
+
+    by_flag: Counter[str] = field(default_factory=Counter)
+    by_severity: Counter[str] = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)
+    by_asset: Counter[str] = field(default_factory=Counter)
+    by_year: Counter[str] = field(default_factory=Counter)
+    by_category: Counter[str] = field(default_factory=Counter)
+
+    def add(self, record: FileResult) -> None:
+        """Count ``record``."""
+        if not record.has_personal_data or record.is_reviewed:
+            return
+        self.by_flag.update(set(record.flags))
+        if record.severity:
+            self.by_severity[record.severity] += 1
+        self.by_rule[record.retention_rule or NO_RULE] += 1
+        self.by_asset[record.asset or NO_ASSET] += 1
+        self.by_year[modified_year(record) or UNKNOWN_YEAR] += 1
+        self.by_category.update(set(record.special_categories))
+
+    def result(self) -> PersonalDataCounts:
+        """The counts of the records counted."""
+        years = sorted(year for year in self.by_year if year != UNKNOWN_YEAR)
+        if UNKNOWN_YEAR in self.by_year:
+            years.append(UNKNOWN_YEAR)
+        return PersonalDataCounts(
+            by_flag=dict(self.by_flag.most_common()),
+            by_severity={level: self.by_severity.get(level, 0) for level in reversed(SEVERITIES)},
+            by_rule=dict(self.by_rule.most_common()),
+            by_asset=dict(self.by_asset.most_common()),
+            by_year={year: self.by_year[year] for year in years},
+            by_special_category=dict(self.by_category.most_common()),
+        )
+
+
+@dataclass(slots=True)
+class CoverageCounter:
+    """:class:`Coverage` counted one record at a time."""
+
+    files: int = 0
+    status: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def add(self, record: FileResult) -> None:
+        """Count ``record``."""
+        self.files += 1
+        self.status[record.status] += 1
+        self.reasons.update(set(record.flags) & set(COVERAGE_FLAGS))
+
+    def result(self, scan: ScanSummary) -> Coverage:
+        """The coverage of the records counted, with the scan's crawl figures."""
+        return Coverage(
+            files_seen=max(scan.files_seen, self.files),
+            scanned=self.status[Status.SCANNED],
+            encrypted=self.status[Status.ENCRYPTED],
+            failed=self.status[Status.ERROR],
+            not_read=self.status[Status.NOT_READ],
+            folders_not_read=len(scan.walk_errors),
+            reasons={flag: self.reasons[flag] for flag in COVERAGE_FLAGS if self.reasons[flag]},
+            reused=scan.files_reused,
+            deleted=scan.files_deleted,
+        )
+
+
+@dataclass(slots=True)
+class RuleCounter:
+    """One retention rule's files (a :class:`RuleRow`) counted one record at a time."""
+
+    files: int = 0
+    personal_data: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    earliest_due: str | None = None
+
+    def add(self, record: FileResult) -> None:
+        """Count ``record``."""
+        self.files += 1
+        self.personal_data += record.has_personal_data
+        self.overdue += Flag.OVERDUE in record.flags
+        self.due_soon += Flag.DUE_SOON in record.flags
+        due = record.retention_due
+        if due and (self.earliest_due is None or due < self.earliest_due):
+            self.earliest_due = due
+
 
 
 # --- The DPO's reviews, changes since the last scan, copies, completeness ------------------

@@ -21,23 +21,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
-from dpscan.model.ids import SEVERITIES, Flag, Status, severity_rank
-from dpscan.model.records import ENTITY_TYPES, FileResult, ScanSummary
+from dpscan.model.ids import SEVERITIES, Flag, severity_rank
+from dpscan.model.records import FileResult, ScanSummary
 from dpscan.reports._summary import (
     CHANGE_KINDS,
-    COVERAGE_FLAGS,
-    NO_ASSET,
-    NO_RULE,
-    UNKNOWN_YEAR,
     Coverage,
+    CoverageCounter,
     People,
+    PersonalDataCounter,
     PersonalDataCounts,
+    RuleCounter,
     RuleRow,
     Totals,
+    TotalsCounter,
     evidence_lines,
     has_findings,
     is_unprotected_personal_data,
-    modified_year,
     reason_text,
     record_people,
     review_status,
@@ -249,130 +248,6 @@ class Dashboard:
 
 
 @dataclass(slots=True)
-class _TotalsCounter:
-    by_protection: Counter[str] = field(default_factory=Counter)
-    by_status: Counter[str] = field(default_factory=Counter)
-    entity_totals: Counter[str] = field(default_factory=Counter)
-    entity_files: Counter[str] = field(default_factory=Counter)
-    flag_counts: Counter[str] = field(default_factory=Counter)
-    findings: int = 0
-    unprotected: int = 0
-    needs_action: int = 0
-    reviewed: int = 0
-    open_unprotected: int = 0
-    open_overdue: int = 0
-
-    def add(self, record: FileResult) -> None:
-        self.by_protection[record.protection] += 1
-        self.by_status[record.status] += 1
-        for name, count in record.entities.items():
-            self.entity_totals[name] += count
-            self.entity_files[name] += 1
-        self.flag_counts.update(set(record.flags))
-        self.findings += has_findings(record)
-        self.unprotected += is_unprotected_personal_data(record)
-        if record.is_reviewed:
-            self.reviewed += 1
-            return
-        self.needs_action += severity_rank(record.severity) >= 0
-        self.open_unprotected += is_unprotected_personal_data(record)
-        self.open_overdue += record.has_personal_data and Flag.OVERDUE in record.flags
-
-    def result(self) -> Totals:
-        columns = [*ENTITY_TYPES, *sorted(set(self.entity_totals) - set(ENTITY_TYPES))]
-        return Totals(
-            by_protection=dict(self.by_protection.most_common()),
-            by_status=dict(self.by_status.most_common()),
-            entity_totals={name: self.entity_totals.get(name, 0) for name in columns},
-            entity_files={name: self.entity_files.get(name, 0) for name in columns},
-            flag_counts=dict(self.flag_counts.most_common()),
-            files_with_findings=self.findings,
-            unprotected_personal_data=self.unprotected,
-            needs_action=self.needs_action,
-            reviewed=self.reviewed,
-            open_unprotected=self.open_unprotected,
-            open_overdue=self.open_overdue,
-        )
-
-
-@dataclass(slots=True)
-class _ChartCounter:
-    by_flag: Counter[str] = field(default_factory=Counter)
-    by_severity: Counter[str] = field(default_factory=Counter)
-    by_rule: Counter[str] = field(default_factory=Counter)
-    by_asset: Counter[str] = field(default_factory=Counter)
-    by_year: Counter[str] = field(default_factory=Counter)
-    by_category: Counter[str] = field(default_factory=Counter)
-
-    def add(self, record: FileResult) -> None:
-        if not record.has_personal_data or record.is_reviewed:
-            return
-        self.by_flag.update(set(record.flags))
-        if record.severity:
-            self.by_severity[record.severity] += 1
-        self.by_rule[record.retention_rule or NO_RULE] += 1
-        self.by_asset[record.asset or NO_ASSET] += 1
-        self.by_year[modified_year(record) or UNKNOWN_YEAR] += 1
-        self.by_category.update(set(record.special_categories))
-
-    def result(self) -> PersonalDataCounts:
-        years = sorted(year for year in self.by_year if year != UNKNOWN_YEAR)
-        if UNKNOWN_YEAR in self.by_year:
-            years.append(UNKNOWN_YEAR)
-        return PersonalDataCounts(
-            by_flag=dict(self.by_flag.most_common()),
-            by_severity={level: self.by_severity.get(level, 0) for level in reversed(SEVERITIES)},
-            by_rule=dict(self.by_rule.most_common()),
-            by_asset=dict(self.by_asset.most_common()),
-            by_year={year: self.by_year[year] for year in years},
-            by_special_category=dict(self.by_category.most_common()),
-        )
-
-
-@dataclass(slots=True)
-class _CoverageCounter:
-    files: int = 0
-    status: Counter[str] = field(default_factory=Counter)
-    reasons: Counter[str] = field(default_factory=Counter)
-
-    def add(self, record: FileResult) -> None:
-        self.files += 1
-        self.status[record.status] += 1
-        self.reasons.update(set(record.flags) & set(COVERAGE_FLAGS))
-
-    def result(self, scan: ScanSummary) -> Coverage:
-        return Coverage(
-            files_seen=max(scan.files_seen, self.files),
-            scanned=self.status[Status.SCANNED],
-            encrypted=self.status[Status.ENCRYPTED],
-            failed=self.status[Status.ERROR],
-            not_read=self.status[Status.NOT_READ],
-            folders_not_read=len(scan.walk_errors),
-            reasons={flag: self.reasons[flag] for flag in COVERAGE_FLAGS if self.reasons[flag]},
-            reused=scan.files_reused,
-            deleted=scan.files_deleted,
-        )
-
-
-@dataclass(slots=True)
-class _RuleCounter:
-    files: int = 0
-    personal_data: int = 0
-    overdue: int = 0
-    due_soon: int = 0
-    earliest_due: str | None = None
-
-    def add(self, record: FileResult) -> None:
-        self.files += 1
-        self.personal_data += record.has_personal_data
-        self.overdue += Flag.OVERDUE in record.flags
-        self.due_soon += Flag.DUE_SOON in record.flags
-        due = record.retention_due
-        if due and (self.earliest_due is None or due < self.earliest_due):
-            self.earliest_due = due
-
-
-@dataclass(slots=True)
 class _FolderCounter:
     files: int = 0
     personal_data: int = 0
@@ -431,10 +306,10 @@ def _urgency(record: FileResult) -> tuple[int, int, int]:
 def build_dashboard(records: Iterable[FileResult], scan: ScanSummary,
                     *, top: int = TOP_FILES) -> Dashboard:
     """Read ``records`` once and gather what report.html shows (see the module docstring)."""
-    totals = _TotalsCounter()
-    charts = _ChartCounter()
-    cover = _CoverageCounter()
-    rules: dict[str, _RuleCounter] = {}
+    totals = TotalsCounter()
+    charts = PersonalDataCounter()
+    cover = CoverageCounter()
+    rules: dict[str, RuleCounter] = {}
     folders: dict[tuple[str, str], _FolderCounter] = {}
     groups: dict[str, TopN[FileResult]] = {}
     group_severities: dict[str, Counter[str]] = {}
@@ -461,7 +336,7 @@ def build_dashboard(records: Iterable[FileResult], scan: ScanSummary,
         charts.add(record)
         cover.add(record)
         if record.retention_rule:
-            rules.setdefault(record.retention_rule, _RuleCounter()).add(record)
+            rules.setdefault(record.retention_rule, RuleCounter()).add(record)
         folders.setdefault((record.root, folder_of(record)), _FolderCounter()).add(record)
         needs_action = False
         for group in action_groups(record):
