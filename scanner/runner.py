@@ -20,6 +20,7 @@ from dpscan.detectors.governance import Governor
 from dpscan.model.config import ScanConfig, settings_summary
 from dpscan.model.ids import Status
 from dpscan.model.records import FileResult, ScanResult, ScanSummary, WalkError
+from dpscan.model.views import RecordList
 from dpscan.scanner.catalogue import (
     Catalogue,
     Review,
@@ -164,8 +165,7 @@ def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
     # Shares mounted below a root (/mnt scanned, /mnt/staff a mount): one that fails to
     # mount next time must not read as every file under it deleted.
     mounts_at_start = _mount_points_beneath(folder_roots)
-    files: list[FileResult] | RecordStore = [] if store is None else store
-    keep = files.append if isinstance(files, list) else files.add
+    files: RecordList | RecordStore = RecordList() if store is None else store
     stopped = False
     items = iter_scan(roots, config, run, isolate=isolate)
     try:
@@ -173,7 +173,7 @@ def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
             if isinstance(item, WalkError):
                 summary.walk_errors.append(item)
             else:
-                keep(_judge(item, governor, reviews))
+                files.add(_judge(item, governor, reviews))
             if progress is not None:
                 progress(item)
             if _stop_requested:
@@ -304,10 +304,9 @@ def report_from_catalogue(
     summary.changes = [asdict(c) for c in catalogue.changes(latest["id"], through_now=True)]
     summary.settings["regenerated"] = _now()
     reviews = catalogue.reviews()
-    files: list[FileResult] | RecordStore = [] if store is None else store
-    keep = files.append if isinstance(files, list) else files.add
+    files: RecordList | RecordStore = RecordList() if store is None else store
     for item in catalogue.latest_results(roots):
-        keep(_judge(item, governor, reviews))
+        files.add(_judge(item, governor, reviews))
     _count(summary, files, governor)
     return ScanResult(scan=summary, files=files)
 

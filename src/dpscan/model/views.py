@@ -88,6 +88,10 @@ class RecordList(list[FileResult]):
 
     _index: dict[tuple[str, str], FileResult] | None = None
 
+    def add(self, record: FileResult) -> None:
+        """Keep ``record`` after the others (as a store's ``add``)."""
+        self.append(record)
+
     def view(self, view: RecordView) -> list[FileResult]:
         """The records of ``view``, in its order (sorted is stable: walk order for ties)."""
         keyed = [(key, record) for record in self if (key := view_key(record, view)) is not None]
