@@ -37,7 +37,7 @@ def entity_columns(result: ScanResult) -> list[str]:
     hold a type this one has no row for; its counts are still reported, never dropped.
     """
     known = set(ENTITY_TYPES)
-    extra = sorted({name for record in result.files for name in record.entities} - known)
+    extra = sorted(result.records.entity_types() - known)
     return [*ENTITY_TYPES, *extra]
 
 
@@ -223,6 +223,16 @@ def personal_data_counts(result: ScanResult) -> PersonalDataCounts:
     for record in result.files:
         counter.add(record)
     return counter.result()
+
+
+def totals_and_counts(result: ScanResult) -> tuple[Totals, PersonalDataCounts]:
+    """:func:`compute_totals` and :func:`personal_data_counts` in one reading of the
+    records (each reading of a large scan's store decodes every record again)."""
+    totals, counts = TotalsCounter(), PersonalDataCounter()
+    for record in result.files:
+        totals.add(record)
+        counts.add(record)
+    return totals.result(), counts.result()
 
 
 @dataclass(frozen=True, slots=True)

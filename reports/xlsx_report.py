@@ -38,7 +38,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet as SheetWriter
 
 from dpscan import __version__
-from dpscan.model.ids import FORMULA_PREFIXES, Flag, Status
+from dpscan.model.ids import FORMULA_PREFIXES, Flag
 from dpscan.model.records import FileResult, ScanResult
 from dpscan.model.views import RecordView
 from dpscan.model.wording import counted
@@ -49,11 +49,9 @@ from dpscan.reports._summary import (
     action_list,
     change_counts,
     change_rows,
-    compute_totals,
     copy_groups,
     entity_columns,
     incomplete_reason,
-    personal_data_counts,
     reason_text,
     record_people,
     review_status,
@@ -61,6 +59,7 @@ from dpscan.reports._summary import (
     setting_text,
     shows_evidence,
     total_entities,
+    totals_and_counts,
 )
 from dpscan.reports._table import (
     all_files_header,
@@ -228,12 +227,16 @@ class _Book:
 
     def write_cell(self, ws: SheetWriter, row: int, column: int, value: Any,
                    formats: CellFormats) -> None:
-        """:meth:`write` with the cell's Formats made beforehand (:meth:`cell_formats`)."""
+        """:meth:`write` with the cell's Formats made beforehand (:meth:`cell_formats`).
+
+        An empty value writes nothing: a list sheet's blank cells (most of the entity
+        columns) would be half of a large workbook, and an empty cell looks the same.
+        """
         if isinstance(value, str):
             text = clean_text(value)
             if not text:
-                ws.write_blank(row, column, None, formats.plain)
-            elif text.startswith(FORMULA_PREFIXES):
+                return
+            if text.startswith(FORMULA_PREFIXES):
                 ws.write_string(row, column, text, formats.quoted)
             else:
                 ws.write_string(row, column, text, formats.plain)
@@ -248,7 +251,7 @@ class _Book:
         elif isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
             ws.write_number(row, column, value, formats.plain)
         elif value is None:
-            ws.write_blank(row, column, None, formats.plain)
+            return
         else:
             self.write_cell(ws, row, column, str(value), formats)
 
@@ -384,7 +387,7 @@ class _SummaryLayout:
 
 def _summary_sheet(book: _Book, ws: SheetWriter, result: ScanResult) -> None:
     scan = result.scan
-    totals = compute_totals(result)
+    totals, personal = totals_and_counts(result)
     layout = _SummaryLayout()
     warnings = summary_warnings(result)
     for warning in warnings:
@@ -428,7 +431,7 @@ def _summary_sheet(book: _Book, ws: SheetWriter, result: ScanResult) -> None:
     layout.blank()
     layout.heading("Open files with personal data by severity")
     first = layout.next_row
-    for severity, count in personal_data_counts(result).by_severity.items():
+    for severity, count in personal.by_severity.items():
         fill = SEVERITY_COLOURS.get(str(severity))
         label = {**_TOP, **({"pattern": 1, "bg_color": fill} if fill else {})}
         layout.add((severity, label), (count, _WRAP_TOP))
@@ -733,7 +736,7 @@ def _write_book(result: ScanResult, book: _Book) -> None:
     _table_sheet(book, "All files", files_header(result),
                  (all_files_row(record, columns) for record in files))
     errors = itertools.chain(
-        (("file", r.root, r.path, r.error) for r in files if r.status == Status.ERROR),
+        (("file", r.root, r.path, r.error) for r in records.view(RecordView.ERRORS)),
         (("folder", e.root, e.path, e.error) for e in result.scan.walk_errors))
     _table_sheet(book, "Errors", ERRORS_HEADER, errors)
     book.workbook.close()

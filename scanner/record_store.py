@@ -126,6 +126,7 @@ class RecordStore:
         self._pending: list[tuple[Any, ...]] = []
         self._count = 0
         self._indexed = False
+        self._entity_types: set[str] = set()
 
     # ------------------------------------------------------------------------- writing
 
@@ -141,6 +142,7 @@ class RecordStore:
                               data, terms,
                               *(encode_key(view_key(record, view)) for view in _VIEWS)))
         self._count += 1
+        self._entity_types.update(record.entities)
         if len(self._pending) >= BATCH:
             self._flush()
 
@@ -184,6 +186,10 @@ class RecordStore:
         """The record of one file, or None."""
         return next(self._read("SELECT record, terms FROM records WHERE root = ? AND path = ? "
                                "ORDER BY seq LIMIT 1", (_text(root), _text(path))), None)
+
+    def entity_types(self) -> set[str]:
+        """Every entity type some record holds (kept as records are added: no read)."""
+        return set(self._entity_types)
 
     def duplicates(self) -> list[dict[str, object]]:
         """Groups of records with identical content (same SHA-256, non-empty), largest

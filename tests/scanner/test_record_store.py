@@ -24,7 +24,8 @@ def _records(count: int, seed: int = 7) -> list[FileResult]:
             root=chance.choice(["/share/a", "/share/b"]),
             path=f"Folder {chance.randrange(5)}/file {number:05d} é.txt",
             size=number, modified="2024-01-02T03:04:05+00:00", mime="text/plain",
-            status="scanned", protection=chance.choice([Protection.NONE, "encrypted"]),
+            status="error" if chance.random() < 0.05 else "scanned",
+            protection=chance.choice([Protection.NONE, "encrypted"]),
             entities={"PERSON": chance.randrange(1, 9)} if personal else {},
             data_subjects=chance.randrange(0, 40) if personal else 0,
             special_categories=["health"] if personal and chance.random() < 0.3 else [],
@@ -63,6 +64,7 @@ def test_every_view_is_sorted_as_in_memory(records: list[FileResult]) -> None:
         assert found.index_terms == first.index_terms
         assert store.lookup("/share/a", "no such file") is None
         assert len(store) == len(records)
+        assert store.entity_types() == memory.entity_types() == {"PERSON"}
 
 
 def test_the_store_is_private_and_removed(records: list[FileResult]) -> None:

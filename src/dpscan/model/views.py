@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
-from dpscan.model.ids import Flag, Protection, severity_rank
+from dpscan.model.ids import Flag, Protection, Status, severity_rank
 from dpscan.model.records import FileResult
 
 
@@ -26,6 +26,7 @@ class RecordView(StrEnum):
     SPECIAL = "special"  # special category data
     UNREGISTERED = "unregistered"  # personal data in no register asset
     REVIEWED = "reviewed"  # what the DPO reviewed: most severe first, then by path
+    ERRORS = "errors"  # files that could not be read, in walk order
 
 
 Key = tuple[int | str, ...]
@@ -53,6 +54,8 @@ def view_key(record: FileResult, view: RecordView) -> Key | None:
         if severity_rank(record.severity) < 0 or record.is_reviewed:
             return None
         return (-severity_rank(record.severity), -record.data_subjects, -total_entities(record))
+    if view is RecordView.ERRORS:
+        return () if record.status == Status.ERROR else None
     if view is RecordView.REVIEWED:
         if not record.is_reviewed:
             return None
@@ -82,6 +85,10 @@ class Records(Protocol):
         """The record of one file, or None."""
         ...
 
+    def entity_types(self) -> set[str]:
+        """Every entity type some record holds (the reports' count columns)."""
+        ...
+
 
 class RecordList(list[FileResult]):
     """Records held in memory, for a scan small enough to hold (tests, a USB stick)."""
@@ -103,6 +110,10 @@ class RecordList(list[FileResult]):
         if self._index is None or len(self._index) != len(self):
             self._index = {(r.root, r.path): r for r in self}
         return self._index.get((root, path))
+
+    def entity_types(self) -> set[str]:
+        """Every entity type some record holds."""
+        return {name for record in self for name in record.entities}
 
 
 def as_records(files: Iterable[FileResult] | Sequence[FileResult]) -> Records:
