@@ -3459,32 +3459,533 @@ def k_email_topic(g: Gen, i: int) -> Doc:
                [mail, *[Para(text) for text in body]], negative=True, title=subject)
 
 
+# ---- issue 19, third pass: staff and admin files that use the vocabulary about no pupil
+# (training, rotas, supplies, posters, menus, biometric catering admin), CTF files written
+# another way, newsletters in headed sections, desk-grid seating plans, and forms whose
+# consent, doctor and "none" fields reveal nothing.
+
+def _for_format(blocks: list[Block], ext: str) -> list[Block]:
+    """``blocks`` as a sheet or CSV holds them: its tables only (a title is the sheet's)."""
+    return [b for b in blocks if isinstance(b, Table)] if ext in (".xlsx", ".csv") else blocks
+
+
+_COURSES = (("Level 2 Safeguarding and Child Protection", "safeguarding"),
+            ("Keeping Children Safe in Education (KCSIE) annual update", "safeguarding"),
+            ("Prevent duty awareness", "safeguarding"),
+            ("Designated Safeguarding Lead refresher (Level 3)", "safeguarding"),
+            ("Paediatric First Aid (12 hours)", "health"),
+            ("Emergency First Aid at Work", "health"),
+            ("Anaphylaxis and adrenaline auto-injector (EpiPen) training", "health"),
+            ("Asthma awareness for school staff", "health"),
+            ("Epilepsy awareness and buccal midazolam administration", "health"),
+            ("Mental Health First Aid", "health"))
+_COURSE_COVERS = {
+    "safeguarding": "Topics covered: recognising signs of abuse and neglect, responding to a "
+                    "disclosure, recording concerns on CPOMS, referral to children's social "
+                    "care, the role of the DSL and the LADO, child-on-child abuse and county "
+                    "lines.",
+    "health": "Topics covered: managing head injuries, choking, seizures, asthma attacks, "
+              "anaphylaxis, diabetes emergencies, bleeding, fractures and burns, and when to "
+              "call 999.",
+}
+_TICKS = ("\u2713", "Yes", "Completed", "Due", "Expired", "Booked", "")
+
+
+def k_staff_training(g: Gen, i: int) -> Doc:
+    """Training certificates, matrices, DSL rotas and INSET sign-in sheets: staff named
+    beside safeguarding and first-aid words, revealing nothing about anyone's health or
+    welfare (no category)."""
+    variant = i % 5
+    if variant == 0:  # a certificate
+        ext = g.pick((".pdf", ".docx", ".txt"))
+        person = g.pick(g.staff)
+        course, about = g.pick(_COURSES)
+        trainer = g.adult()
+        blocks: list[Block] = [
+            Para("Certificate of Completion", heading=True),
+            Para(f"This is to certify that {N(person, g.pick(('full', 'formal_full')))} "
+                 f"has successfully completed {course} on "
+                 f"{format_date(g.day_in(2024), 'long')}."),
+            Para(_COURSE_COVERS[about]),
+            Para(f"Trainer: {N(trainer, 'full')}\nCertificate valid for "
+                 f"{g.pick(('one year', 'two years', 'three years'))}."),
+        ]
+        return Doc(f"Staff/Training/{person.first} {person.last}/certificate {i + 1:03d}{ext}",
+                   "staff_training", blocks, negative=True, title="Certificate")
+    if variant == 1:  # a training matrix
+        ext = g.pick((".xlsx", ".csv"))
+        courses = ["Safeguarding L2", "Prevent", "Paediatric First Aid", "EpiPen",
+                   "Asthma", "Online safety", "DBS checked"]
+        g.rng.shuffle(courses)
+        courses = courses[:g.rng.randrange(4, 8)]
+        rows: list[list[object]] = [["Staff name", "Role", *courses]]
+        for _ in range(g.rng.randrange(8, 20)):
+            person = g.adult()
+            rows.append([C("PERSON", person, g.pick((person.full,
+                                                     f"{person.last}, {person.first}"))),
+                         g.pick(_ROLES),
+                         *[format_date(g.day_in(g.pick((2023, 2024))), "dmy")
+                           if g.chance(0.6) else g.pick(_TICKS) for _ in courses]])
+        return Doc(f"Staff/Training/training matrix {ay(g)} {i + 1:03d}{ext}",
+                   "staff_training", [Table(rows, title="Matrix")], negative=True)
+    if variant == 2:  # the DSL rota
+        ext = g.pick((".docx", ".xlsx", ".html"))
+        rows = [["Day", g.pick(("DSL on duty", "Designated Safeguarding Lead",
+                                "Safeguarding lead")),
+                 g.pick(("Deputy DSL", "Back-up DSL")), "Location"]]
+        for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"):
+            a, b = g.rng.sample(g.staff, 2)
+            rows.append([day, C("PERSON", a, f"{a.title} {a.last}"),
+                         C("PERSON", b, f"{b.title} {b.last}"),
+                         g.pick(("Office", "Room 4", "Headteacher's office"))])
+        blocks = [Para(f"Safeguarding duty rota {ay(g)}", heading=True),
+                  Table(rows, title="Rota"),
+                  Para("If you have a safeguarding concern about a child, record it on CPOMS "
+                       "straight away and speak to the DSL on duty. If a child is at immediate "
+                       "risk of harm, call 999 and children's social care.")]
+        return Doc(f"Safeguarding/DSL rota {i + 1:03d}{ext}", "staff_training",
+                   _for_format(blocks, ext),
+                   negative=True)
+    if variant == 3:  # an INSET sign-in sheet
+        ext = g.pick((".docx", ".pdf", ".xlsx"))
+        course, _about = g.pick(_COURSES)
+        rows = [["Name", "Role", "Signature", "Time"]]
+        for _ in range(g.rng.randrange(8, 22)):
+            person = g.adult()
+            rows.append([C("PERSON", person, person.full), g.pick(_ROLES), "",
+                         f"{g.pick((8, 9, 13))}:{g.pick(('00', '15', '30'))}"])
+        blocks = [Para(f"INSET day {format_date(g.day_in(2024), 'long')} - sign-in sheet",
+                       heading=True),
+                  Para(f"Session: {course}"), Table(rows, title="Sign in")]
+        return Doc(f"Staff/Training/INSET sign in {i + 1:03d}{ext}", "staff_training",
+                   _for_format(blocks, ext),
+                   negative=True)
+    # a policy review schedule
+    ext = g.pick((".xlsx", ".docx", ".csv"))
+    policies = ("Safeguarding and Child Protection", "Supporting Pupils with Medical Conditions",
+                "First Aid", "SEND Policy and Information Report", "Intimate Care",
+                "Administration of Medicines", "Online Safety", "Pupil Premium Strategy",
+                "Biometric Data (cashless catering)", "Attendance", "Behaviour",
+                "Relationships and Sex Education", "Looked After Children")
+    rows = [["Policy", "Owner", "Last reviewed", "Next review", "Approved by"]]
+    for policy_name in g.rng.sample(policies, g.rng.randrange(6, 12)):
+        owner = g.pick(g.staff)
+        rows.append([policy_name, C("PERSON", owner, g.pick((owner.full,
+                                                             f"{owner.title} {owner.last}"))),
+                     format_date(g.day_in(2024), "dmy"), format_date(g.day_in(2025), "dmy"),
+                     g.pick(("FGB", "Curriculum committee", "Headteacher"))])
+    blocks = [Para("Policy review schedule", heading=True), Table(rows, title="Policies")]
+    return Doc(f"Governance/policy review schedule {i + 1:03d}{ext}", "staff_training",
+               _for_format(blocks, ext),
+               negative=True)
+
+
+_SUPPLIES = ("Instant ice packs (box of 24)", "Hypoallergenic plasters, assorted", "Eye wash pods",
+             "Burns dressings", "Sick bags", "Sterile cleansing wipes", "Triangular bandages",
+             "Disposable gloves (nitrile, M)", "EpiPen trainer pens", "Spare inhaler spacers",
+             "Foil blankets", "First aid kit refill - HSE 20 person", "Head bump letters (pad)")
+
+
+def k_health_admin(g: Gen, i: int) -> Doc:
+    """First-aid supply orders, school nurse posters, medical room cleaning rotas and
+    allergy-aware menus: the health vocabulary beside staff names, no one's health."""
+    variant = i % 4
+    if variant == 0:  # a supplies order
+        ext = g.pick((".xlsx", ".docx", ".pdf"))
+        buyer = g.pick(g.staff)
+        rows: list[list[object]] = [["Item", "Code", "Qty", "Unit price", "Total"]]
+        for item in g.rng.sample(_SUPPLIES, g.rng.randrange(5, 10)):
+            qty, price = g.rng.randrange(1, 12), g.rng.randrange(150, 2500) / 100
+            rows.append([item, f"FA{g.rng.randrange(1000, 9999)}", qty, f"£{price:.2f}",
+                         f"£{qty * price:.2f}"])
+        blocks: list[Block] = [
+            Para("Purchase order - first aid supplies", heading=True),
+            Para(f"Requested by: {N(buyer, g.pick(('full', 'formal_full')))}\n"
+                 f"Date: {format_date(g.day_in(2024), 'dmy')}\nBudget code: 4100 "
+                 "Medical and first aid"),
+            Table(rows, title="Order"),
+            Para("Please deliver to the school office. Restock the first aid boxes in each "
+                 "classroom and the medical room, and the trip bags."),
+        ]
+        return Doc(f"Finance/Orders/first aid order {i + 1:03d}{ext}", "health_admin",
+                   _for_format(blocks, ext),
+                   negative=True)
+    if variant == 1:  # a school nurse drop-in poster
+        ext = g.pick((".pdf", ".docx", ".html"))
+        nurse = g.adult(female=True)
+        blocks = [Para("School Nurse Drop-in", heading=True),
+                  Para(f"Every {g.pick(('Tuesday', 'Thursday'))}, 1.30 - 3pm in the medical room."),
+                  Para(f"{N(nurse, g.pick(('full', 'formal')))} from the school nursing team "
+                       "can talk to parents about sleep, bedwetting, healthy eating, worries "
+                       "and anxiety, asthma reviews, immunisations and toileting."),
+                  Para(f"No appointment needed. To book a phone call email "
+                       f"{M('EMAIL_ADDRESS', nurse, g.email(nurse, 'nhs.example.net'))}.")]
+        return Doc(f"Office/Posters/school nurse drop-in {i + 1:03d}{ext}", "health_admin",
+                   blocks, negative=True)
+    if variant == 2:  # a medical room cleaning rota
+        ext = g.pick((".xlsx", ".docx"))
+        tasks = ("Wipe down couch and surfaces", "Restock first aid boxes and ice packs",
+                 "Empty sharps bin if over half full", "Check EpiPen and inhaler expiry dates in "
+                 "grab bags", "Wash sick bowls", "Check medicines fridge temperature")
+        rows = [["Week beginning", "Staff", "Tasks", "Initials"]]
+        for week in range(g.rng.randrange(5, 12)):
+            person = g.pick(g.staff)
+            rows.append([format_date(dt.date(2024, 9, 2) + dt.timedelta(weeks=week), "dmy"),
+                         C("PERSON", person, person.full), g.pick(tasks), ""])
+        return Doc(f"Health and Safety/medical room cleaning rota {i + 1:03d}{ext}",
+                   "health_admin", _for_format([Para("Medical room cleaning rota", heading=True),
+                                                Table(rows, title="Rota")], ext),
+                   negative=True)
+    ext = g.pick((".docx", ".pdf", ".html"))  # an allergy-aware menu
+    cook = g.adult()
+    blocks = [Para(f"Autumn menu - week {g.rng.randrange(1, 4)}", heading=True),
+              Para("Monday: Chicken curry with rice (contains milk) / Vegetable korma\n"
+                   "Tuesday: Fish fingers, chips and peas (contains fish, gluten)\n"
+                   "Wednesday: Roast dinner / Quorn roast (contains egg)\n"
+                   "Thursday: Pasta bolognese (contains gluten, celery)\n"
+                   "Friday: Pizza (contains milk, gluten) / Jacket potato"),
+              Para("We are a nut-free kitchen. Allergen information for every dish is "
+                   "available from the kitchen. If your child has a food allergy, intolerance "
+                   "or coeliac disease, please complete a special diet form with a letter "
+                   "from your GP."),
+              Para(f"Catering manager: {N(cook, g.pick(('full', 'formal_full')))}")]
+    return Doc(f"Catering/Menus/menu week {i + 1:03d}{ext}", "health_admin", blocks,
+               negative=True)
+
+
+def k_biometric_admin(g: Gen, i: int) -> Doc:
+    """Cashless catering: letters to all parents and staff guides about the fingerprint
+    system (no one's biometric data), and enrolment exports that hold a finger template
+    reference per pupil (biometric)."""
+    variant = i % 3
+    if variant == 0:  # a letter to all parents
+        ext = g.pick((".docx", ".pdf", ".txt"))
+        head = g.staff[0]
+        blocks: list[Block] = [
+            *letterhead(g, g.chance(0.5)), Para(letter_date(g)),
+            Para("Dear Parents and Carers,"),
+            Para("From after half term our kitchen will use a biometric cashless catering "
+                 "system. Children will pay for lunch by placing a finger on a scanner; the "
+                 "system stores a template made from the fingerprint, never an image of it."),
+            Para("Under the Protection of Freedoms Act 2012 we need the written consent of a "
+                 "parent before we register your child. Children without consent will be "
+                 "given a PIN instead. Please return the consent slip by Friday."),
+            Para(f"Yours faithfully,\n{N(head, g.pick(('formal_full', 'initial')))}\n"
+                 "Headteacher"),
+        ]
+        return Doc(f"Admin/Catering/cashless catering letter {i + 1:03d}{ext}",
+                   "biometric_admin", blocks, negative=True)
+    if variant == 1:  # a staff guide to enrolment
+        ext = g.pick((".docx", ".pdf"))
+        manager = g.adult()
+        blocks = [Para("Enrolling pupils on the fingerprint till - staff guide", heading=True),
+                  Para("Check the consent list before you enrol a child: never scan a "
+                       "fingerprint without consent. Ask the child to place their index finger "
+                       "on the reader three times; the till stores a biometric template only."),
+                  Para(f"Problems? Contact {N(manager, 'full')}, catering manager, on "
+                       f"{M('PHONE_NUMBER', 0, g.school_phone)}.")]
+        return Doc(f"Admin/Catering/fingerprint enrolment guide {i + 1:03d}{ext}",
+                   "biometric_admin", blocks, negative=True)
+    ext = g.pick((".csv", ".xlsx"))  # an enrolment export: biometric when anyone is enrolled
+    enrolled_any = g.chance(0.7)
+    template_h = g.pick(("Finger template ID", "Biometric ID", "Fingerprint registered"))
+    rows: list[list[object]] = [["Adno", "Surname", "Forename", "Year", template_h, "Balance"]]
+    enrolled = 0
+    for _ in range(g.rng.randrange(10, 25)):
+        child = g.child()
+        on = enrolled_any and g.chance(0.7)
+        enrolled += on
+        value = ((f"T{g.rng.randrange(10**7):07d}" if "ID" in template_h else "Y") if on
+                 else g.pick(("", "N", "No consent")) if "registered" in template_h
+                 else g.pick(("", "PIN only")))
+        rows.append([str(g.rng.randrange(1000, 9999)), C("PERSON", child, child.last),
+                     C("PERSON", child, child.first), year_group(child), value,
+                     f"£{g.rng.randrange(0, 2500) / 100:.2f}"])
+    return Doc(f"Admin/Catering/till export {i + 1:03d}{ext}", "biometric_admin",
+               [Table(rows, title="Accounts")],
+               categories={"biometric"} if enrolled else set())
+
+
+def _naw_details(g: Gen, sen: str) -> El:
+    """A CTF's Welsh block (NAWdetails): language, identity and SEN teaching codes, which
+    hold a value for every pupil ("N" or "0" when the pupil has no SEN)."""
+    none = sen == "N"
+    return E("NAWdetails", E("SpeakWelsh", g.pick(("N", "N", "F", "W"))),
+             E("HomeWelsh", g.pick(("N", "N", "W"))),
+             E("NationalIdentity", g.pick(("WEL", "BRI", "ENG", "OTH"))),
+             E("WelshSource", "P"), E("EALAcquisition", g.pick(("0", "A", "B"))),
+             E("SENCurrAndTeaching", "N" if none else g.pick(("A", "B", "C"))),
+             E("SENGroupingAndSupport", "N" if none else g.pick(("A", "B"))),
+             E("SENSpecialisedResources", "N" if none else g.pick(("A", "B"))))
+
+
+def k_ctf_variant(g: Gen, i: int) -> Doc:
+    """CTF-like files written the way other suppliers do: flags as true/false, 1/0 or Y/N,
+    SEN histories with several entries (a past "K" is SEN data, "N"s are not), FSM
+    histories with several instances, an in-care block that says false with an empty
+    authority, medical flags absent or present, disability lists, NAW details."""
+    flag_style = g.pick((("true", "false"), ("1", "0"), ("Y", "N")))
+    cats: set[str] = set()
+    optional: set[str] = set()
+    pupils: list[El] = []
+    for _ in range(g.rng.randrange(3, 25)):
+        parent, child, addr = g.family()
+        facts = _facts(g, boost=1.2)
+        history = g.pick(((facts.sen,), ("N", facts.sen), (facts.sen, "N")))
+        if facts.sen == "N" and g.chance(0.2):
+            history = ("K", "N")  # support ended: still SEN data
+        if any(s != "N" for s in history):
+            cats.add("sen")
+            optional.add("health")
+        sen_el = E("SENhistory", *[E("SEN", E("StartDate", f"{2019 + n}-09-01"),
+                                         E("SENprovision", s)) for n, s in enumerate(history)])
+        fsm_el = None
+        if facts.fsm or g.chance(0.3):
+            instances = [E("FSMinstance", E("FSMstartDate", f"{2020 + n}-04-01"),
+                           E("FSMendDate", f"{2021 + n}-03-31") if n or not facts.fsm else None,
+                           E("UKcountry", "ENG")) for n in range(g.pick((1, 2)))]
+            fsm_el = E("FSMhistory", E("FSMreviewDate", "2025-04-01"),
+                       *(instances if facts.fsm else []))
+            if facts.fsm:
+                cats.add("fsm")
+        medical = bool(facts.conditions or facts.allergies)
+        medical_el = (None if g.chance(0.3) else
+                      E("MedicalFlag", flag_style[0] if medical else flag_style[1]))
+        if medical and medical_el is not None:
+            cats.add("health")
+        disabilities = ["NONE"] if g.chance(0.9) else [g.pick(_DISABILITIES)]
+        if disabilities != ["NONE"]:
+            cats.add("health")
+        in_care = facts.looked_after
+        care_el = E("InCare", E("InCareStatus", flag_style[0] if in_care else flag_style[1]),
+                    E("InCareAuthority", g.pick(_LA_CODES) if in_care else ""))
+        if in_care:
+            cats.add("looked_after")
+            optional.add("safeguarding")
+        if facts.ethnicity not in _ETHNIC_UNKNOWN:
+            cats.add("ethnicity")
+        basic = E("BasicDetails", E("NCyearActual", year_group(child).replace("Year ", "")
+                                    .replace("Reception", "R").replace("Nursery", "N2")),
+                  E("Ethnicity", facts.ethnicity),
+                  E("EthnicitySource", g.pick(("P", "C", "S"))),
+                  E("Languages", E("Type", E("LanguageType", "F"),
+                                   E("Language", g.pick(_LANGS)))),
+                  medical_el,
+                  E("Disabilities", *[E("Disability", d) for d in disabilities]),
+                  E("EnrolStatus", "C"), fsm_el, care_el,
+                  E("ServiceChild", g.pick(("N", "N", "U"))),
+                  _naw_details(g, history[-1]) if g.chance(0.4) else None, sen_el)
+        contact = E("Contact", E("Order", 1), E("Title", parent.title),
+                    E("Surname", C("PERSON", parent, parent.last)),
+                    E("Forename", C("PERSON", parent, parent.first)),
+                    E("Relationship", "PAR"), E("Responsibility", flag_style[0]),
+                    E("Phones", E("Phone", E("TelephoneType", "M"),
+                                  E("PhoneNo", C("PHONE_NUMBER", parent, g.phone())))))
+        pupils.append(E("Pupil", E("UPN", C("UK_UPN", child, g.upn())),
+                        E("Surname", C("PERSON", child, child.last)),
+                        E("Forename", C("PERSON", child, child.first)),
+                        E("DOB", C("DATE_OF_BIRTH", child, child.dob.isoformat())),
+                        E("Gender", "F" if child.female else "M"), basic,
+                        E("Address", E("BS7666Address", E("PAON", addr.street.split()[0]),
+                                       E("Street", addr.street.split(" ", 1)[1]),
+                                       E("Town", addr.town)),
+                          E("PostCode", C("UK_POSTCODE", child, addr.postcode))),
+                        E("Contacts", contact)))
+    la, estab = g.pick(_LA_CODES), g.rng.randrange(2000, 3999)
+    root = E("CTfile", E("Header", E("DocumentName", "Common Transfer File"),
+                         E("CTFversion", g.pick(("19.0", "22.0", "24.0"))),
+                         E("DocumentQualifier", "full"),
+                         E("SourceSchool", E("LEA", la), E("Estab", estab),
+                           E("SchoolName", SCHOOL))),
+             E("CTFpupilData", *pupils))
+    return Doc(f"MIS/CTF/Supplier exports/{la}{estab}_CTF_{i + 1:03d}.xml", "ctf_variant",
+               [Tree(root, indent=g.pick((2, None)))], categories=cats, optional=optional)
+
+
+_SECTION_TOPICS = (
+    ("Flu vaccinations", "The school immunisation team will be in on {d1} to give the nasal "
+     "flu vaccine. If your child has asthma or an egg allergy the nurses will check before "
+     "vaccinating. Please complete the online consent form."),
+    ("Head lice", "We have had reports of head lice in several classes. Please check your "
+     "child's hair this weekend and treat if necessary."),
+    ("Keeping children safe", "Safeguarding is everyone's responsibility. If you are worried "
+     "about a child, please speak to our Designated Safeguarding Lead or any member of staff. "
+     "Our safeguarding policy is on the website."),
+    ("Online safety", "Please talk to your child about who they talk to online. Grooming and "
+     "sharing of nudes are covered in our PSHE lessons this half term."),
+    ("Cashless catering", "Our new fingerprint cashless catering system starts after half "
+     "term. Thank you to everyone who has returned the biometric consent form."),
+    ("Free school meals", "If you receive Universal Credit your child may be entitled to free "
+     "school meals, which also brings pupil premium funding to the school."),
+    ("Wellbeing", "Our ELSA runs lunchtime sessions for children feeling anxious. Talk to your "
+     "child's class teacher if you think your child would benefit."),
+    ("Medicines in school", "If your child needs medicine in school, such as an inhaler or "
+     "antibiotics, please complete a medicine form at the office. We cannot give "
+     "medicines without one."),
+)
+
+
+def k_newsletter_sections(g: Gen, i: int) -> Doc:
+    """A newsletter in headed sections, as Word and web newsletters are laid out (no blank
+    lines between paragraphs): a house points table, named pupils' achievements and sports
+    results, a named member of staff's news, and topic sections on health, safeguarding,
+    biometric catering and FSM.  No category about anyone, unless a pupil's own health is
+    written (a "get well soon" line)."""
+    ext = fmt_for(i, (".docx", ".html", ".pdf", ".docx"))
+    cats: set[str] = set()
+    blocks: list[Block] = [Para(f"{SCHOOL} newsletter - {format_date(g.day_in(2024), 'long')}",
+                                heading=True)]
+    sections: list[list[Block]] = []
+    houses = [["House", "Points"]] + [[h, str(g.rng.randrange(120, 480))]
+                                      for h in ("Oak", "Ash", "Willow", "Rowan")]
+    sections.append([Para("House points", heading=True), Table(houses, title="Houses")])
+    achievers = [g.child() for _ in range(g.rng.randrange(2, 5))]
+    sections.append([Para("Celebrations", heading=True),
+                     Para("Well done to " + ", ".join(N(c, g.pick(("full", "first")))
+                                                     for c in achievers)
+                          + " for reaching 100 reads at home this term.")])
+    team = [g.child() for _ in range(3)]
+    sections.append([Para("Sport", heading=True),
+                     Para(g.pick(_SPORTS).format(a=N(team[0], "full"), b=_initial_form(team[1]),
+                                                 c=N(team[2], "first")))])
+    for title, text in g.rng.sample(_SECTION_TOPICS, g.rng.randrange(3, 6)):
+        sections.append([Para(title, heading=True),
+                         Para(text.format(d1=format_date(g.day_in(2025), "long")))])
+    teacher = g.adult(female=g.chance(0.5))
+    sections.append([Para("Staff news", heading=True),
+                     Para(f"We welcome {N(teacher, 'formal')}, who joins Year "
+                          f"{g.rng.randrange(1, 7)} after half term.")])
+    if i % 4 == 1:
+        child = g.child()
+        sections.append([Para(f"Get well soon to {N(child, 'full')}, who is in hospital "
+                              "after an operation on "
+                              f"{'her' if child.female else 'his'} leg.")])
+        cats.add("health")
+    g.rng.shuffle(sections)
+    for section in sections:
+        blocks.extend(section)
+    blocks.append(Para(f"{N(g.staff[0], 'formal')}\nHeadteacher"))
+    return Doc(f"Newsletters/{ay(g)}/newsletter {i + 1:03d}{ext}", "newsletter_sections", blocks,
+               categories=cats, title="Newsletter")
+
+
+_GRID_CODES = (("PP", "fsm"), ("SEN", "sen"), ("EAL", ""), ("G&T", ""), ("Med", "health"),
+               ("EHCP", "sen"))
+
+
+def k_seating_grid(g: Gen, i: int) -> Doc:
+    """A seating plan drawn as desks: a grid of cells, each a pupil with codes after the
+    name ("Amelia J (PP, SEN)"), and a key.  A pupil's code reveals its category; EAL and
+    G&T reveal none.  Some plans print names only."""
+    ext = fmt_for(i, (".docx", ".xlsx", ".html"))
+    width = g.rng.randrange(4, 7)
+    coded = i % 3 != 2
+    cats: set[str] = set()
+    optional: set[str] = set()
+    rows: list[list[object]] = []
+    for _ in range(g.rng.randrange(4, 7)):
+        row: list[object] = []
+        for _ in range(width):
+            if g.chance(0.15):
+                row.append("")
+                continue
+            child = g.child()
+            name = g.pick((child.full, f"{child.first} {child.last[0]}", child.first))
+            codes = [code for code, _ in _GRID_CODES if g.chance(0.12)] if coded else []
+            for code, category in _GRID_CODES:
+                if code in codes and category:
+                    cats.add(category)
+                    if category == "sen":
+                        optional.add("health")
+            text = mark("PERSON", child.sid, name) + (f" ({', '.join(codes)})" if codes else "")
+            row.append(text)
+        rows.append(row)
+    title = f"{g.pick(_YEARS[1:])} {g.pick(_TREES)} seating plan"
+    blocks: list[Block] = [Para(title, heading=True), Para("FRONT OF CLASS / WHITEBOARD"),
+                           Table(rows, title="Plan")]
+    if coded:
+        blocks.append(Para("Key: PP = pupil premium; SEN = SEN support; EHCP = EHC plan; EAL = "
+                           "English as an additional language; G&T = more able; Med = medical "
+                           "needs (see care plans in the medical room)."))
+    return Doc(f"Classroom/Seating plans/{title} grid {i + 1:03d}{ext}", "seating_grid",
+               _for_format(blocks, ext),
+               categories=cats, optional=optional, title=title)
+
+
+_CONSENT_LABELS = ("Consent to emergency medical treatment", "Photo consent",
+                   "Permission to administer Calpol", "Consent for sun cream",
+                   "Biometric consent (cashless catering)", "Consent to first aid")
+
+
+def k_form_consents(g: Gen, i: int) -> Doc:
+    """Admission and trip forms with consent ticks, the family doctor and practice, and
+    health fields answered "none": a consent or a GP reveals nothing; only a written
+    condition, allergy or medicine is health (biometric consent is left optional)."""
+    ext = fmt_for(i, (".docx", ".html", ".txt"))
+    parent, child, addr = g.family()
+    gp = g.adult()
+    facts = _facts(g, boost=1.5)
+    cats: set[str] = set()
+    optional: set[str] = set()
+    rows: list[tuple[str, str]] = [
+        (g.pick(("Child's name", "Pupil name", "Name of child")), N(child, "full")),
+        (g.pick(("Date of birth", "DOB")), M("DATE_OF_BIRTH", child,
+                                             format_date(child.dob, g.pick(("dmy", "long"))))),
+        (g.pick(("Parent/carer", "Parent name")), N(parent, "full")),
+        (g.pick(("Contact number", "Mobile")), M("PHONE_NUMBER", parent, g.phone())),
+        (g.pick(("Doctor", "GP name", "Family doctor")), N(gp, "formal")),
+        (g.pick(("Medical practice", "GP surgery", "Doctor's surgery", "Health centre")),
+         f"{g.pick(('Riverside', 'Park Lane', 'Moorside', 'Church View'))} "
+         f"{g.pick(('Surgery', 'Medical Centre', 'Health Centre'))}"),
+        (g.pick(("Surgery telephone", "GP phone")), M("PHONE_NUMBER", 0, g.phone())),
+    ]
+    for label in g.rng.sample(_CONSENT_LABELS, g.rng.randrange(2, 5)):
+        rows.append((label, g.pick(("Yes", "Yes", "No", "Y"))))
+        if label.startswith("Biometric"):
+            optional.add("biometric")
+    condition = facts.conditions or facts.allergies
+    rows.append((g.pick(("Medical conditions", "Allergies", "Any medical needs?")),
+                 ", ".join(condition) if condition else g.pick(_NONE_VALUES)))
+    if condition:
+        cats.add("health")
+    rows.append(("Dietary requirements", g.pick(("Vegetarian", "Halal", "None", "No pork"))))
+    optional.add("religion")  # a halal diet may hint at faith
+    title = g.pick(("Admission form", "Residential trip consent form", "Club registration"))
+    blocks: list[Block] = [*letterhead(g, g.chance(0.4)), Para(title, heading=True)]
+    if ext == ".txt":
+        blocks.append(Para("\n".join(f"{label}: {value}" for label, value in rows)))
+    else:
+        blocks.append(_form_table(rows, g.pick((2, 4)), "form"))
+    return Doc(f"Pupil Records/Forms/{title.lower()} {i + 1:03d}{ext}", "form_consents", blocks,
+               categories=cats, optional=optional, title=title)
+
+
 # (kind, builder, weight): weights are files per 400.
 KINDS: tuple[tuple[str, Callable[[Gen, int], Doc], int], ...] = (
-    ("letter", k_letter, 32),
-    ("class_list", k_class_list, 23),
+    ("letter", k_letter, 25),
+    ("class_list", k_class_list, 19),
     ("export_unhelpful", k_export_unhelpful, 6),
-    ("register", k_register, 8),
-    ("medical", k_medical, 13),
-    ("sen", k_sen, 13),
+    ("register", k_register, 6),
+    ("medical", k_medical, 11),
+    ("sen", k_sen, 11),
     ("safeguarding", k_safeguarding, 10),
     ("fsm", k_fsm, 8),
     ("looked_after", k_looked_after, 7),
     ("ethnicity", k_ethnicity, 7),
     ("religion", k_religion, 7),
     ("biometric", k_biometric, 6),
-    ("staff", k_staff, 18),
-    ("uln", k_uln, 6),
+    ("staff", k_staff, 15),
+    ("uln", k_uln, 5),
     ("trip", k_trip, 5),
-    ("newsletter", k_newsletter, 14),
-    ("invoice", k_invoice, 8),
-    ("nino_decoys", k_nino_decoys, 7),
-    ("upn_decoys", k_upn_decoys, 7),
-    ("postcode_decoys", k_postcode_decoys, 7),
-    ("dates", k_dates, 7),
-    ("policy", k_policy, 10),
-    ("template", k_template, 6),
-    ("budget", k_budget, 6),
+    ("newsletter", k_newsletter, 11),
+    ("invoice", k_invoice, 6),
+    ("nino_decoys", k_nino_decoys, 5),
+    ("upn_decoys", k_upn_decoys, 5),
+    ("postcode_decoys", k_postcode_decoys, 5),
+    ("dates", k_dates, 5),
+    ("policy", k_policy, 8),
+    ("template", k_template, 4),
+    ("budget", k_budget, 4),
     # issue 19: special categories in fields, and topic-only controls
     ("mis_json", k_mis_json, 9),
     ("mis_xml", k_mis_xml, 8),
@@ -3510,6 +4011,15 @@ KINDS: tuple[tuple[str, Callable[[Gen, int], Doc], int], ...] = (
     ("email_pupil", k_email_pupil, 12),
     ("email_topic", k_email_topic, 5),
     ("policy_examples", k_policy_examples, 8),
+    # issue 19, third pass: staff and admin files, other CTF writers, sectioned newsletters,
+    # desk-grid seating plans, consent forms
+    ("staff_training", k_staff_training, 8),
+    ("health_admin", k_health_admin, 6),
+    ("biometric_admin", k_biometric_admin, 5),
+    ("ctf_variant", k_ctf_variant, 6),
+    ("newsletter_sections", k_newsletter_sections, 6),
+    ("seating_grid", k_seating_grid, 4),
+    ("form_consents", k_form_consents, 5),
 )
 
 

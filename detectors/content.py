@@ -38,6 +38,9 @@ from dpscan.model.records import ENTITY_TYPES, Evidence
 # phrase in prose is about that person: its paragraph, grown by whole lines to this many
 # characters when its lines are short (see _split_near).
 ATTACHED_CHARS = 300
+# The longest neighbouring line (or run of lines making one sentence) that a paragraph of
+# short lines is grown by: a longer one is a paragraph of its own.
+GROWN_LINE_CHARS = 100
 # Characters that end a sentence: a line ending in one does not run on to the next.
 _SENTENCE_ENDS = frozenset(".!?:;)]”\"")
 # A letter's salutation and sign-off (see _letter_body).
@@ -270,7 +273,7 @@ class ContentDetector:
 
     def _is_label(self, label: str) -> bool:
         """True when a "Label: value" line's label names a field the vocabulary knows."""
-        return self.tables.classify(label) is not None
+        return self.tables.vocabulary.is_form_label(label)
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -286,7 +289,9 @@ def _paragraph(text: str, position: int, reach: int) -> tuple[int, int]:
     """The span of the paragraph holding ``position``: its line, joined to the lines before
     and after while the sentence runs on (a line that does not end a sentence continues
     on the next, as a PDF's or a plain-text letter's wrapped lines do), then grown by
-    whole lines to at least ``reach`` characters without crossing a blank line."""
+    whole short neighbours (lines, or runs of lines making one sentence, of at most
+    :data:`GROWN_LINE_CHARS`) to at least ``reach`` characters without crossing a blank
+    line."""
     start = text.rfind("\n", 0, position) + 1
     end = text.find("\n", position)
     end = len(text) if end < 0 else end
@@ -299,19 +304,34 @@ def _paragraph(text: str, position: int, reach: int) -> tuple[int, int]:
         following = text.find("\n", after + 1)
         return len(text) if following < 0 else following
 
-    while start > 0 and runs_on(start - 1) and end - start < MAX_PARAGRAPH_CHARS:
-        start = text.rfind("\n", 0, start - 1) + 1
-    while (end < len(text) and runs_on(end) and text[end + 1:next_line_end(end)].strip()
-           and end - start < MAX_PARAGRAPH_CHARS):
-        end = next_line_end(end)
+    def sentence_start(start: int) -> int:
+        """The start of the run of lines that ``start``'s line continues."""
+        while start > 0 and runs_on(start - 1) and end - start < MAX_PARAGRAPH_CHARS:
+            start = text.rfind("\n", 0, start - 1) + 1
+        return start
+
+    def sentence_end(end: int) -> int:
+        """The end of the run of lines that continues from the line ending at ``end``."""
+        limit = end + MAX_PARAGRAPH_CHARS
+        while (end < len(text) and runs_on(end) and text[end + 1:next_line_end(end)].strip()
+               and end < limit):
+            end = next_line_end(end)
+        return end
+
+    start, end = sentence_start(start), sentence_end(end)
+    # Grown only by short neighbours (form lines, a list, a heading): a neighbour that is
+    # a paragraph of its own (a newsletter's next item in a Word file or a web page, where
+    # no blank line parts them) is about its own subject.
     while end - start < reach:
         grown = False
         if start > 0 and text[text.rfind("\n", 0, start - 1) + 1:start - 1].strip():
-            start = text.rfind("\n", 0, start - 1) + 1
-            grown = True
+            before = sentence_start(text.rfind("\n", 0, start - 1) + 1)
+            if start - before <= GROWN_LINE_CHARS:
+                start, grown = before, True
         if end < len(text) and end - start < reach and text[end + 1:next_line_end(end)].strip():
-            end = next_line_end(end)
-            grown = True
+            after = sentence_end(next_line_end(end))
+            if after - end <= GROWN_LINE_CHARS:
+                end, grown = after, True
         if not grown:
             break
     return start, end

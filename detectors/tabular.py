@@ -49,6 +49,8 @@ FREE_TEXT_MEAN_CHARS = 25
 NER_SAMPLE_ROWS = 20
 # Rows searched for the headings (a title row or two may stand above them).
 HEADER_SEARCH_ROWS = 10
+# Words a cell may have to count as a heading when the headings row is searched for.
+MAX_HEADING_WORDS = 6
 # Share of sampled values that must fit a column's heading for the heading to be believed.
 HEADING_SHARE = 0.3
 # Digits from which a cell is a number (phone, account, NHS number), never a heading.
@@ -132,6 +134,13 @@ class ColumnVocabulary:
     staff_roles: tuple[tuple[str, ...], ...] = ()
     # Phrases that mark an example ("case study", "e.g."), each as a tuple of words.
     example_markers: tuple[tuple[str, ...], ...] = ()
+    # Words that make a heading name something other than a person's data even when it
+    # holds a category phrase ("Medical practice", "Consent to emergency medical treatment",
+    # "Designated Safeguarding Lead").
+    not_category: frozenset[str] = frozenset()
+    # Phrases of a name column's heading that make it a column of staff given a task, not
+    # of the people the rows are about ("Staff", "Owner", "Logged by"), as tuples of words.
+    staff_columns: tuple[tuple[str, ...], ...] = ()
     # Phrases by their first word: (phrase, listing order, (kind, name)).  A heading is
     # then matched against the few phrases that start with one of its words, not all.
     _by_first_word: dict[str, list[tuple[tuple[str, ...], int, tuple[str, str]]]] = field(
@@ -180,8 +189,10 @@ class ColumnVocabulary:
         return _holds(_words(text), self.example_markers)
 
     def is_blank(self, cell: str) -> bool:
-        """True for a cell that records nothing ("", "No", "N/A", "None known")."""
-        return cell.strip().lower() in self.blank_values
+        """True for a cell that records nothing ("", "No", "N/A", "None known"), or a cell
+        of such values that a record repeats ("N; N": an SEN history of two entries, both
+        saying no provision)."""
+        return all(part.strip().lower() in self.blank_values for part in cell.split(";"))
 
     def has_word(self, word: str) -> bool:
         """True when ``word`` is in one of the vocabulary's phrases or not_person."""
@@ -195,9 +206,31 @@ class ColumnVocabulary:
         number" is a number), then the longest, then the first listed.
         """
         words = _words(heading)
-        if not words:
+        best = self._best_phrase(words)
+        if best is None:
             return None
-        best: tuple[tuple[int, int, int], tuple[str, str]] | None = None
+        (kind, name), phrase = best
+        if name in NAME_TYPES and self.not_person.intersection(words):
+            return None
+        if kind == "category" and self._not_category(words, phrase):
+            return None
+        return kind, name
+
+    def is_form_label(self, heading: str) -> bool:
+        """True for a heading :meth:`classify` knows, or one that names a category's
+        service, consent or role ("Consent to emergency medical treatment"): a form's
+        label either way, though the second reveals nothing."""
+        if self.classify(heading) is not None:
+            return True
+        words = _words(heading)
+        best = self._best_phrase(words)
+        return best is not None and best[0][0] == "category" and self._not_category(
+            words, best[1])
+
+    def _best_phrase(self, words: tuple[str, ...]) -> tuple[tuple[str, str],
+                                                            tuple[str, ...]] | None:
+        """((kind, name), phrase) of the phrase that names ``words`` (see classify)."""
+        best: tuple[tuple[int, int, int], tuple[str, str], tuple[str, ...]] | None = None
         # Each phrase counts at its last occurrence in the heading.
         ends: dict[int, tuple[int, tuple[str, ...], tuple[str, str]]] = {}
         for start, word in enumerate(words):
@@ -207,13 +240,21 @@ class ColumnVocabulary:
         for order, (end, phrase, found) in ends.items():
             rank = (int(end == len(words)), len(phrase), -order)
             if best is None or rank > best[0]:
-                best = (rank, found)
-        if best is None:
-            return None
-        kind, name = best[1]
-        if name in NAME_TYPES and self.not_person.intersection(words):
-            return None
-        return kind, name
+                best = (rank, found, phrase)
+        return None if best is None else (best[1], best[2])
+
+    def _not_category(self, words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+        """True when a heading holding a category ``phrase`` names a service, a consent, a
+        role or a document, by a word of not_category outside the phrase ("Medical
+        practice"; not "Biometric consent", whose phrase holds the word)."""
+        return any(word in self.not_category and word not in phrase for word in words)
+
+    def is_staff_column(self, heading: str) -> bool:
+        """True for a name column's heading that names staff given a task ("Staff",
+        "Owner", "Logged by", "DSL on duty") or a staff role ("Designated Safeguarding
+        Lead"): its names are contacts, not the people the rows are about."""
+        words = _words(heading)
+        return self.is_role(heading) or _holds(words, self.staff_columns)
 
 
 def _holds(words: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
@@ -233,7 +274,8 @@ def load_column_vocabulary(path: Path | None = None) -> ColumnVocabulary:
     if not isinstance(data, dict):
         raise ColumnVocabularyError(f"{name}: expected a mapping at the top level")
     unknown = set(data) - {"entities", "special_categories", "special_values", "not_person",
-                           "blank_values", "staff_roles", "example_markers"}
+                           "blank_values", "staff_roles", "example_markers", "not_category",
+                           "staff_columns"}
     if unknown:
         raise ColumnVocabularyError(f"{name}: unknown field(s) {', '.join(sorted(unknown))}")
     entities = _phrase_table(name, "entities", data.get("entities", {}))
@@ -254,6 +296,10 @@ def load_column_vocabulary(path: Path | None = None) -> ColumnVocabulary:
                           if (words := _words(str(item)))),
         example_markers=tuple(words for item in data.get("example_markers", [])
                               if (words := _words(str(item)))),
+        not_category=frozenset(w for item in data.get("not_category", [])
+                               for w in _words(str(item))),
+        staff_columns=tuple(words for item in data.get("staff_columns", [])
+                            if (words := _words(str(item)))),
     )
 
 
@@ -458,9 +504,14 @@ class TableReader:
         }
         categories = {i: k[1] for i, k in kinds.items() if k[0] == "category"}
         ignored = _dated_category_columns(categories, header)
+        # Names of staff given a task (a rota's "Staff", a schedule's "Owner") are personal
+        # data, but a row holding no one else's is not about them: its words stay topics.
+        staff = {i for i, k in kinds.items()
+                 if k[1] in NAME_TYPES and self.vocabulary.is_staff_column(header[i])}
         body = [row for row in body if not _is_example_row(row)]
         for row in body:
             personal = False
+            subject = False
             counted: set[str] = set()
             for index, (column_kind, name) in kinds.items():
                 value = row[index].strip() if index < len(row) else ""
@@ -473,6 +524,7 @@ class TableReader:
                 if not value or not validators[index](value):
                     continue
                 personal = True
+                subject = subject or index not in staff
                 if name in ONCE_PER_ROW:
                     # Forename and surname columns describe one person, sort code and
                     # account number one account: count the row once.
@@ -494,7 +546,7 @@ class TableReader:
                     result.examples.append((name, value))
             if personal and counted.isdisjoint(NAME_TYPES):
                 result.unnamed_subjects += 1
-            result.identifies = result.identifies or personal
+            result.identifies = result.identifies or subject
         plain: list[int] = []
         for index in range(width):
             if index in kinds:
@@ -581,8 +633,10 @@ class TableReader:
                 continue
             if kind is not None and self.column_validator(kind[1], label)(value):
                 personal = True
-                result.identifies = result.identifies or not self.vocabulary.is_role(label)
                 name = kind[1]
+                result.identifies = result.identifies or not (
+                    self.vocabulary.is_role(label)
+                    or (name in NAME_TYPES and self.vocabulary.is_staff_column(label)))
                 result.entities[name] += 1
                 result.columns[shown] = name
                 if name in NAME_TYPES:
@@ -646,17 +700,23 @@ class TableReader:
 
     def _header_row(self, rows: Sequence[Sequence[str]]) -> int | None:
         """Index of the headings row: the one naming most known columns, else the first;
-        None when that row does not look like headings (the table has no heading row)."""
+        None when neither looks like headings (the table has no heading row)."""
         best, best_score = 0, 0
         for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-            score = sum(1 for cell in row if cell.strip() and self.classify(cell))
+            # A heading is a few words: a rota's task "Check EpiPen expiry dates in the
+            # grab bags" names a category but heads nothing.
+            score = sum(1 for cell in row if cell.strip()
+                        and len(cell.split()) <= MAX_HEADING_WORDS and self.classify(cell))
             if score > best_score:
                 best, best_score = index, score
-        below = rows[best + 1:best + 1 + SAMPLE_VALUES]
-        if any(self._is_value_cell(cell.strip(), _column(below, index))
-               for index, cell in enumerate(rows[best]) if cell.strip()):
-            return None
-        return best
+        # A row of values that names a category ("Supporting pupils with medical
+        # conditions | Mr Evans | 14/12/2024") is not the headings: the first row may be.
+        for candidate in dict.fromkeys((best, 0)):
+            below = rows[candidate + 1:candidate + 1 + SAMPLE_VALUES]
+            if not any(self._is_value_cell(cell.strip(), _column(below, index))
+                       for index, cell in enumerate(rows[candidate]) if cell.strip()):
+                return candidate
+        return None
 
     def _is_value_cell(self, cell: str, below: list[str]) -> bool:
         """True when a would-be heading is a value: a date over a column of dates of birth,
