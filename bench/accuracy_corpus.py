@@ -81,9 +81,13 @@ Harder kinds (issue 19 follow-up) and their truth decisions
       other than NONE; ``MedicalFlag`` false reveals nothing; attendance marks holding
       I (illness) or M (medical appointment) make health optional.  ``InCareStatus`` true
       is looked_after (safeguarding optional); false reveals nothing.  Ethnicity: any
-      code but REFU/NOBT.  Home language, ServiceChild, attendance counts, results and
-      school history are no category.  A partial CTF of results only reveals none.  A
-      ``UCI`` (12 digits and a letter) is no entity type.
+      code but REFU/NOBT (refused, not obtained); ``EthnicitySource`` says how it was
+      collected.  Home language, ServiceChild (and a service child's concerns), attendance
+      counts, results and school history are no category.  Half the files put
+      ``FSMhistory``, ``InCare``, the service-child block and ``SENhistory`` beside
+      ``BasicDetails``, as the DfE specification does; the others nest them in it.  A
+      partial CTF of results only reveals none.  A ``UCI`` (12 digits and a letter) is no
+      entity type.
     * ``newsletter_named``: pupils named (star of the week as "Amelia J", sports teams)
       beside paragraphs on FSM sign-up, pupil premium, nut allergies, flu vaccination,
       mental health week, a mosque visit or Ramadan: no category, unless a sentence is
@@ -2852,6 +2856,12 @@ class CtfPupil:
     assessment_only: bool = False  # a partial CTF of results: none of the above written
 
 
+# A service child's transfer notes (CTF 18 on): the armed forces, no special category.
+_SERVICE_CONCERNS = ("Parent deployed overseas until spring; settled well at school.",
+                     "Third school move in two years because of a parent's posting.",
+                     "No concerns. Family moving with a new posting in September.")
+
+
 def _ctf_marks(g: Gen, health: bool) -> str:
     marks = [g.pick(_MARKS_PLAIN) if g.chance(0.08) else g.pick("/\\") for _ in range(60)]
     if health:
@@ -2922,17 +2932,23 @@ def _ctf_pupil_full(g: Gen, la: str, estab: int, assessment_only: bool,
         E("MiddleNames", C("PERSON", child, g.first_name(child.female)))
         if g.chance(0.3) else None]
     ncyear = year_group(child).replace("Year ", "").replace("Reception", "R")
+    in_care = E("InCare", E("InCareStatus", state.in_care),
+                E("InCareAuthority", g.pick(_LA_CODES)) if state.in_care else None)
+    # The DfE specification puts FSM history, in-care status, service-child details and
+    # SEN history beside BasicDetails, not inside it; some writers nest them.
+    spec_layout = g.chance(0.5)
+    service = (E("ServiceChildren", E("ServiceChild", "Y"),
+                 E("ServiceChildConcerns", g.pick(_SERVICE_CONCERNS)))
+               if g.chance(0.15) else E("ServiceChild", g.pick(("N", "N", "N", "U"))))
     basic = E("BasicDetails", *names,
               E("NCyearActual", ncyear.replace("Nursery", "N2")),
               E("Ethnicity", facts.ethnicity), E("EthnicitySource", g.pick(("P", "P", "C", "S"))),
               E("Languages", E("Type", E("LanguageType", "F"), E("Language", g.pick(_LANGS)))),
               E("MedicalFlag", state.medical_flag),
               E("Disabilities", E("Disability", state.disability)),
-              E("EnrolStatus", "C"), fsm_el,
-              E("InCare", E("InCareStatus", state.in_care),
-                E("InCareAuthority", g.pick(_LA_CODES)) if state.in_care else None),
-              E("ServiceChild", g.pick(("N", "N", "N", "Y", "U"))),
-              sen_el)
+              E("EnrolStatus", "C"),
+              *(() if spec_layout else (fsm_el, in_care, service, sen_el)))
+    beside_basic = (fsm_el, in_care, service, sen_el) if spec_layout else ()
     contacts = []
     for order in range(1, g.pick((2, 2, 3)) if g.chance(0.7) else 2):
         adult = parent if order == 1 else g.adult(last=child.last if g.chance(0.5) else None)
@@ -2994,7 +3010,7 @@ def _ctf_pupil_full(g: Gen, la: str, estab: int, assessment_only: bool,
                              else child.last)),
               E("Forename", C("PERSON", child, child.first)),
               E("DOB", C("DATE_OF_BIRTH", child, child.dob.isoformat())),
-              E("Sex", "F" if child.female else "M"), basic, address,
+              E("Sex", "F" if child.female else "M"), basic, *beside_basic, address,
               E("Contacts", *contacts), attendance, _ctf_stage(g, child), history)
     return pupil, state
 
@@ -3590,8 +3606,8 @@ def k_health_admin(g: Gen, i: int) -> Doc:
     """First-aid supply orders, school nurse posters, medical room cleaning rotas and
     allergy-aware menus: the health vocabulary beside staff names, no one's health."""
     variant = i % 4
-    if variant == 0:  # a supplies order
-        ext = g.pick((".xlsx", ".docx", ".pdf"))
+    if variant == 0:  # a supplies order (its requester is in a paragraph a sheet drops)
+        ext = g.pick((".docx", ".pdf", ".pdf"))
         buyer = g.pick(g.staff)
         rows: list[list[object]] = [["Item", "Code", "Qty", "Unit price", "Total"]]
         for item in g.rng.sample(_SUPPLIES, g.rng.randrange(5, 10)):

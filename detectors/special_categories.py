@@ -27,6 +27,12 @@ Decision rule, per category
     category starts within :data:`CUE_WINDOW_WORDS` words of it; two ``needs_cue``
     hits never confirm each other, and unconfirmed ones are ignored entirely.
 
+Neutral phrases
+    The file's top-level ``neutral`` list holds names that use the categories' words
+    about no one: courses ("Mental Health First Aid", "Paediatric First Aid"), services
+    ("school nursing team", "NHS 111") and form labels ("GP surgery", "Consent to first
+    aid").  A category hit inside a neutral phrase does not count, in prose or in cells.
+
 Results carry, per reported category, up to :data:`EVIDENCE_PER_CATEGORY` distinct
 matched phrases (vocabulary words as spelt in the YAML, never text from the document)
 and the number of counted hits.
@@ -67,7 +73,8 @@ NEEDS_CUE = "needs_cue"
 _RANK = {STRONG: 2, WEAK: 1, NEEDS_CUE: 0}
 
 _CATEGORY_FIELDS = ("description", "min_weak", STRONG, WEAK, NEEDS_CUE)
-_TOP_FIELDS = ("version", "categories")
+NEUTRAL = "neutral"
+_TOP_FIELDS = ("version", "categories", NEUTRAL)
 _CATEGORY_ID = re.compile(r"[a-z][a-z0-9_]*")
 _SEPARATORS = re.compile(r"[\W_]+")
 
@@ -101,6 +108,9 @@ class SpecialCategoryVocabulary:
     categories: tuple[CategoryVocabulary, ...]
     source: str  # the file it was read from
     digest: str  # sha256 of the file's bytes, recorded so a scan can say which list it used
+    # Course, service and form-label names whose words reveal nothing (see "Neutral
+    # phrases" in the module's docstring).
+    neutral: tuple[str, ...] = ()
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -145,25 +155,27 @@ def load_vocabulary(path: Path | None = None) -> SpecialCategoryVocabulary:
     """
     path = DEFAULT_VOCABULARY_PATH if path is None else Path(path)
     config = ConfigFile.read(path, what="vocabulary file", error=VocabularyError)
-    categories = _read_vocabulary(config)
+    categories, neutral = _read_vocabulary(config)
     config.check()
     return SpecialCategoryVocabulary(
         categories=tuple(categories),
         source=str(path),
         digest=hashlib.sha256(config.raw).hexdigest(),
+        neutral=neutral,
     )
 
 
-def _read_vocabulary(config: ConfigFile) -> list[CategoryVocabulary]:
-    """The valid categories of the file; problems are recorded on ``config``."""
+def _read_vocabulary(config: ConfigFile) -> tuple[list[CategoryVocabulary], tuple[str, ...]]:
+    """The valid categories and neutral phrases of the file; problems are recorded on
+    ``config``."""
     if config.root is None:
         config.problem(
             None, "", "the vocabulary file is empty (it must be a mapping with a categories field)"
         )
-        return []
+        return [], ()
     top = config.mapping(config.root, "", "the vocabulary file", allowed=_TOP_FIELDS)
     if top is None:
-        return []
+        return [], ()
     version = top.integer("version", required=False)
     if version is not None and version != SUPPORTED_VERSION:
         config.problem(
@@ -171,14 +183,15 @@ def _read_vocabulary(config: ConfigFile) -> list[CategoryVocabulary]:
             "",
             f"version must be {SUPPORTED_VERSION} (got {version})",
         )
+    neutral = _read_phrases(top, NEUTRAL, {}) if NEUTRAL in top else ()
     listed = top.required("categories")
     if listed is None:
-        return []
+        return [], neutral
     if not isinstance(listed, yaml.MappingNode) or not listed.value:
         config.problem(
             listed, "", "categories must be a non-empty mapping of category id: fields"
         )
-        return []
+        return [], neutral
     by_id = config.mapping(listed, "", "categories", prefix="categories.")
     assert by_id is not None  # a mapping node, checked above
     categories: list[CategoryVocabulary] = []
@@ -193,7 +206,7 @@ def _read_vocabulary(config: ConfigFile) -> list[CategoryVocabulary]:
         category = _read_category(config, category_id, node)
         if category is not None:
             categories.append(category)
-    return categories
+    return categories, neutral
 
 
 def _read_category(
@@ -340,6 +353,17 @@ class SpecialCategoryDetector:
                         folded.setdefault(f" {normal.lower()} ", []).append(entry)
         self._folded = _build_automaton(folded)
         self._exact = _build_automaton(exact)
+        neutral_folded: dict[str, list[_Entry]] = {}
+        neutral_exact: dict[str, list[_Entry]] = {}
+        for phrase in self.vocabulary.neutral:
+            normal = normalise(phrase)
+            entry = _Entry(0, 0, phrase, normal.count(" ") + 1)
+            if is_abbreviation(phrase):
+                neutral_exact.setdefault(f" {normal} ", []).append(entry)
+            else:
+                neutral_folded.setdefault(f" {normal.lower()} ", []).append(entry)
+        self._neutral_folded = _build_automaton(neutral_folded)
+        self._neutral_exact = _build_automaton(neutral_exact)
 
     def detect(self, text: str) -> SpecialCategoryResult:
         """The categories ``text`` touches, with vocabulary phrases as evidence."""
@@ -349,7 +373,10 @@ class SpecialCategoryDetector:
         # adds or removes a space, so word indices agree between the two passes.
         _scan(self._folded, normal.lower(), hits)
         _scan(self._exact, normal, hits)
-        hits = _drop_inside_other_strong(hits)
+        neutral: list[list[_Hit]] = [[]]
+        _scan(self._neutral_folded, normal.lower(), neutral)
+        _scan(self._neutral_exact, normal, neutral)
+        hits = _drop_inside_other_strong(_drop_inside_neutral(hits, neutral[0]))
         categories: list[str] = []
         evidence: dict[str, list[str]] = {}
         counts: dict[str, int] = {}
@@ -377,6 +404,21 @@ class SpecialCategoryDetector:
 
     def __repr__(self) -> str:
         return f"SpecialCategoryDetector(source={self.vocabulary.source!r})"
+
+
+def _drop_inside_neutral(hits: list[list[_Hit]], neutral: list[_Hit]) -> list[list[_Hit]]:
+    """Per category, its hits less those inside a neutral phrase ("mental health" in
+    "Mental Health First Aid", a course's name)."""
+    if not neutral:
+        return hits
+    spans = sorted((h.start, h.end) for h in neutral)
+    starts = [start for start, _ in spans]
+
+    def inside(h: _Hit) -> bool:
+        # Only the neutral phrases starting at or before the hit can hold it.
+        return any(end >= h.end for _, end in spans[:bisect_left(starts, h.start + 1)])
+
+    return [[h for h in category_hits if not inside(h)] for category_hits in hits]
 
 
 def _drop_inside_other_strong(hits: list[list[_Hit]]) -> list[list[_Hit]]:

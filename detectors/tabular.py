@@ -220,8 +220,12 @@ class ColumnVocabulary:
         """True for a heading :meth:`classify` knows, or one that names a category's
         service, consent or role ("Consent to emergency medical treatment"): a form's
         label either way, though the second reveals nothing."""
-        if self.classify(heading) is not None:
-            return True
+        return self.classify(heading) is not None or self.names_no_category(heading)
+
+    def names_no_category(self, heading: str) -> bool:
+        """True for a heading holding a category's phrase that names a service, a consent,
+        a role, a document or a value's source instead ("GP surgery", "Ethnicity
+        source"): its words are not searched for categories beside its values."""
         words = _words(heading)
         best = self._best_phrase(words)
         return best is not None and best[0][0] == "category" and self._not_category(
@@ -554,8 +558,9 @@ class TableReader:
             self._special_values_in(_column(body, index), header[index], index, result)
             if _is_free_text(_column(body, index)):
                 heading = header[index]
+                keep_heading = heading and not self.vocabulary.names_no_category(heading)
                 result.free_text.extend(
-                    f"{heading}: {value}" if heading else value
+                    f"{heading}: {value}" if keep_heading else value
                     for value in _column(body, index) if value.strip()
                 )
             else:
@@ -566,7 +571,9 @@ class TableReader:
         for row in [header, *body]:
             # A staff role ("Designated Safeguarding Lead") names a job, not a pupil's need.
             line = "\t".join(row[i] for i in plain if i < len(row) and row[i].strip()
-                             and not self.vocabulary.is_role(row[i]))
+                             and not self.vocabulary.is_role(row[i])
+                             and not (row is header
+                                      and self.vocabulary.names_no_category(row[i])))
             if line:
                 size += len(line) + 1
                 if size > PATTERN_ONLY_CHARS:
@@ -651,7 +658,10 @@ class TableReader:
             found = self.vocabulary.special_value(value)
             if found is not None:
                 result.special_categories.setdefault(found[0], f"{found[1]} in {shown}")
-            line = f"{label}: {value}" if label else value
+            # "Ethnicity source: P", "Medical practice: Park Lane": the label names no one's
+            # category, so only the value is read on.
+            keep_label = label and not self.vocabulary.names_no_category(label)
+            line = f"{label}: {value}" if keep_label else value
             if _is_free_text([value]) or (kind is None and _is_name_shaped(value)):
                 result.free_text.append(line)
             else:

@@ -415,7 +415,7 @@ BAD_VOCABULARIES = [
         categorys: {}
         """,
         2,
-        "unknown field categorys (expected one of: version, categories)",
+        "unknown field categorys (expected one of: version, categories, neutral)",
         id="unknown-top-field",
     ),
     pytest.param(
