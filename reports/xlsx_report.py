@@ -62,6 +62,7 @@ from dpscan.reports._summary import (
     totals_and_counts,
 )
 from dpscan.reports._table import (
+    ALL_FILES_FIXED,
     all_files_header,
     all_files_row,
     due_date,
@@ -651,6 +652,20 @@ def _record_sheet(book: _Book, name: str, columns: Sequence[Column],
     )
 
 
+# Where the entity type columns start in an "All files" row.
+_FIRST_COUNT = len(ALL_FILES_FIXED)
+
+
+def _without_zero_counts(row: list[Any], counts: int) -> list[Any]:
+    """``row`` with its entity counts of 0 left blank: a file holds a few of the twenty
+    types, and writing the rest as zeros made most of a large workbook's cells (an empty
+    count cell reads, sorts and filters as none)."""
+    for column in range(_FIRST_COUNT, _FIRST_COUNT + counts):
+        if row[column] == 0:
+            row[column] = None
+    return row
+
+
 def _change_rows(result: ScanResult) -> Iterable[list[Any]]:
     for change in change_rows(result):
         record = change.record
@@ -734,7 +749,8 @@ def _write_book(result: ScanResult, book: _Book) -> None:
     )
     columns = entity_columns(result)
     _table_sheet(book, "All files", files_header(result),
-                 (all_files_row(record, columns) for record in files))
+                 (_without_zero_counts(all_files_row(record, columns), len(columns))
+                  for record in files))
     errors = itertools.chain(
         (("file", r.root, r.path, r.error) for r in records.view(RecordView.ERRORS)),
         (("folder", e.root, e.path, e.error) for e in result.scan.walk_errors))

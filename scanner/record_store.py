@@ -27,6 +27,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import orjson
+
 from dpscan.model.records import FileResult
 from dpscan.model.views import Key, RecordView, view_key
 
@@ -84,6 +86,22 @@ def _text(value: str) -> str:
     return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _encode(value: object) -> bytes | str:
+    """``value`` as JSON: UTF-8 bytes from orjson (several times faster than json, and the
+    store is written once and read a dozen times per report set), or, for a value orjson
+    refuses (a lone surrogate in a name), json's ASCII text, where the surrogate is JSON's
+    escape and SQLite takes it as text."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return json.dumps(value)
+
+
+def _decode(data: bytes | str) -> Any:
+    """What :func:`_encode` stored."""
+    return orjson.loads(data) if isinstance(data, bytes) else json.loads(data)
+
+
 def encode_key(key: Key | None) -> str | None:
     """A view's sort key as text whose order (SQLite's binary collation) is the key's."""
     if key is None:
@@ -132,10 +150,8 @@ class RecordStore:
 
     def add(self, record: FileResult) -> None:
         """Keep ``record`` (as findings.json will show it), after the ones added before."""
-        # ASCII escapes: a stray lone surrogate in a name is kept as JSON's escape, where
-        # SQLite would refuse it as text and stop the scan.
-        data = json.dumps(record.to_dict(evidence_values=True))
-        terms = json.dumps(record.index_terms) if record.index_terms else None
+        data = _encode(record.to_dict(evidence_values=True))
+        terms = _encode(record.index_terms) if record.index_terms else None
         # Copies are found by content; an empty file's hash says nothing.
         sha256 = record.sha256 if record.sha256 and record.size else None
         self._pending.append((self._count, _text(record.root), _text(record.path), sha256,
@@ -211,9 +227,9 @@ class RecordStore:
         try:
             while rows := cursor.fetchmany(FETCH):
                 for data, terms in rows:
-                    record = FileResult.from_dict(json.loads(data))
+                    record = FileResult.from_dict(_decode(data))
                     if terms:
-                        record.index_terms = json.loads(terms)
+                        record.index_terms = _decode(terms)
                     yield record
         finally:
             cursor.close()
