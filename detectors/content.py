@@ -210,9 +210,11 @@ class ContentDetector:
         # Prose near someone the file identifies is about them; the cells of a table's
         # rows (codes such as "Safeguarding - neglect") belong to their rows.
         examples: dict[tuple[int, int], bool] = {}
+        staff = self._staff_mentions(prose, [r for r, _ in analysis.found
+                                             if r.entity_type in NAME_TYPES])
         anchors = [r.start for r, _ in analysis.found
                    if r.entity_type in PERSON_IDENTIFYING_TYPES
-                   and not (r.entity_type in NAME_TYPES and self._is_role_holder(prose, r))
+                   and (r.start, r.end) not in staff
                    and not self._in_example(prose, r.start, examples)]
         near, far = _split_near(prose, anchors + form_ends, ATTACHED_CHARS)
         near = "\n".join([near, *near_cells])
@@ -259,6 +261,19 @@ class ContentDetector:
         roles = self.tables.vocabulary
         return roles.names_role(before_words) or roles.names_role(after_words)
 
+    def _staff_mentions(self, text: str,
+                        names: list[RecognizerResult]) -> set[tuple[int, int]]:
+        """Spans of the names that are staff holding a role (:meth:`_is_role_holder`), and
+        of the later "Mr Fielding" of a "Designated Safeguarding Lead: Mr Tom Fielding":
+        a policy goes on about its role holders' duties to every child.  Only a title and
+        a surname are taken for the role holder: a pupil of that surname is named in full."""
+        holders = [r for r in names if self._is_role_holder(text, r)]
+        surnames = {_surname(text, r) for r in holders}
+        return {(r.start, r.end) for r in names
+                if r in holders or (_titled_surname_only(text, r)
+                                    and _surname(text, r) in surnames
+                                    and text[r.end:r.end + 2] not in ("'s", "’s"))}
+
     def _in_example(self, text: str, position: int, seen: dict[tuple[int, int], bool]) -> bool:
         """True when the paragraph at ``position`` is an example ("Case study: Jamie ...").
         Only :data:`EXAMPLE_REACH_CHARS` either side are read, and each paragraph once
@@ -274,6 +289,25 @@ class ContentDetector:
     def _is_label(self, label: str) -> bool:
         """True when a "Label: value" line's label names a field the vocabulary knows."""
         return self.tables.vocabulary.is_form_label(label)
+
+
+_TITLE = re.compile(r"(?:mr|mrs|ms|miss|mx|dr|prof|rev)\.?", re.IGNORECASE)
+
+
+def _surname(text: str, name: RecognizerResult) -> str:
+    """The last word of a name as written, lower case."""
+    words = text[name.start:name.end].split()
+    return words[-1].strip(".,'’").lower() if words else ""
+
+
+def _titled_surname_only(text: str, name: RecognizerResult) -> bool:
+    """True for a name written as a title and a surname ("Mrs Ward"), the title inside the
+    span or just before it."""
+    words = text[name.start:name.end].split()
+    if len(words) == 2 and _TITLE.fullmatch(words[0]):
+        return True
+    before = text[max(0, name.start - 6):name.start].split()
+    return len(words) == 1 and bool(before) and bool(_TITLE.fullmatch(before[-1]))
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -373,7 +407,53 @@ def _split_near(text: str, anchors: list[int], reach: int) -> tuple[str, str]:
         line = text.rfind("\n", 0, anchor) + 1
         if line not in by_line:
             by_line[line] = _letter_body(text, anchor) or _paragraph(text, anchor, reach)
-    windows = list(by_line.values())
-    windows = merge_spans(windows)
-    near = "\n".join(text[a:b] for a, b in windows)
-    return near, prose_outside(text, windows)
+    windows = merge_spans(by_line.values())
+    # A window's sentences said of anyone ("If your child has asthma ...") are not about
+    # the person it is around: they stay topics, unless the sentence names them.
+    generic = [sentence for a, b in windows for sentence in _generic_sentences(text, a, b)
+               if not any(sentence[0] <= anchor < sentence[1] for anchor in anchors)]
+    about = _without(windows, generic)
+    near = "\n".join(text[a:b] for a, b in about)
+    return near, prose_outside(text, about)
+
+
+# A sentence ends at ". ", "! ", "? " or a line end.
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
+# What makes a sentence one said of anyone: a condition, "any", a group of children or
+# parents, or a request to fill something in.  Markers are matched as whole words.
+_GENERIC_MARKERS = re.compile(
+    r"\b(?:if|unless|should your|in case of|where a child|any|anyone|anybody|all (?:children|"
+    r"pupils|students|parents|staff)|every (?:child|pupil|student)|those who|(?:children|pupils|"
+    r"students|parents|carers|families|staff) (?:with|who|whose|that|use|using|should|must|"
+    r"may|can)|sufferers|please (?:complete|list|tell us|let us know|send|inform|return|"
+    r"sign|remember|note that any))\b", re.IGNORECASE)
+# A pronoun for one person: the sentence goes on about someone the window names.
+_ONE_PERSON = re.compile(r"\b(?:he|she|his|her|hers|him|himself|herself)\b", re.IGNORECASE)
+
+
+def _generic_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the sentences of ``text[start:end]`` that are said of anyone (see
+    :data:`_GENERIC_MARKERS`) and name no single person by pronoun."""
+    found = []
+    for match in _SENTENCE.finditer(text, start, end):
+        sentence = match.group()
+        if (sentence.strip() and _GENERIC_MARKERS.search(sentence)
+                and not _ONE_PERSON.search(sentence)):
+            found.append((match.start(), match.end()))
+    return found
+
+
+def _without(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` (sorted, apart) with the ``holes`` (sorted, each inside one span) cut out."""
+    kept: list[tuple[int, int]] = []
+    holes_left = iter(holes)
+    hole = next(holes_left, None)
+    for start, end in spans:
+        while hole is not None and hole[0] < end:
+            if hole[0] > start:
+                kept.append((start, hole[0]))
+            start = max(start, hole[1])
+            hole = next(holes_left, None)
+        if end > start:
+            kept.append((start, end))
+    return kept
