@@ -102,9 +102,10 @@ FORMATS: tuple[FileFormat, ...] = (
                mimes=(MIME_XLSX, "application/vnd.ms-excel.sheet.macroenabled.12"),
                extensions=_SHEET_EXTENSIONS, extractor=f"{_EXTRACT}.xlsx:extract_xlsx",
                protection=f"{_CHECK}:check_zip", requires=("openpyxl", "python-calamine")),
-    # Binary workbook: a zip of .bin parts no library we have reads.
+    # Binary workbook: a zip of .bin parts, which calamine reads (openpyxl cannot).
     FileFormat(name="xlsb", family="spreadsheet", mimes=(MIME_XLSB,), extensions=(".xlsb",),
-               protection=f"{_CHECK}:check_zip"),
+               extractor=f"{_EXTRACT}.xlsb:extract_xlsb", protection=f"{_CHECK}:check_zip",
+               requires=("python-calamine",)),
     FileFormat(name="pptx", family="presentation", mimes=(MIME_PPTX,),
                extensions=_SLIDE_EXTENSIONS, extractor=f"{_EXTRACT}.pptx:extract_pptx",
                protection=f"{_CHECK}:check_zip", requires=("python-pptx",)),

@@ -2,7 +2,7 @@
 
 Two readers give the same text:
 
-- :func:`_read_calamine` (python-calamine, Rust) is about 15 times faster, but it loads
+- :func:`read_calamine` (python-calamine, Rust) is about 15 times faster, but it loads
   a whole sheet into memory, so it reads only workbooks of at most
   :data:`CALAMINE_MAX_FILE_BYTES` on disk in which :func:`_calamine_unsafe` found
   nothing it would show differently or could not hold;
@@ -122,7 +122,7 @@ def extract_xlsx(handle: BinaryIO, limits: Limits) -> ExtractedText:
         handle.seek(0)
         if _calamine_unsafe(data) is None:
             try:
-                return _read_calamine(io.BytesIO(data), limits)
+                return read_calamine(io.BytesIO(data), limits)
             except BaseException as exc:  # noqa: BLE001 - a panic too: openpyxl reads it or fails
                 if not is_content_failure(exc):
                     raise
@@ -155,7 +155,7 @@ def _openpyxl_rows(sheet: ReadOnlyWorksheet) -> Iterator[list[str]]:
     return kept_rows([format_cell(v) for v in row] for row in rows)
 
 
-def _read_calamine(handle: BinaryIO, limits: Limits) -> ExtractedText:
+def read_calamine(handle: BinaryIO, limits: Limits) -> ExtractedText:
     """Every sheet with python-calamine: the same text as :func:`_read_openpyxl`.
 
     Hidden and very hidden sheets are read, as openpyxl reads them; chart sheets have no

@@ -66,7 +66,7 @@ def _shape(result: ExtractedText) -> tuple:
 def _same_text(data: bytes, limits: Limits = LIMITS) -> ExtractedText:
     """Both readers give the same text and tables for ``data``; the calamine result."""
     by_openpyxl = xlsx._read_openpyxl(io.BytesIO(data), limits)
-    by_calamine = xlsx._read_calamine(io.BytesIO(data), limits)
+    by_calamine = xlsx.read_calamine(io.BytesIO(data), limits)
     assert _shape(by_calamine) == _shape(by_openpyxl)
     return by_calamine
 
@@ -218,7 +218,7 @@ def test_what_calamine_shows_differently_goes_to_openpyxl(
         data = _edit(data, {SHEET1: edit})
     assert reason in (xlsx._calamine_unsafe(data) or "")
     assert _openpyxl_text(data) == openpyxl_shows
-    assert xlsx._read_calamine(io.BytesIO(data), LIMITS).text == calamine_shows
+    assert xlsx.read_calamine(io.BytesIO(data), LIMITS).text == calamine_shows
     assert xlsx.extract_xlsx(io.BytesIO(data), LIMITS).text == openpyxl_shows
 
 
@@ -273,16 +273,16 @@ def test_a_sheet_too_sparse_for_calamine_goes_to_openpyxl(monkeypatch: pytest.Mo
 
 
 def _record_calamine(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Record each call of _read_calamine (a failure in it would only send the workbook
+    """Record each call of read_calamine (a failure in it would only send the workbook
     to openpyxl)."""
     calls: list[int] = []
-    real = xlsx._read_calamine
+    real = xlsx.read_calamine
 
     def recorded(handle: io.BytesIO, limits: Limits) -> ExtractedText:
         calls.append(1)
         return real(handle, limits)
 
-    monkeypatch.setattr(xlsx, "_read_calamine", recorded)
+    monkeypatch.setattr(xlsx, "read_calamine", recorded)
     return calls
 
 
@@ -314,7 +314,7 @@ def test_openpyxl_reads_what_calamine_fails_on(monkeypatch: pytest.MonkeyPatch) 
     data = out.getvalue()
     assert xlsx._calamine_unsafe(data) is None
     with pytest.raises(xlsx.python_calamine.CalamineError):
-        xlsx._read_calamine(io.BytesIO(data), LIMITS)
+        xlsx.read_calamine(io.BytesIO(data), LIMITS)
     calls = _record_calamine(monkeypatch)
     assert xlsx.extract_xlsx(io.BytesIO(data), LIMITS).text == _openpyxl_text(data) == "a\n"
     assert calls == [1]
@@ -327,7 +327,7 @@ def test_when_both_fail_openpyxls_error_is_raised(monkeypatch: pytest.MonkeyPatc
                                                 b'<c r="A1" t="s"><v>5</v>')})
     assert xlsx._calamine_unsafe(data) is None  # calamine tries, and fails
     with pytest.raises(xlsx.python_calamine.CalamineError):
-        xlsx._read_calamine(io.BytesIO(data), LIMITS)
+        xlsx.read_calamine(io.BytesIO(data), LIMITS)
     calls = _record_calamine(monkeypatch)
     with pytest.raises(IndexError):  # openpyxl's: no shared string 5
         xlsx.extract_xlsx(io.BytesIO(data), LIMITS)
@@ -351,7 +351,7 @@ def test_a_corrupt_workbook_raises_openpyxls_error(data: bytes) -> None:
     assert str(chosen.value) == str(by_openpyxl.value)
     # calamine on its own raises too (an exception, not a crash).
     with pytest.raises(Exception):  # noqa: B017 - any exception will do
-        xlsx._read_calamine(io.BytesIO(data), LIMITS)
+        xlsx.read_calamine(io.BytesIO(data), LIMITS)
 
 
 def test_the_text_limit_stops_reading(monkeypatch: pytest.MonkeyPatch) -> None:
