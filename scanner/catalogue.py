@@ -46,7 +46,7 @@ from dpscan.model.records import FileResult
 from dpscan.scanner.formats import required_distributions
 from dpscan.scanner.walk import FileEntry, is_excluded, printable_path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 CATALOGUE_NAME = "catalogue.sqlite"
 # Bump when detection changes in a way that should re-read files scanned before (the
 # code digest below catches changes to the code and data; this catches anything else).
@@ -228,6 +228,16 @@ def _merge_duplicate_files(db: sqlite3.Connection) -> None:
 
 _FILES_BY_ABSPATH = "CREATE UNIQUE INDEX files_abspath ON files (abspath);"
 
+# Version 4 (issue 20): each record's judgement (the fields governance set) and a digest of
+# what judged it, so a rescan applies it again instead of judging an unchanged file anew.
+_SCHEMA_V4 = """
+CREATE TABLE judgements (
+    record_id INTEGER PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
+    context TEXT NOT NULL,            -- digest: rules, register, policy, as-of date, code, view
+    judged TEXT NOT NULL              -- JSON: the fields governance set
+);
+"""
+
 # One migration step: SQL statements, or a function given the connection.
 _Step = str | Callable[[sqlite3.Connection], None]
 # version reached -> the steps that reach it from the one before
@@ -235,6 +245,7 @@ _MIGRATIONS: dict[int, tuple[_Step, ...]] = {
     1: (_SCHEMA_V1,),
     2: (_SCHEMA_V2,),
     3: (_SCHEMA_V3, _merge_duplicate_files, _FILES_BY_ABSPATH),
+    4: (_SCHEMA_V4,),
 }
 _CREATED_BY = "dpscan"
 
@@ -320,6 +331,19 @@ def detection_code_digest() -> str:
         except importlib.metadata.PackageNotFoundError:
             version = "-"
         digest.update(f"{package}={version};".encode())
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def governance_code_digest() -> str:
+    """A digest of dpscan's governance code (the rules file is the governor's own part of
+    a judgement's context): a dpscan that judges differently judges kept files again."""
+    digest = hashlib.sha256()
+    for name in _GOVERNANCE_CODE:
+        for root in _module_files_root(name):
+            for file in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
+                digest.update(file.name.encode())
+                digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -418,6 +442,25 @@ class _Known:
     fingerprint: str | None
     status: str | None
     deleted: bool
+
+
+@dataclass(slots=True)
+class _Origin:
+    """Where a record of this scan is kept: its row (None until a read file is stored),
+    its file and position there, and its kept judgement when still good."""
+
+    record_id: int | None
+    abspath: str
+    ordinal: int
+    judged: dict[str, Any] | None = None
+
+
+def judgement_context(fingerprint: str, root: str, path: str) -> str:
+    """The digest a judgement is kept under: what judged the file (``fingerprint``:
+    governor and governance code) and the view it was judged in (rules match the path
+    relative to the root)."""
+    return hashlib.sha256(f"{fingerprint}\x1f{root}\x1f{path}".encode(
+        "utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def root_key(root: str) -> str:
@@ -881,6 +924,12 @@ class ScanRun:
         # By absolute path: the rows beneath a root, whichever root recorded them.
         self._known: dict[str, _Known] = {}
         self._loaded_roots: set[str] = set()
+        # Judgements (issue 20): while a governance fingerprint is set, each record this
+        # run hands out is noted by (root, path) until the runner judges it, and the
+        # judgements it makes are written with the next batch.
+        self._judging: str | None = None
+        self._origins: dict[tuple[str, str], _Origin] = {}
+        self._judgements: list[tuple[_Origin, str, str]] = []
 
     def _load_root(self, root: str) -> None:
         self._loaded_roots.add(root)
@@ -914,15 +963,49 @@ class ScanRun:
             return None
         # The row as it is now: another writer may have changed it since it was loaded.
         rows = self.db.execute(
-            "SELECT f.root, f.path, r.record FROM records r JOIN files f ON f.id = r.file_id "
+            "SELECT f.root, f.path, r.record, r.id, r.ordinal, j.context, j.judged "
+            "FROM records r JOIN files f ON f.id = r.file_id "
+            "LEFT JOIN judgements j ON j.record_id = r.id "
             "WHERE f.id = ? AND f.size = ? AND f.mtime_ns = ? AND f.inode = ? "
             "AND f.fingerprint = ? AND f.deleted_scan IS NULL AND f.status IS NOT 'error' "
             "ORDER BY r.ordinal",
             (known.file_id, entry.size, entry.mtime_ns, entry.inode, self.fingerprint))
         # Stored as the widest root sees the file; this scan shows it from its own root.
         view = (entry.root, entry.relpath)
-        return [FileResult.from_dict(_rebased(json.loads(record), (root, path), view))
-                for root, path, record in rows] or None
+        results = []
+        for root, path, record, record_id, ordinal, context, judged in rows:
+            result = FileResult.from_dict(_rebased(json.loads(record), (root, path), view))
+            results.append(result)
+            if self._judging is not None:
+                good = context == judgement_context(self._judging, result.root, result.path)
+                self._origins[(result.root, result.path)] = _Origin(
+                    record_id, absolute_path(entry.root, entry.relpath), ordinal,
+                    json.loads(judged) if good and judged else None)
+        return results or None
+
+    def judge_with(self, fingerprint: str | None) -> None:
+        """Keep judgements under ``fingerprint`` (what judges the files: the governor's
+        fingerprint and the governance code), and hand out those kept under it; None keeps
+        none."""
+        self._judging = fingerprint
+
+    def kept_judgement(self, record: FileResult) -> dict[str, Any] | None:
+        """The judgement kept for ``record`` (handed out by this run) when what judged it
+        is unchanged, else None: judge it and :meth:`keep_judgement`."""
+        origin = self._origins.get((record.root, record.path))
+        return origin.judged if origin is not None else None
+
+    def keep_judgement(self, record: FileResult, judged: dict[str, Any]) -> None:
+        """Keep ``judged`` (the fields governance set) for ``record``, written with the
+        next batch."""
+        origin = self._origins.pop((record.root, record.path), None)
+        if origin is not None and self._judging is not None:
+            context = judgement_context(self._judging, record.root, record.path)
+            self._judgements.append((origin, context, json.dumps(judged, ensure_ascii=False)))
+
+    def judged(self, record: FileResult) -> None:
+        """Forget ``record``: it was judged (with a kept judgement or afresh)."""
+        self._origins.pop((record.root, record.path), None)
 
     def record(self, entry: FileEntry, results: list[FileResult], *, reused: bool) -> None:
         """Note ``entry`` as seen in this scan with its (ungoverned) ``results``."""
@@ -932,6 +1015,10 @@ class ScanRun:
         else:
             self.read += 1
             self._pending.append((entry, _freeze(results)))
+            if self._judging is not None:
+                key = absolute_path(entry.root, entry.relpath)
+                for ordinal, result in enumerate(results):
+                    self._origins[(result.root, result.path)] = _Origin(None, key, ordinal)
         if (len(self._pending) >= _BATCH_FILES
                 or time.monotonic() - self._last_commit >= _BATCH_SECONDS):
             self.flush()
@@ -939,7 +1026,7 @@ class ScanRun:
     @_guarded
     def flush(self) -> None:
         """Commit what has been recorded so far."""
-        if not self._pending:
+        if not self._pending and not self._judgements:
             return
         with self.catalogue.transaction():
             for entry, results in self._pending:
@@ -954,8 +1041,27 @@ class ScanRun:
                                     (entry.root, entry.relpath))
                 else:
                     self._store(entry, results)
+            self._write_judgements()
         self._pending.clear()
+        self._judgements.clear()
         self._last_commit = time.monotonic()
+
+    def _write_judgements(self) -> None:
+        rows = []
+        for origin, context, judged in self._judgements:
+            record_id = origin.record_id
+            if record_id is None:  # a file read in this run: its records are stored now
+                found = self.db.execute(
+                    "SELECT r.id FROM records r JOIN files f ON f.id = r.file_id "
+                    "WHERE f.abspath = ? AND r.ordinal = ?",
+                    (origin.abspath, origin.ordinal)).fetchone()
+                if found is None:
+                    continue
+                record_id = found[0]
+            rows.append((record_id, context, judged))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO judgements (record_id, context, judged) VALUES (?, ?, ?)",
+            rows)
 
     def _store(self, entry: FileEntry, frozen: _Frozen) -> None:
         personal, signature = frozen.personal, frozen.signature

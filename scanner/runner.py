@@ -8,6 +8,7 @@ size of the share beyond the result records themselves.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 from collections import deque
@@ -16,7 +17,7 @@ from dataclasses import asdict
 from typing import Any
 
 from dpscan import __version__
-from dpscan.detectors.governance import Governor
+from dpscan.detectors.governance import Governor, apply_judgement, judgement
 from dpscan.model.config import ScanConfig, settings_summary
 from dpscan.model.ids import Status
 from dpscan.model.records import FileResult, ScanResult, ScanSummary, WalkError
@@ -27,6 +28,7 @@ from dpscan.scanner.catalogue import (
     RootSeen,
     ScanRun,
     absolute_path,
+    governance_code_digest,
     root_key,
 )
 from dpscan.scanner.executors import Reused, make_executor
@@ -144,6 +146,8 @@ def run_scan(
     run = (catalogue.begin_scan(roots, config, resume=resume, full=full,
                                 context=scan_context(governor))
            if catalogue else None)
+    if run is not None and governor is not None:
+        run.judge_with(governance_fingerprint(governor))
     try:
         return _scan_into(roots, config, summary, progress, governor, catalogue, run,
                           isolate=isolate, store=store)
@@ -173,7 +177,7 @@ def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
             if isinstance(item, WalkError):
                 summary.walk_errors.append(item)
             else:
-                files.add(_judge(item, governor, reviews))
+                files.add(_judge(item, governor, reviews, run))
             if progress is not None:
                 progress(item)
             if _stop_requested:
@@ -244,6 +248,13 @@ def _mount_points_beneath(roots: list[str]) -> set[str]:
     return points
 
 
+def governance_fingerprint(governor: Governor) -> str:
+    """What judges the files: ``governor``'s rules, register, policy and as-of date, and
+    the governance code (a new dpscan that judges differently judges again)."""
+    return hashlib.sha256(
+        f"{governor.fingerprint()}:{governance_code_digest()}".encode()).hexdigest()
+
+
 def scan_context(governor: Governor | None) -> dict[str, Any] | None:
     """What judged a scan's files, for ``report --db`` to judge them the same way: the
     rules file (None: the shipped schedule) and register, each with the SHA-256 of its
@@ -312,11 +323,22 @@ def report_from_catalogue(
 
 
 def _judge(item: FileResult, governor: Governor | None,
-           reviews: dict[str, Review]) -> FileResult:
+           reviews: dict[str, Review], run: ScanRun | None = None) -> FileResult:
     """Apply retention, register and policy, then the DPO's review while it holds (by
-    the file's absolute path: a review follows the file whichever root reached it)."""
+    the file's absolute path: a review follows the file whichever root reached it).
+
+    With a catalogue ``run``, the judgement kept for an unchanged file by an earlier scan
+    under the same rules, register, policy, as-of date and governance code is applied
+    instead, and a new judgement is kept for the next scan."""
     if governor is not None:
-        governor.govern(item)
+        kept = run.kept_judgement(item) if run is not None else None
+        if kept is not None:
+            apply_judgement(item, kept)
+            run.judged(item)  # type: ignore[union-attr]
+        else:
+            governor.govern(item)
+            if run is not None:
+                run.keep_judgement(item, judgement(item))
     review = reviews.get(absolute_path(item.root, item.path))
     if review is not None and review.holds_for(item):
         item.review = review.as_record()

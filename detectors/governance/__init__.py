@@ -34,6 +34,7 @@ moves.  A member that no rule covers takes its container's rule.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -113,6 +114,28 @@ class Policy:
     severity: SeverityPolicy = field(default_factory=SeverityPolicy)
 
 
+# What governance sets on a record: a judgement is these fields, kept and applied again
+# while what judged the file is unchanged (issue 20: a rescan does not judge again).
+GOVERNED_FIELDS = ("asset", "retention_rule", "retention_trigger", "retention_due", "action",
+                   "flags", "severity", "severity_reasons")
+
+
+def judgement(result: FileResult) -> dict[str, object]:
+    """The fields governance set on ``result`` (:data:`GOVERNED_FIELDS`), to keep."""
+    judged = {name: getattr(result, name) for name in GOVERNED_FIELDS}
+    judged["flags"] = [str(flag) for flag in result.flags]
+    judged["severity_reasons"] = list(result.severity_reasons)
+    return judged
+
+
+def apply_judgement(result: FileResult, judged: dict[str, object]) -> None:
+    """Set a kept :func:`judgement` on ``result`` instead of judging it again."""
+    for name in GOVERNED_FIELDS:
+        setattr(result, name, judged.get(name))
+    result.flags = list(judged.get("flags") or [])  # type: ignore[call-overload]
+    result.severity_reasons = list(judged.get("severity_reasons") or [])  # type: ignore[call-overload]
+
+
 class Governor:
     """Applies the schedule, the register (optional) and the policy to file results."""
 
@@ -157,6 +180,18 @@ class Governor:
         if personal and self._in_public_location(result):
             result.add_flag(Flag.PUBLIC_LOCATION)
         result.severity, result.severity_reasons = self._severity(result)
+
+    def fingerprint(self) -> str:
+        """A digest of everything this governor judges a file by apart from the file and
+        the code: the rules file's and the register's bytes, the policy, the as-of date.
+        Two governors with the same fingerprint give a record the same judgement."""
+        parts = (
+            self.schedule.sha256 if self.schedule is not None else "-",
+            self.register.sha256 if self.register is not None else "-",
+            repr(self.policy),
+            self.today.isoformat(),
+        )
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     def provenance(self) -> dict[str, object]:
         """Which rules and register judged the files (paths and sha256 of their bytes)."""
@@ -313,4 +348,5 @@ def _age(due: str, today: dt.date) -> str:
 
 
 __all__ = ["CHILD_IDENTIFIERS", "CHILDREN_CATEGORIES", "CRITICAL_CATEGORIES",
-           "DEFAULT_PUBLIC_LOCATIONS", "Governor", "Policy", "SeverityPolicy"]
+           "DEFAULT_PUBLIC_LOCATIONS", "GOVERNED_FIELDS", "Governor", "Policy", "SeverityPolicy",
+           "apply_judgement", "judgement"]

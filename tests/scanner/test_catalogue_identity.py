@@ -57,7 +57,7 @@ def test_duplicates_of_an_older_catalogue_are_merged(tmp_path: Path) -> None:
     db = tmp_path / "old.sqlite"
     _version_2_catalogue(db)
     with Catalogue.open(db) as catalogue:
-        assert catalogue.schema_version == catalogue_module.SCHEMA_VERSION == 3
+        assert catalogue.schema_version == catalogue_module.SCHEMA_VERSION == 4
         records = list(catalogue.latest_results())
         # Once, with the records of the most recent scan, seen from the widest root.
         assert [(r.root, r.path, r.container, r.entities) for r in records] == [
