@@ -40,6 +40,7 @@ MIME_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIME_PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 MIME_XLSB = "application/vnd.ms-excel.sheet.binary.macroenabled.12"
+MIME_PUB = "application/x-mspublisher"
 MIME_ZIP = "application/zip"
 MIME_ENCRYPTED_OFFICE = "application/encrypted"  # libmagic's "CDFV2 Encrypted"
 MIME_EMPTY = "inode/x-empty"
@@ -87,7 +88,7 @@ _SLIDE_EXTENSIONS = (".pptx", ".pptm", ".potx", ".ppsx", ".ppsm")
 _DOC_EXTENSIONS = (".doc", ".dot")
 _XLS_EXTENSIONS = (".xls", ".xlt")
 _PPT_EXTENSIONS = (".ppt", ".pps", ".pot")
-_OTHER_OLE_EXTENSIONS = (".pub", ".vsd")
+_OTHER_OLE_EXTENSIONS = (".vsd",)
 _OFFICE_EXTENSIONS = (*_WORD_EXTENSIONS, *_SHEET_EXTENSIONS, ".xlsb", *_SLIDE_EXTENSIONS,
                       *_DOC_EXTENSIONS, *_XLS_EXTENSIONS, *_PPT_EXTENSIONS, ".msg",
                       *_OTHER_OLE_EXTENSIONS)
@@ -118,18 +119,23 @@ FORMATS: tuple[FileFormat, ...] = (
         "application/vnd.openxmlformats-officedocument.presentationml.template",
         "application/vnd.ms-powerpoint.template.macroenabled.12",
     )),
-    # Office 97-2003 and Outlook: OLE compound files.  DOC and PPT have no extractor: no
-    # maintained library reads their text yet, so they are listed with no_text_extracted.
+    # Office 97-2003, Publisher and Outlook: OLE compound files.  Word, PowerPoint and
+    # Publisher are read by dpscan's own readers of Microsoft's published formats
+    # ([MS-DOC], [MS-PPT]; Publisher's text stream as LibreOffice's libmspub reads it).
     FileFormat(name="doc", family="ole", mimes=("application/msword",),
-               extensions=_DOC_EXTENSIONS, protection=f"{_CHECK}:check_ole",
-               requires=("msoffcrypto-tool",)),
+               extensions=_DOC_EXTENSIONS, extractor=f"{_EXTRACT}.doc:extract_doc",
+               protection=f"{_CHECK}:check_ole", requires=("olefile", "msoffcrypto-tool")),
     FileFormat(name="xls", family="ole", mimes=("application/vnd.ms-excel",),
                extensions=_XLS_EXTENSIONS, extractor=f"{_EXTRACT}.xls:extract_xls",
                protection=f"{_CHECK}:check_ole",
                requires=("xlrd", "openpyxl", "python-calamine", "msoffcrypto-tool")),
     FileFormat(name="ppt", family="ole", mimes=("application/vnd.ms-powerpoint",),
-               extensions=_PPT_EXTENSIONS, protection=f"{_CHECK}:check_ole",
-               requires=("msoffcrypto-tool",)),
+               extensions=_PPT_EXTENSIONS, extractor=f"{_EXTRACT}.ppt:extract_ppt",
+               protection=f"{_CHECK}:check_ole", requires=("olefile", "msoffcrypto-tool")),
+    # Publisher: libmagic says only "Microsoft Office"; sniffing finds its text stream.
+    FileFormat(name="pub", family="ole", mimes=(MIME_PUB, "application/vnd.ms-publisher"),
+               extensions=(".pub",), extractor=f"{_EXTRACT}.pub:extract_pub",
+               protection=f"{_CHECK}:check_ole", requires=("olefile", "msoffcrypto-tool")),
     # An Outlook message is an OLE file msoffcrypto cannot open, with no password of its own.
     FileFormat(name="msg", family="ole", mimes=(MIME_MSG,), extensions=(".msg",),
                extractor=f"{_EXTRACT}.email:extract_msg",

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import BinaryIO
 
 import magic
+import olefile
 
 from dpscan.scanner.formats import (
     MIME_DOCX,
@@ -23,6 +24,7 @@ from dpscan.scanner.formats import (
     MIME_EMPTY,
     MIME_MSG,
     MIME_PPTX,
+    MIME_PUB,
     MIME_UNKNOWN,
     MIME_XLSB,
     MIME_XLSX,
@@ -36,8 +38,18 @@ from dpscan.scanner.mailsniff import looks_like_email, looks_like_msg
 # How many leading bytes libmagic sees.  Enough for OOXML's first zip entries.
 SNIFF_BYTES = 1024 * 1024
 
-# libmagic's names for an OLE file it could not place; an Outlook .msg among them.
-_GENERIC_OLE = frozenset({"application/x-ole-storage", "application/CDFV2", "application/cdfv2"})
+# libmagic's names for an OLE file it could not place (an Outlook .msg, a Word or
+# PowerPoint file without the summary it looks for, Publisher).
+_GENERIC_OLE = frozenset({"application/x-ole-storage", "application/CDFV2", "application/cdfv2",
+                          "application/vnd.ms-office"})
+# What an OLE file holds, told by the stream that carries its content (the first found).
+_OLE_CONTENT_STREAMS = (
+    ("WordDocument", "application/msword"),
+    ("PowerPoint Document", "application/vnd.ms-powerpoint"),
+    ("Workbook", "application/vnd.ms-excel"),
+    ("Book", "application/vnd.ms-excel"),
+    ("Quill/QuillSub/CONTENTS", MIME_PUB),
+)
 
 
 # Types libmagic names from two or three leading bytes, which ordinary text also starts
@@ -117,16 +129,35 @@ def sniff_handle(handle: BinaryIO, filename: str, total_size: int) -> SniffResul
     report = is_dpscan_report(head)
     if mime in (MIME_ZIP, MIME_XLSX):
         package = _read_package(handle)  # one read of the central directory for both
-        if mime == MIME_ZIP:
+        if mime == MIME_ZIP or package.mime == MIME_XLSB:  # libmagic calls an .xlsb XLSX
             mime = package.mime or mime
         report = report or (mime == MIME_XLSX and package.dpscan_workbook)
     if mime in WEAK_MAGIC_MIMES and _is_text(head):
         mime = "text/plain"
     if mime.startswith("text/") and looks_like_email(head):
         mime = MIME_EML  # libmagic often calls an .eml plain text
-    elif mime in _GENERIC_OLE and looks_like_msg(handle):
-        mime = MIME_MSG  # an Outlook message libmagic saw only as OLE
+    elif mime in _GENERIC_OLE:
+        if looks_like_msg(handle):
+            mime = MIME_MSG  # an Outlook message libmagic saw only as OLE
+        else:
+            mime = _ole_content(handle) or mime
     return SniffResult(mime, extension_mismatch(filename, mime), report)
+
+
+def _ole_content(handle: BinaryIO) -> str | None:
+    """The content type of an OLE file libmagic could not place, from the stream holding
+    its content (:data:`_OLE_CONTENT_STREAMS`), or None."""
+    try:
+        handle.seek(0)
+        with olefile.OleFileIO(handle) as ole:
+            for stream, mime in _OLE_CONTENT_STREAMS:
+                if ole.exists(stream):
+                    return mime
+    except Exception:  # noqa: BLE001 - a file olefile cannot read stays as libmagic named it
+        return None
+    finally:
+        handle.seek(0)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
