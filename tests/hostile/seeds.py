@@ -1,8 +1,9 @@
 """Small valid files of every type dpscan reads, built in memory, for breaking on purpose.
 
-:func:`seed_files` gives ``{file name: bytes}``; the extension names the type.  XLS and
-Outlook MSG cannot be written by any library we have, so they come from the shared zoo
-(``../shared/zoo``) when it is present and are left out when it is not.
+:func:`seed_files` gives ``{file name: bytes}``; the extension names the type.  XLS, Outlook
+MSG and the other Office 97-2003 formats (.doc, .ppt, .pub, .xlsb) cannot be written by any
+library we have, so they come from the shared zoo (``../shared/zoo``) when it is present and
+are left out when it is not.
 """
 
 from __future__ import annotations
@@ -12,10 +13,15 @@ import zipfile
 from functools import cache
 from pathlib import Path
 
-ZOO = Path(__file__).resolve().parents[3] / "shared" / "zoo" / "files"
+ZOO = Path(__file__).resolve().parents[3] / "shared" / "zoo"
+_POI = "legacy/files/apache-poi/test-data"
 _ZOO_SEEDS = {
-    "seed.xls": "sharepoint-to-text/sharepoint2text/tests/resources/legacy_ms/mwe.xls",
-    "seed.msg": "msg-extractor/example-msg-files/unicode.msg",
+    "seed.xls": "files/sharepoint-to-text/sharepoint2text/tests/resources/legacy_ms/mwe.xls",
+    "seed.msg": "files/msg-extractor/example-msg-files/unicode.msg",
+    "seed.doc": f"{_POI}/document/Bug60936.doc",
+    "seed.ppt": f"{_POI}/slideshow/incorrect_slide_order.ppt",
+    "seed.pub": f"{_POI}/publisher/Sample2_2010.pub",
+    "seed.xlsb": f"{_POI}/spreadsheet/date.xlsb",
 }
 
 TEXT = "Pupil: Amelia Jones, DOB 02/03/2015, NHS 943 476 5919, amelia.parent@example.com"

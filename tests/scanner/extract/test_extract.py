@@ -293,8 +293,9 @@ def test_images_go_to_the_image_extractor_and_wmf_to_none() -> None:
         ("application/x-zip-compressed", "zip"),  # read as zip
         ("text/x-python", "text"),
         ("message/rfc822", "eml"),
-        ("application/msword", None),  # Word 97-2003: listed, not read
-        ("application/vnd.ms-powerpoint", None),
+        ("application/msword", "doc"),  # Word 97-2003: dpscan's own reader
+        ("application/vnd.ms-powerpoint", "ppt"),
+        ("application/x-ole-storage", None),  # an OLE file sniffing could not place
         ("application/encrypted", None),
         ("audio/mpeg", None),
         ("inode/x-empty", None),

@@ -56,7 +56,8 @@ EXTRACTORS = [row for row in FORMATS if row.extractor is not None]
 OWN_SEEDS = {"pdf": "seed.pdf", "docx": "seed.docx", "xlsx": "seed.xlsx", "eml": "seed.eml",
              "msg": "seed.msg", "pptx": "seed.pptx", "odf": "seed.odt", "xls": "seed.xls",
              "rtf": "seed.rtf", "html": "seed.html", "text": "seed.csv", "zip": "seed.zip",
-             "7z": "seed.7z", "image": "seed.png"}
+             "7z": "seed.7z", "image": "seed.png",
+             "doc": "seed.doc", "ppt": "seed.ppt", "pub": "seed.pub", "xlsb": "seed.xlsb"}
 
 
 class Hang(BaseException):
