@@ -13,12 +13,16 @@ if __name__ != "dpscan.reports":  # the folder is on sys.path by mistake: never 
     raise ImportError(f"import dpscan.reports, not {__name__}")
 
 import errno
+import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from dpscan.model.records import ScanResult
+from dpscan.model.records import ScanResult, ScanSummary
+from dpscan.model.views import Records
 from dpscan.reports.csv_report import write_csv
 from dpscan.reports.html_report import write_html
 from dpscan.reports.json_report import write_json
@@ -35,6 +39,13 @@ class ReportWriter:
     filename: str
     write: Callable[[ScanResult, Path], None]
     description: str
+    # Written in a process of its own beside the others, on a large scan whose records
+    # another process can open: it takes as long as all the others together.
+    own_process: bool = False
+
+
+# Records below which a process of its own costs more (start-up, imports) than it saves.
+OWN_PROCESS_MIN_RECORDS = 5_000
 
 
 REPORT_WRITERS: dict[str, ReportWriter] = {
@@ -57,6 +68,7 @@ REPORT_WRITERS: dict[str, ReportWriter] = {
             filename="report.xlsx",
             write=write_xlsx,
             description="spreadsheet: summary, action list, overdue, unprotected, assets, files",
+            own_process=True,
         ),
         ReportWriter(
             name="csv",
@@ -125,12 +137,75 @@ def write_reports(result: ScanResult, out_dir: Path, formats: Sequence[str]) -> 
     writers = resolve_formats(formats)
     out_dir = Path(out_dir)
     make_private_dir(out_dir)
-    written: list[Path] = []
-    for writer in writers:
-        path = out_dir / writer.filename
-        writer.write(result, path)
-        written.append(path)
-    return written
+    apart, opener = _written_apart(writers, result)
+    if apart is None or opener is None:
+        for writer in writers:
+            writer.write(result, out_dir / writer.filename)
+    else:
+        with _OwnProcess(apart, result, opener, out_dir / apart.filename) as own:
+            for writer in writers:
+                if writer is not apart:
+                    writer.write(result, out_dir / writer.filename)
+            own.wait()
+    return [out_dir / writer.filename for writer in writers]
+
+
+def _written_apart(writers: list[ReportWriter], result: ScanResult
+                   ) -> tuple[ReportWriter | None, Callable[[], Records] | None]:
+    """The writer to run in a process of its own, with the opener of the records for it,
+    or (None, None): one core, one report, a small scan, or records only this process has."""
+    apart = next((w for w in writers if w.own_process), None)
+    if apart is None or len(writers) < 2 or (os.cpu_count() or 1) < 2:
+        return None, None
+    records = result.records
+    opener = records.opener()
+    if opener is None or len(records) < OWN_PROCESS_MIN_RECORDS:  # type: ignore[arg-type]
+        return None, None
+    return apart, opener
+
+
+class _OwnProcess:
+    """One report written by a spawned process over records it opens itself.  Whatever
+    ends the parent's work (an error, Ctrl-C, SIGTERM) ends the child, which removes its
+    half-written file; the child's own error is raised by :meth:`wait`."""
+
+    def __init__(self, writer: ReportWriter, result: ScanResult,
+                 opener: Callable[[], Records], path: Path) -> None:
+        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self._future = self._pool.submit(_write_in_own_process, writer.name, result.scan,
+                                         opener, path)
+
+    def __enter__(self) -> _OwnProcess:
+        return self
+
+    def wait(self) -> None:
+        """Wait for the report; raise what the child raised."""
+        self._future.result()
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()  # SIGTERM: the child removes its temporary file
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_in_own_process(name: str, scan: ScanSummary, opener: Callable[[], Records],
+                          path: Path) -> None:
+    """In the child: open the records, write one report, close them."""
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    records = opener()
+    try:
+        REPORT_WRITERS[name].write(ScanResult(scan=scan, files=records), path)
+    finally:
+        close = getattr(records, "close", None)
+        if close is not None:
+            close()
+
+
+def _stop(signum: int, _frame: object) -> None:
+    # An exception, so the report's atomic writer removes its temporary file.
+    raise SystemExit(128 + signum)
 
 
 __all__ = [

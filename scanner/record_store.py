@@ -22,7 +22,8 @@ import shutil
 import sqlite3
 import tempfile
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -44,6 +45,7 @@ FETCH = 500
 # number order for any count a file can have (negative ones included).
 _INT_OFFSET = 1 << 47
 _VIEWS = tuple(RecordView)
+_FILE = "records.sqlite3"
 _COLUMNS = ", ".join(f"k_{view.value}" for view in _VIEWS)
 
 
@@ -116,6 +118,21 @@ def encode_key(key: Key | None) -> str | None:
     return "".join(parts)
 
 
+def _open_reader(path: str, count: int, entity_types: frozenset[str]) -> RecordStore:
+    """The store at ``path`` opened read-only (see :meth:`RecordStore.opener`); closing
+    it leaves the file to the store that made it."""
+    store = RecordStore.__new__(RecordStore)
+    store.folder = Path(path).parent
+    store._cleanup = None
+    store._db = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True,
+                                isolation_level=None)
+    store._pending = []
+    store._count = count
+    store._indexed = True  # the store that made it indexed it before handing it out
+    store._entity_types = set(entity_types)
+    return store
+
+
 class RecordStore:
     """Records of one scan in a private temporary SQLite file; use as a context manager.
 
@@ -131,8 +148,9 @@ class RecordStore:
         self.folder = Path(tempfile.mkdtemp(prefix=f"{STORE_PREFIX}{os.getpid()}-",
                                             dir=directory))
         # Removed at exit even if a caller forgets to close the store (not after SIGKILL).
-        self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
-        path = self.folder / "records.sqlite3"
+        self._cleanup: weakref.finalize[Any, Any] | None = weakref.finalize(
+            self, shutil.rmtree, self.folder, ignore_errors=True)
+        path = self.folder / _FILE
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.execute("PRAGMA journal_mode = OFF")  # a scratch file: no crash recovery
@@ -237,9 +255,18 @@ class RecordStore:
     # --------------------------------------------------------------------------- closing
 
     def close(self) -> None:
-        """Remove the store and its folder."""
+        """Remove the store and its folder (a reader opened by :meth:`opener`: close it)."""
         self._db.close()
-        self._cleanup()
+        if self._cleanup is not None:
+            self._cleanup()
+
+    def opener(self) -> Callable[[], RecordStore]:
+        """A picklable function that opens this store read-only, in another process: a
+        report written there reads the same records (this store must stay open, and take
+        no more records, until that reader is closed)."""
+        self._ready()
+        return partial(_open_reader, str(self.folder / _FILE), self._count,
+                       frozenset(self._entity_types))
 
     def __enter__(self) -> RecordStore:
         return self

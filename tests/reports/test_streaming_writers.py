@@ -43,6 +43,9 @@ class Stream:
         # As a store answers it: kept while records were added, no reading.
         return {"PERSON", "UK_UPN"} if self.count else set()
 
+    def opener(self) -> None:
+        return None  # produced in this process only
+
 
 def _result(files: Any) -> ScanResult:
     summary = ScanSummary(tool="dpscan", version="test", started="2024-01-01T00:00:00+00:00",

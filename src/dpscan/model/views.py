@@ -9,7 +9,7 @@ million files never holds them all (issue 20).  Both take their rules from here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
@@ -89,6 +89,11 @@ class Records(Protocol):
         """Every entity type some record holds (the reports' count columns)."""
         ...
 
+    def opener(self) -> Callable[[], Records] | None:
+        """A picklable way to open these same records in another process (a report
+        written beside the others), or None when they live in this process only."""
+        ...
+
 
 class RecordList(list[FileResult]):
     """Records held in memory, for a scan small enough to hold (tests, a USB stick)."""
@@ -114,6 +119,10 @@ class RecordList(list[FileResult]):
     def entity_types(self) -> set[str]:
         """Every entity type some record holds."""
         return {name for record in self for name in record.entities}
+
+    def opener(self) -> None:
+        """None: records in memory cannot be opened by another process."""
+        return None
 
 
 def as_records(files: Iterable[FileResult] | Sequence[FileResult]) -> Records:
