@@ -10,10 +10,13 @@ A1 and XFD1048576 would ask for hundreds of GB).
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
 from typing import BinaryIO
+
+from lxml import etree
 
 from dpscan.model.extraction import ExtractedText, Limits, UnreadableContent
 from dpscan.scanner.extract.xlsx import (
@@ -27,8 +30,14 @@ from dpscan.scanner.extract.xlsx import (
 # cell records (their column): BrtCellBlank .. BrtFmlaError, the short cells, BrtCellRString.
 _ROW_HEADER = 0x0000
 _CELL_RECORDS = frozenset({*range(0x01, 0x13), 0x3E})
-# Worksheet parts, as Excel names them (xl/worksheets/ also holds binaryIndexN.bin).
+# Worksheet parts, as Excel names them (xl/worksheets/ also holds binaryIndexN.bin), in
+# lower case; and the relationships that name the parts calamine reads as sheets.
 _WORKSHEET = re.compile(r"xl/worksheets/sheet[^/]*\.bin")
+_WORKBOOK_RELS = "xl/_rels/workbook.bin.rels"
+_SHEET_TYPES = frozenset({"worksheet", "macrosheet", "dialogsheet", "chartsheet"})
+_MAX_RELS_BYTES = 4 * 1024 * 1024
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                       huge_tree=False)
 
 
 def extract_xlsb(handle: BinaryIO, limits: Limits) -> ExtractedText:
@@ -41,10 +50,30 @@ def extract_xlsb(handle: BinaryIO, limits: Limits) -> ExtractedText:
             f"a whole sheet in memory)")
     handle.seek(0)
     with zipfile.ZipFile(handle) as package:
-        for part in package.infolist():
-            if _WORKSHEET.fullmatch(part.filename):
-                _check_sheet(package, part)
+        for part in _sheet_parts(package):
+            _check_sheet(package, part)
     return read_calamine(handle, limits)
+
+
+def _sheet_parts(package: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The parts calamine would load as sheets: those the workbook's relationships name
+    (whatever they are called), and any part named like a worksheet."""
+    by_name = {part.filename.lower(): part for part in package.infolist()}
+    wanted = {name for name in by_name if _WORKSHEET.fullmatch(name)}
+    rels = by_name.get(_WORKBOOK_RELS)
+    if rels is not None:
+        if rels.file_size > _MAX_RELS_BYTES:
+            raise UnreadableContent("workbook relationships too large")
+        try:
+            root = etree.fromstring(package.read(rels), parser=_XML)
+        except etree.XMLSyntaxError as exc:
+            raise UnreadableContent("workbook relationships are not well-formed XML") from exc
+        for relation in root:
+            target = str(relation.get("Target") or "")
+            if str(relation.get("Type") or "").rsplit("/", 1)[-1].lower() in _SHEET_TYPES:
+                wanted.add(posixpath.normpath(
+                    target.lstrip("/") if target.startswith("/") else f"xl/{target}").lower())
+    return [by_name[name] for name in sorted(wanted) if name in by_name]
 
 
 def _check_sheet(package: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:

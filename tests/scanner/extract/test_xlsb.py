@@ -67,3 +67,23 @@ def test_real_binary_workbooks_give_their_cells() -> None:
                                                         "Comment"]
     with open(SPREADSHEETS / "date.xlsb", "rb") as handle:
         assert extract_xlsb(handle, Limits()).text.strip() == "12/01/2013"
+
+
+def test_a_sheet_under_another_name_is_checked_too() -> None:
+    # calamine loads the parts the workbook's relationships name, whatever they are called.
+    spanning = (_record(0x00, (0).to_bytes(4, "little") + bytes(4))
+                + _record(0x01, (0).to_bytes(4, "little") + bytes(4))
+                + _record(0x00, (1_048_575).to_bytes(4, "little") + bytes(4))
+                + _record(0x01, (16_383).to_bytes(4, "little") + bytes(4)))
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/worksheet" Target="worksheets/Data1.BIN"/>'
+            '</Relationships>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("xl/workbook.bin", b"")
+        package.writestr("xl/_rels/workbook.bin.rels", rels)
+        package.writestr("xl/worksheets/Data1.BIN", spanning)
+    with pytest.raises(UnreadableContent, match="span"):
+        extract_xlsb(io.BytesIO(buffer.getvalue()), Limits())
