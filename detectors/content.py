@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -410,34 +411,48 @@ def _split_near(text: str, anchors: list[int], reach: int) -> tuple[str, str]:
     windows = merge_spans(by_line.values())
     # A window's sentences said of anyone ("If your child has asthma ...") are not about
     # the person it is around: they stay topics, unless the sentence names them.
-    generic = [sentence for a, b in windows for sentence in _generic_sentences(text, a, b)
-               if not any(sentence[0] <= anchor < sentence[1] for anchor in anchors)]
+    ordered = sorted(anchors)
+    generic = [(start, end) for a, b in windows for start, end in _generic_sentences(text, a, b)
+               if not _holds_anchor(ordered, start, end)]
     about = _without(windows, generic)
     near = "\n".join(text[a:b] for a, b in about)
     return near, prose_outside(text, about)
 
 
-# A sentence ends at ". ", "! ", "? " or a line end.
-_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
-# What makes a sentence one said of anyone: a condition, "any", a group of children or
-# parents, or a request to fill something in.  Markers are matched as whole words.
-_GENERIC_MARKERS = re.compile(
-    r"\b(?:if|unless|should your|in case of|where a child|any|anyone|anybody|all (?:children|"
-    r"pupils|students|parents|staff)|every (?:child|pupil|student)|those who|(?:children|pupils|"
-    r"students|parents|carers|families|staff) (?:with|who|whose|that|use|using|should|must|"
-    r"may|can)|sufferers|please (?:complete|list|tell us|let us know|send|inform|return|"
-    r"sign|remember|note that any))\b", re.IGNORECASE)
+def _holds_anchor(anchors: list[int], start: int, end: int) -> bool:
+    """True when one of the sorted ``anchors`` lies in [start, end)."""
+    index = bisect_left(anchors, start)
+    return index < len(anchors) and anchors[index] < end
+
+
+# A sentence ends at ". ", "! ", "? " or a line end.  Possessive: a "." inside a word
+# ("www.example.org", "2.5") must not make the search start again a character later.
+_SENTENCE = re.compile(r"(?:[^.!?\n]++|[.!?]++(?!\s|$))*+(?:[.!?]+(?=\s|$)|\n|$)")
+# A sentence said of anyone opens with its group or hypothetical subject: a condition on
+# any child, a group of children, parents or staff, or a request to parents to fill
+# something in.  ("Diagnosed with ADHD; any changes to medication ..." is about the child
+# named above it: its "any" comes after what it says.)
+_GENERIC_OPENING = re.compile(
+    r"[\s\W]*(?:if|should|where|when|unless) (?:your|a|any|the) (?:child|pupil|student|young "
+    r"person)\b"
+    r"|[\s\W]*(?:all |any |every |most |some )?(?:children|pupils|students|parents|carers|"
+    r"families|staff|young people|anyone|those|sufferers)\b(?: \w+){0,3}? (?:with|who|whose|"
+    r"that|should|must|may|can|use|using|are|will|need)\b"
+    r"|[\s\W]*(?:anyone|any child|any pupil|any student|every child|every pupil)\b"
+    r"|[\s\W]*please (?:complete|list|tell us|let us know|return|sign|send|inform)\b",
+    re.IGNORECASE)
 # A pronoun for one person: the sentence goes on about someone the window names.
 _ONE_PERSON = re.compile(r"\b(?:he|she|his|her|hers|him|himself|herself)\b", re.IGNORECASE)
 
 
 def _generic_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of the sentences of ``text[start:end]`` that are said of anyone (see
-    :data:`_GENERIC_MARKERS`) and name no single person by pronoun."""
+    """Spans of the sentences of ``text[start:end]`` said of anyone (they open with a
+    group or hypothetical subject, :data:`_GENERIC_OPENING`) that name no single person by
+    pronoun."""
     found = []
     for match in _SENTENCE.finditer(text, start, end):
         sentence = match.group()
-        if (sentence.strip() and _GENERIC_MARKERS.search(sentence)
+        if (sentence.strip() and _GENERIC_OPENING.match(sentence)
                 and not _ONE_PERSON.search(sentence)):
             found.append((match.start(), match.end()))
     return found

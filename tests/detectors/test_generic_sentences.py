@@ -4,6 +4,8 @@ A sentence that names the child, or goes on about them by pronoun, stays data.""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from dpscan.detectors.content import ContentDetector
@@ -22,8 +24,8 @@ GENERIC_LETTERS = {
            "Miss L Carter\n"),
     "trip": ("Year 5 residential: letter for Oliver Smith\n\nDear parents,\nOliver has a place "
              "on the residential from 12 to 14 June. Please complete the medical form "
-             "enclosed, listing any medication and any allergies. Travel sickness tablets "
-             "must be handed in by all pupils who need them.\nMr D Hughes, Trip Leader\n"),
+             "enclosed, listing any medication and any allergies. All pupils who need travel "
+             "sickness tablets must hand them in on the coach.\nMr D Hughes, Trip Leader\n"),
     "catering": ("Cashless catering: Harry Thomas, 7C. Harry's account balance is £3.20. "
                  "Parents can top up online. Students use their fingerprint at the till; "
                  "parents who do not consent to biometric use can ask for a PIN.\n"),
@@ -43,8 +45,8 @@ DATA_LETTERS = {
     "pe": (GENERIC_LETTERS["pe"].replace(
         "Jack did not", "Jack was diagnosed with asthma; he did not"), "health"),
     "trip": (GENERIC_LETTERS["trip"].replace(
-        "Travel sickness", "If needed, his EpiPen for a nut allergy goes with the group. "
-        "Travel sickness"), "health"),
+        "All pupils who", "If needed, his EpiPen for a nut allergy goes with the group. "
+        "All pupils who"), "health"),
     "catering": (GENERIC_LETTERS["catering"].replace(
         "Harry's account", "Harry's fingerprint template is registered. Harry's account"),
         "biometric"),
@@ -55,6 +57,32 @@ DATA_LETTERS = {
 def test_a_sentence_about_the_child_stays_data(content: ContentDetector, kind: str) -> None:
     text, category = DATA_LETTERS[kind]
     assert category in content.detect(text).special_categories
+
+
+# Care plans and SEN notes name the pupil on a line of its own; the sentences below it say
+# "any" or "if" after what they record about the pupil.
+NOTES = [
+    ("Referral notes for Jayden Clarke, Year 9.\nDiagnosed with ADHD and anxiety; any "
+     "changes to medication to be reported to the SENCo.\n", "health"),
+    ("Jayden Clarke\nAutism spectrum condition (EHCP in place); please ensure any changes "
+     "to routine are explained in advance.\n", "sen"),
+    ("Maisie Green\nEpilepsy, if a seizure lasts over five minutes call 999 and give "
+     "buccal midazolam.\n", "health"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), NOTES)
+def test_any_or_if_after_the_data_keeps_it_about_the_pupil(
+        content: ContentDetector, text: str, category: str) -> None:
+    assert category in content.detect(text).special_categories
+
+
+def test_a_long_line_without_sentence_ends_is_quick(content: ContentDetector) -> None:
+    text = ("Amelia Jones (DOB 02/03/2014), LS6 2QT: " + "reading, writing and maths, "
+            * 2_000 + "see www.example.org for more")
+    started = time.perf_counter()
+    content.detect(text)
+    assert time.perf_counter() - started < 10  # was minutes: quadratic sentence search
 
 
 def test_a_pronoun_keeps_a_conditional_sentence_about_the_child(
