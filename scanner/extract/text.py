@@ -102,7 +102,8 @@ def delimited_table(text: str) -> list[list[str]] | None:
     try:
         return [
             [cell.strip() for cell in row]
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                                  skipinitialspace=True)
             if any(cell.strip() for cell in row)
         ]
     except csv.Error:
@@ -124,7 +125,8 @@ def _steadiest_delimiter(lines: list[str]) -> str | None:
         if delimiter not in lines[0]:
             continue  # a header names its columns, so it holds the delimiter
         try:
-            rows = list(csv.reader(lines, delimiter=delimiter))
+            # skipinitialspace: `Name, Address` exports quote a cell after the space.
+            rows = list(csv.reader(lines, delimiter=delimiter, skipinitialspace=True))
         except csv.Error:
             continue
         header = [cell.strip() for cell in rows[0]]

@@ -328,6 +328,11 @@ def test_cyrillic_cp1251_is_not_forced_to_cp1252() -> None:
          [["Name", "Notes"], ["Amy", "said, hello"], ["Ben", "ok"]]),
         ('Name;Town\n"Smith, J";Leeds\nAmy;York\n', [["Name", "Town"], ["Smith, J", "Leeds"],
                                                     ["Amy", "York"]]),
+        # A space after each comma, and cells quoted after it.
+        ('Pupil, Address, SEN need\n"Smith, John", "1 High St, Leeds", "Autism, EHCP"\n'
+         '"Khan, Aisha", "2 Low Rd, York", K\n',
+         [["Pupil", "Address", "SEN need"], ["Smith, John", "1 High St, Leeds", "Autism, EHCP"],
+          ["Khan, Aisha", "2 Low Rd, York", "K"]]),
     ],
 )
 def test_delimited_text_becomes_a_table(text: str, rows: list[list[str]]) -> None:
