@@ -447,20 +447,29 @@ class _Known:
 @dataclass(slots=True)
 class _Origin:
     """Where a record of this scan is kept: its row (None until a read file is stored),
-    its file and position there, and its kept judgement when still good."""
+    its file and position there, a digest of the record as detected, and its kept
+    judgement when still good.  ``usable`` is False when two records of one file share a
+    path (an archive listing a name twice): neither is then kept nor reused."""
 
     record_id: int | None
     abspath: str
     ordinal: int
+    content: str
     judged: dict[str, Any] | None = None
+    usable: bool = True
 
 
-def judgement_context(fingerprint: str, root: str, path: str) -> str:
+def judgement_context(fingerprint: str, root: str, path: str, content: str) -> str:
     """The digest a judgement is kept under: what judged the file (``fingerprint``:
-    governor and governance code) and the view it was judged in (rules match the path
-    relative to the root)."""
-    return hashlib.sha256(f"{fingerprint}\x1f{root}\x1f{path}".encode(
+    governor and governance code), the view it was judged in (rules match the path
+    relative to the root) and the record it judged (``content``: a digest of the record
+    as detected, so a judgement never lands on records another scan stored meanwhile)."""
+    return hashlib.sha256(f"{fingerprint}\x1f{root}\x1f{path}\x1f{content}".encode(
         "utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _digest(record_json: str) -> str:
+    return hashlib.sha256(record_json.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def root_key(root: str) -> str:
@@ -977,11 +986,20 @@ class ScanRun:
             result = FileResult.from_dict(_rebased(json.loads(record), (root, path), view))
             results.append(result)
             if self._judging is not None:
-                good = context == judgement_context(self._judging, result.root, result.path)
-                self._origins[(result.root, result.path)] = _Origin(
-                    record_id, absolute_path(entry.root, entry.relpath), ordinal,
-                    json.loads(judged) if good and judged else None)
+                content = _digest(record)
+                good = context == judgement_context(self._judging, result.root, result.path,
+                                                    content)
+                self._note_origin(result, _Origin(
+                    record_id, absolute_path(entry.root, entry.relpath), ordinal, content,
+                    json.loads(judged) if good and judged else None))
         return results or None
+
+    def _note_origin(self, result: FileResult, origin: _Origin) -> None:
+        key = (result.root, result.path)
+        if key in self._origins:  # two records of one path: which is which is unknown
+            self._origins[key].usable = origin.usable = False
+            origin.judged = None
+        self._origins[key] = origin
 
     def judge_with(self, fingerprint: str | None) -> None:
         """Keep judgements under ``fingerprint`` (what judges the files: the governor's
@@ -993,14 +1011,15 @@ class ScanRun:
         """The judgement kept for ``record`` (handed out by this run) when what judged it
         is unchanged, else None: judge it and :meth:`keep_judgement`."""
         origin = self._origins.get((record.root, record.path))
-        return origin.judged if origin is not None else None
+        return origin.judged if origin is not None and origin.usable else None
 
     def keep_judgement(self, record: FileResult, judged: dict[str, Any]) -> None:
         """Keep ``judged`` (the fields governance set) for ``record``, written with the
         next batch."""
         origin = self._origins.pop((record.root, record.path), None)
-        if origin is not None and self._judging is not None:
-            context = judgement_context(self._judging, record.root, record.path)
+        if origin is not None and origin.usable and self._judging is not None:
+            context = judgement_context(self._judging, record.root, record.path,
+                                        origin.content)
             self._judgements.append((origin, context, json.dumps(judged, ensure_ascii=False)))
 
     def judged(self, record: FileResult) -> None:
@@ -1017,8 +1036,11 @@ class ScanRun:
             self._pending.append((entry, _freeze(results)))
             if self._judging is not None:
                 key = absolute_path(entry.root, entry.relpath)
+                frozen = self._pending[-1][1]
+                assert frozen is not None
                 for ordinal, result in enumerate(results):
-                    self._origins[(result.root, result.path)] = _Origin(None, key, ordinal)
+                    self._note_origin(result, _Origin(None, key, ordinal,
+                                                      _digest(frozen.records[ordinal][2])))
         if (len(self._pending) >= _BATCH_FILES
                 or time.monotonic() - self._last_commit >= _BATCH_SECONDS):
             self.flush()

@@ -17,7 +17,7 @@ from dataclasses import asdict
 from typing import Any
 
 from dpscan import __version__
-from dpscan.detectors.governance import Governor, apply_judgement, judgement
+from dpscan.detectors.governance import Governor, judgement
 from dpscan.model.config import ScanConfig, settings_summary
 from dpscan.model.ids import Status
 from dpscan.model.records import FileResult, ScanResult, ScanSummary, WalkError
@@ -333,7 +333,7 @@ def _judge(item: FileResult, governor: Governor | None,
     if governor is not None:
         kept = run.kept_judgement(item) if run is not None else None
         if kept is not None:
-            apply_judgement(item, kept)
+            governor.apply(item, kept)
             run.judged(item)  # type: ignore[union-attr]
         else:
             governor.govern(item)

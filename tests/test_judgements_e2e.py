@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -130,3 +131,19 @@ def test_a_file_seen_from_another_root_is_judged_in_that_view(share: Path,
     assert len(folder.judged) == 6
     whole_again = _governor(today)
     assert _scan(share, whole_again, catalogue) == whole
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+def test_records_sharing_a_path_are_judged_each_time(share: Path,
+                                                     catalogue: Catalogue) -> None:
+    archive = share / "Pupils" / "Medical" / "notes.zip"
+    with zipfile.ZipFile(archive, "w") as package:
+        package.writestr("notes.txt", LETTER)
+        package.writestr("notes.txt", LETTER.replace("asthma", "epilepsy"))  # the same name
+    today = dt.date(2026, 12, 7)
+    first = _governor(today)
+    judged_first = _scan(share, first, catalogue)
+    again = _governor(today)
+    assert _scan(share, again, catalogue) == judged_first
+    # Which stored record is which is unknown: both are judged again, the rest is not.
+    assert sorted(again.judged) == ["Pupils/Medical/notes.zip!notes.txt"] * 2

@@ -128,14 +128,6 @@ def judgement(result: FileResult) -> dict[str, object]:
     return judged
 
 
-def apply_judgement(result: FileResult, judged: dict[str, object]) -> None:
-    """Set a kept :func:`judgement` on ``result`` instead of judging it again."""
-    for name in GOVERNED_FIELDS:
-        setattr(result, name, judged.get(name))
-    result.flags = list(judged.get("flags") or [])  # type: ignore[call-overload]
-    result.severity_reasons = list(judged.get("severity_reasons") or [])  # type: ignore[call-overload]
-
-
 class Governor:
     """Applies the schedule, the register (optional) and the policy to file results."""
 
@@ -156,6 +148,7 @@ class Governor:
         # The rules given to the containers of the top-level file judged last, by path:
         # records arrive container first, so its members can take its rule.
         self._container_rules: dict[str, RetentionRule | None] = {}
+        self._rules_by_id = {rule.id: rule for rule in schedule.rules} if schedule else {}
 
     def govern(self, result: FileResult) -> None:
         """Set asset, retention fields, policy flags and severity on ``result``.
@@ -180,6 +173,20 @@ class Governor:
         if personal and self._in_public_location(result):
             result.add_flag(Flag.PUBLIC_LOCATION)
         result.severity, result.severity_reasons = self._severity(result)
+
+    def apply(self, result: FileResult, judged: dict[str, object]) -> None:
+        """Set a kept :func:`judgement` on ``result`` instead of judging it again, and note
+        its rule as :meth:`govern` does, for a member of it judged afresh next."""
+        for name in GOVERNED_FIELDS:
+            setattr(result, name, judged.get(name))
+        result.flags = list(judged.get("flags") or [])  # type: ignore[call-overload]
+        result.severity_reasons = list(
+            judged.get("severity_reasons") or [])  # type: ignore[call-overload]
+        if self.schedule is not None:
+            if result.container is None:
+                self._container_rules = {}
+            self._container_rules[result.path] = self._rules_by_id.get(
+                str(result.retention_rule))
 
     def fingerprint(self) -> str:
         """A digest of everything this governor judges a file by apart from the file and
@@ -349,4 +356,4 @@ def _age(due: str, today: dt.date) -> str:
 
 __all__ = ["CHILD_IDENTIFIERS", "CHILDREN_CATEGORIES", "CRITICAL_CATEGORIES",
            "DEFAULT_PUBLIC_LOCATIONS", "GOVERNED_FIELDS", "Governor", "Policy", "SeverityPolicy",
-           "apply_judgement", "judgement"]
+           "judgement"]
