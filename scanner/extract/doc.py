@@ -31,12 +31,16 @@ file marked English comes out as cp1252, as the font table that would tell is no
 read).  Tables there are recognised from their marks alone (a cell mark right after a
 cell mark ends a row).
 
-Bounded: at most twice ``max_text_chars`` characters are decoded per story (field
-instructions are dropped from what is read, so some slack is needed) and the text stops
-at ``max_text_chars``; a piece table that is out of order or points past the end of the
-stream raises :class:`UnreadableContent`, and nothing is allocated from a size the file
-states (every structure is a slice of a stream already in memory, itself bounded by
-``max_file_bytes``).
+Bounded: at most twice ``max_text_chars`` characters are decoded in all, over every story
+of the document and of the documents embedded in it (field instructions are dropped from
+what is read, so some slack is needed), and the text stops at ``max_text_chars``.  A
+document decodes no more characters than its WordDocument stream has bytes, as a real
+one's characters take a byte each at least: pieces that overlap to say more are read no
+further.  Embedded documents are read once per WordDocument stream (storages may share
+its sectors), :data:`MAX_EMBEDDED_DOCUMENTS` at most.  A piece table that is out of order
+or points past the end of the stream raises :class:`UnreadableContent`, and nothing is
+allocated from a size the file states (every structure is a slice of a stream already in
+memory, itself bounded by ``max_file_bytes``).
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import olefile
 
@@ -60,6 +64,7 @@ from dpscan.model.extraction import (
 
 WORD_STREAM = "WordDocument"
 OBJECT_POOL = "ObjectPool"  # the storage of embedded objects
+MAX_EMBEDDED_DOCUMENTS = 64  # a letter embeds a few; thousands would each cost a read
 ENCRYPTED = "doc97_encrypted"  # as the protection check (msoffcrypto's format name) says
 WORD_IDENTS = (0xA5EC, 0xA5DC, 0xA697, 0xA699)  # Word 97 and later; Word 6/95 variants
 WORD97_NFIB = 0x00C1  # Word 97; Word 6 is 0x65, Word 95 0x68
@@ -527,16 +532,29 @@ def read_document(ole: olefile.OleFileIO, storage: list[str]) -> tuple[Fib, Word
     return fib, _word97_text(ole, storage, word, fib)
 
 
-def _add_document(buffer: TextBuffer, fib: Fib, text: WordText, budget: int,
+class DecodeBudget:
+    """The characters the file may still decode, shared by all its stories and all the
+    documents embedded in it."""
+
+    def __init__(self, characters: int) -> None:
+        self.left = characters
+
+
+def _add_document(buffer: TextBuffer, fib: Fib, text: WordText, budget: DecodeBudget,
                   prefix: str = "") -> bool:
-    """Add a document's stories in CP order, at most ``budget`` characters of each;
-    False once the buffer is full."""
+    """Add a document's stories in CP order, as far as ``budget`` and the document's own
+    size allow; False once the buffer is full or a story could not be read to its end."""
+    # A real document's characters take a byte of its stream each at least: pieces that
+    # say more overlap, and are read no further than the stream's length.
+    document_left = len(text.word)
     for name, field in (MAIN_STORY, *STORIES_AFTER_MAIN):
         start = sum(fib.ccps[:field])
         end = min(start + fib.ccps[field], text.end)
         if start >= end:
             continue
-        read_to = min(end, start + budget)
+        read_to = min(end, start + min(budget.left, document_left))
+        budget.left -= read_to - start
+        document_left -= read_to - start
         if not _add_story(buffer, text.read(start, read_to), prefix + name, text.marks.known):
             return False
         if read_to < end:
@@ -545,10 +563,30 @@ def _add_document(buffer: TextBuffer, fib: Fib, text: WordText, budget: int,
     return True
 
 
+def _stream_place(ole: olefile.OleFileIO, path: list[str]) -> tuple[bool, int]:
+    """Where the stream ``openstream(path)`` opens starts: (in the mini stream, first
+    sector).  Found as olefile finds it: each storage's first child of that name, case aside."""
+    entry: Any = ole.root  # types-olefile leaves out the entries' children and sectors
+    for name in path:
+        entry = next(kid for kid in entry.kids if kid.name.lower() == name.lower())
+    return bool(entry.is_minifat), int(entry.isectStart)
+
+
 def _embedded_documents(ole: olefile.OleFileIO) -> list[list[str]]:
-    """Storages of Word documents embedded as objects (ObjectPool), nested ones too."""
-    return [entry[:-1] for entry in ole.listdir()
-            if len(entry) > 2 and entry[0] == OBJECT_POOL and entry[-1] == WORD_STREAM]
+    """Storages of Word documents embedded as objects (ObjectPool), nested ones too, each
+    WordDocument stream once (storages may point at the same sectors, the file's own
+    included) and :data:`MAX_EMBEDDED_DOCUMENTS` at most."""
+    seen = {_stream_place(ole, [WORD_STREAM])}
+    storages: list[list[str]] = []
+    for entry in ole.listdir():
+        if len(entry) > 2 and entry[0] == OBJECT_POOL and entry[-1] == WORD_STREAM:
+            place = _stream_place(ole, entry)
+            if place not in seen:
+                seen.add(place)
+                storages.append(entry[:-1])
+                if len(storages) == MAX_EMBEDDED_DOCUMENTS:
+                    break
+    return storages
 
 
 def extract_doc(handle: BinaryIO, limits: Limits) -> ExtractedText:
@@ -564,7 +602,7 @@ def extract_doc(handle: BinaryIO, limits: Limits) -> ExtractedText:
     document that is broken or encrypted is left out).
     """
     buffer = TextBuffer(limits.max_text_chars)
-    budget = 2 * limits.max_text_chars  # characters decoded per story at most
+    budget = DecodeBudget(2 * limits.max_text_chars)
     ole = olefile.OleFileIO(handle)
     try:
         if not ole.exists(WORD_STREAM):

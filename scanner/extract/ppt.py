@@ -18,7 +18,11 @@ record from the start instead.
 
 Bounded: text stops at ``max_text_chars``; a record whose length runs past its parent
 raises, nesting deeper than :data:`MAX_DEPTH` raises, and nothing is allocated from a
-length the file states (bodies are slices of the stream already in memory).
+length the file states (bodies are slices of the stream already in memory).  The work is
+linear in the stream's length whatever its offsets point at: each persist directory and
+each slide or notes record is read once however many edits or list entries name it, and
+the bytes walked (directories, and records) are capped at a multiple of the stream's
+length; a stream past the cap is read in file order instead.
 """
 
 from __future__ import annotations
@@ -72,6 +76,10 @@ ENCRYPTED_TOKEN = 0xF3D1C4DF
 CONTAINER_VERSION = 0xF
 MAX_DEPTH = 64  # real files nest a dozen deep (groups in groups); deeper is hostile
 MAX_EDITS = 10_000  # UserEditAtoms followed back: one per save
+# Bytes of records walked, per byte of the stream: the Document is walked three times (the
+# slides' list, the notes' list, headers and footers) and each slide or notes twice (its
+# notes reference, its texts); more means records that point into each other.
+WALKS_PER_BYTE = 4
 
 _HEADER = struct.Struct("<HHI")
 _U32 = struct.Struct("<I")
@@ -191,12 +199,33 @@ def _current_edit_offset(ole: olefile.OleFileIO) -> int:
     return int(offset)
 
 
+def _read_directory(data: bytes, directory: Record, offsets: dict[int, int]) -> None:
+    """Add a PersistDirectoryAtom's entries to ``offsets`` where the id has none yet (the
+    newest edit, read first, wins)."""
+    position = directory.start
+    while position + 4 <= directory.end:
+        (entry,) = _U32.unpack_from(data, position)
+        first, count = entry & 0xFFFFF, entry >> 20
+        position += 4
+        if position + 4 * count > directory.end:
+            raise ValueError("a persist directory entry runs past its atom")
+        for index in range(count):
+            offsets.setdefault(first + index, _U32.unpack_from(data, position + 4 * index)[0])
+        position += 4 * count
+
+
 def persist_directory(data: bytes, edit_offset: int) -> tuple[dict[int, int], int]:
     """The persist id -> stream offset map of the live document, and the Document's
-    persist id, following the UserEditAtoms from the current one back to the first."""
+    persist id, following the UserEditAtoms from the current one back to the first.
+
+    Each directory is read once however many edits point at it, and the directories read
+    may hold no more bytes than the stream (more means they overlap): linear work.
+    """
     offsets: dict[int, int] = {}
     document_ref: int | None = None
     seen: set[int] = set()
+    directories_read: set[int] = set()
+    directory_bytes_left = len(data)
     while edit_offset and edit_offset not in seen:
         if len(seen) >= MAX_EDITS:
             raise ValueError("too many PowerPoint edits")
@@ -207,24 +236,34 @@ def persist_directory(data: bytes, edit_offset: int) -> tuple[dict[int, int], in
         last_edit, directory_offset, document = struct.unpack_from("<III", data, edit.start + 8)
         if document_ref is None:
             document_ref = document
-        directory = record_at(data, directory_offset)
-        if directory.type != RT_PERSIST_DIRECTORY_ATOM:
-            raise ValueError("the persist directory is not a PersistDirectoryAtom")
-        position = directory.start
-        while position + 4 <= directory.end:
-            (entry,) = _U32.unpack_from(data, position)
-            first, count = entry & 0xFFFFF, entry >> 20
-            position += 4
-            if position + 4 * count > directory.end:
-                raise ValueError("a persist directory entry runs past its atom")
-            for index in range(count):
-                # setdefault: the newest edit, read first, wins.
-                offsets.setdefault(first + index, _U32.unpack_from(data, position + 4 * index)[0])
-            position += 4 * count
+        if directory_offset not in directories_read:
+            directories_read.add(directory_offset)
+            directory = record_at(data, directory_offset)
+            if directory.type != RT_PERSIST_DIRECTORY_ATOM:
+                raise ValueError("the persist directory is not a PersistDirectoryAtom")
+            directory_bytes_left -= directory.end - directory.start
+            if directory_bytes_left < 0:
+                raise ValueError("PowerPoint persist directories overlap")
+            _read_directory(data, directory, offsets)
         edit_offset = last_edit
     if document_ref is None:
         raise ValueError("no UserEditAtom")
     return offsets, document_ref
+
+
+class WalkBudget:
+    """The bytes of records the reader may still walk: :data:`WALKS_PER_BYTE` times the
+    stream's length, so that records pointing into each other cost linear work at most."""
+
+    def __init__(self, data: bytes) -> None:
+        self.left = WALKS_PER_BYTE * len(data)
+
+    def walk(self, record: Record, times: int) -> Record:
+        """``record``, charged for walking it ``times``; raises ValueError past the budget."""
+        self.left -= times * (_HEADER.size + record.end - record.start)
+        if self.left < 0:
+            raise ValueError("PowerPoint records are walked too often: they overlap")
+        return record
 
 
 class _Collector:
@@ -260,29 +299,37 @@ def _notes_ref(data: bytes, slide: Record) -> int:
 def _read_by_persist(data: bytes, edit_offset: int, out: _Collector) -> None:
     """Slides in order, each followed by its notes, then headers and footers."""
     offsets, document_ref = persist_directory(data, edit_offset)
+    budget = WalkBudget(data)
+    walked: set[int] = set()
 
-    def resolve(persist_id: int, kind: int) -> Record | None:
+    def resolve_once(persist_id: int, kind: int) -> Record | None:
+        """The record of ``persist_id`` if it is a ``kind`` not walked yet: many list
+        entries (or persist ids) naming one slide walk it once."""
         offset = offsets.get(persist_id)
-        if offset is None:
+        if offset is None or offset in walked:
             return None
         record = record_at(data, offset)
-        return record if record.type == kind else None
+        if record.type != kind:
+            return None
+        walked.add(offset)
+        return budget.walk(record, 2)  # twice: a slide's notes reference, then its texts
 
-    document = resolve(document_ref, RT_DOCUMENT)
+    document = resolve_once(document_ref, RT_DOCUMENT)
     if document is None:
         raise ValueError("the persist directory does not lead to the Document")
+    budget.walk(document, 2)  # four walks in all: the two lists, headers and footers
     notes_pages = {page.slide_id: page for page in slide_list(data, document, NOTES_LIST)}
     for listed in slide_list(data, document, SLIDES_LIST):
-        slide = resolve(listed.persist_id, RT_SLIDE)
+        slide = resolve_once(listed.persist_id, RT_SLIDE)
         texts = listed.texts + (_slide_texts(data, slide, listed.texts) if slide else [])
         page = notes_pages.pop(_notes_ref(data, slide), None) if slide else None
         if page is not None:
-            notes = resolve(page.persist_id, RT_NOTES)
+            notes = resolve_once(page.persist_id, RT_NOTES)
             texts += page.texts + (_slide_texts(data, notes, page.texts) if notes else [])
         if not out.add(texts):
             return
     for page in notes_pages.values():  # notes pages no slide points at
-        notes = resolve(page.persist_id, RT_NOTES)
+        notes = resolve_once(page.persist_id, RT_NOTES)
         if not out.add(page.texts + (_slide_texts(data, notes, page.texts) if notes else [])):
             return
     for child in records(data, document.start, document.end):

@@ -24,6 +24,7 @@ import pytest
 
 from dpscan.detectors.content import ContentDetector
 from dpscan.model.extraction import EncryptedContent, ExtractedText, Limits
+from dpscan.scanner.extract import doc
 from dpscan.scanner.extract.doc import (
     ENCRYPTED,
     clean,
@@ -293,3 +294,171 @@ def test_mutated_files_return_or_raise_quickly(converted: dict[str, Path]) -> No
         except Exception:  # noqa: BLE001,S112 - an ordinary exception is the contract
             continue
     assert time.perf_counter() - started < 20.0
+
+
+# Hostile structure in a file built here ---------------------------------------------------
+
+# A Compound File Binary ([MS-CFB] version 3) writer, just enough for olefile: every stream
+# is padded to 4096 bytes so that none goes in the mini stream, and a stream given as a
+# path (a tuple) shares the sectors of the stream at that path, as a hostile file's may.
+_FREE_SECTOR, _END_OF_CHAIN, _FAT_SECTOR = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+_NO_ENTRY = 0xFFFFFFFF
+_SECTOR = 512
+_STORAGE, _STREAM, _ROOT = 1, 2, 5
+
+OleTree = dict[str, "bytes | tuple[str, ...] | OleTree"]
+
+
+def ole_file(tree: OleTree) -> bytes:
+    """A CFB file holding ``tree``: a dict is a storage, bytes a stream, a tuple the path
+    of another stream whose sectors this one shares."""
+    names, kinds, children = ["Root Entry"], [_ROOT], [[]]
+    spans: list[tuple[int, int]] = [(_END_OF_CHAIN, 0)]  # (first sector, size) per entry
+    index_of: dict[tuple[str, ...], int] = {}
+    aliases: list[tuple[int, tuple[str, ...]]] = []
+    sectors: list[bytes] = []
+    fat: list[int] = []
+
+    def allocate(blob: bytes) -> int:
+        first = len(sectors)
+        for at in range(0, len(blob), _SECTOR):
+            sectors.append(blob[at: at + _SECTOR].ljust(_SECTOR, b"\0"))
+            fat.append(len(sectors))
+        fat[-1] = _END_OF_CHAIN
+        return first
+
+    def add(parent: int, path: tuple[str, ...], node: bytes | tuple[str, ...] | OleTree) -> None:
+        index = len(names)
+        names.append(path[-1])
+        children.append([])
+        children[parent].append(index)
+        index_of[path] = index
+        kinds.append(_STORAGE if isinstance(node, dict) else _STREAM)
+        spans.append((0, 0))
+        if isinstance(node, dict):
+            for name, child in node.items():
+                add(index, (*path, name), child)
+        elif isinstance(node, tuple):
+            aliases.append((index, node))
+        else:
+            blob = node.ljust(4096, b"\0")
+            spans[index] = (allocate(blob), len(blob))
+
+    for name, node in tree.items():
+        add(0, (name,), node)
+    for index, target in aliases:
+        spans[index] = spans[index_of[target]]
+    right = {kid: after for kids in children for kid, after in zip(kids, kids[1:], strict=False)}
+    directory = bytearray()
+    for index, name in enumerate(names):
+        entry = bytearray(128)
+        encoded = name.encode("utf-16-le") + b"\0\0"
+        entry[: len(encoded)] = encoded
+        struct.pack_into("<HBBIII", entry, 64, len(encoded), kinds[index], 1, _NO_ENTRY,
+                         right.get(index, _NO_ENTRY),
+                         children[index][0] if children[index] else _NO_ENTRY)
+        struct.pack_into("<II", entry, 116, *spans[index])
+        directory += entry
+    directory_first = allocate(bytes(directory))
+    fat_sectors = 1
+    while len(sectors) + fat_sectors > fat_sectors * (_SECTOR // 4):
+        fat_sectors += 1
+    fat_first = len(sectors)
+    fat += [_FAT_SECTOR] * fat_sectors
+    fat += [_FREE_SECTOR] * (fat_sectors * (_SECTOR // 4) - len(fat))
+    header = bytearray(_SECTOR)
+    header[:8] = bytes.fromhex("D0CF11E0A1B11AE1")
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIII", header, 44, fat_sectors, directory_first, 0, 4096,
+                     _END_OF_CHAIN, 0, _END_OF_CHAIN, 0)
+    difat = [fat_first + number for number in range(fat_sectors)]
+    struct.pack_into("<109I", header, 76, *difat, *[_FREE_SECTOR] * (109 - len(difat)))
+    return bytes(header) + b"".join(sectors) + struct.pack(f"<{len(fat)}I", *fat)
+
+
+def _word_streams(text: bytes, pieces: int = 1, stories: int = 1) -> OleTree:
+    """A Word 97 document's WordDocument and 1Table streams: ``text`` (cp1252) read by
+    ``pieces`` pieces that each point at all of it (a real file's never overlap), the CPs
+    shared evenly by the first ``stories`` stories."""
+    fib = bytearray(32)
+    struct.pack_into("<HH", fib, 0, 0xA5EC, 0xC1)
+    struct.pack_into("<H", fib, 0x0A, 0x0200)  # fWhichTblStm: 1Table
+    fib += struct.pack("<H", 14) + bytes(28)  # csw, FibRgW97
+    ccps = [pieces * len(text) // stories] * stories + [0] * (8 - stories)
+    fib += struct.pack("<H3I8I11I", 22, 0, 0, 0, *ccps, *[0] * 11)  # cslw, FibRgLw97
+    fc_lcb = [0] * (2 * 93)
+    text_at = len(fib) + 2 + 4 * len(fc_lcb)
+    cps = struct.pack(f"<{pieces + 1}I", *(number * len(text) for number in range(pieces + 1)))
+    pcd = struct.pack("<HIH", 0, (2 * text_at) | 0x40000000, 0)  # compressed: cp1252
+    plc = cps + pcd * pieces
+    fc_lcb[2 * 33: 2 * 33 + 2] = [0, 5 + len(plc)]  # fcClx, lcbClx
+    fib += struct.pack(f"<H{len(fc_lcb)}I", 93, *fc_lcb)
+    return {"WordDocument": bytes(fib) + text,
+            "1Table": bytes([2]) + struct.pack("<I", len(plc)) + plc}
+
+
+@pytest.fixture
+def decoded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The characters each WordText.read decodes, as the extractor reads."""
+    counts: list[int] = []
+    read = doc.WordText.read
+
+    def counted(self: doc.WordText, start: int, end: int) -> str:
+        text = read(self, start, end)
+        counts.append(len(text))
+        return text
+
+    monkeypatch.setattr(doc.WordText, "read", counted)
+    return counts
+
+
+def test_the_built_document_is_read() -> None:
+    data = ole_file(_word_streams(b"Amelia Jones (NHS 999 000 0018) is in Year 3.\r"))
+    result = extract_doc(io.BytesIO(data), LIMITS)
+    assert result.text == "Amelia Jones (NHS 999 000 0018) is in Year 3.\n"
+
+
+def test_pieces_over_the_same_bytes_decode_no_more_than_the_stream(decoded: list[int]
+                                                                   ) -> None:
+    # 4,000 pieces each over the same 8,000 field-begin marks, in all eight stories: 32
+    # million characters by the piece table, in a 60 KB file.
+    streams = _word_streams(b"\x13" * 8000, pieces=4000, stories=8)
+    started = time.perf_counter()
+    result = extract_doc(io.BytesIO(ole_file(streams)), Limits())
+    assert time.perf_counter() - started < 1.0
+    assert result.text == "" and result.truncated
+    word = streams["WordDocument"]
+    assert isinstance(word, bytes) and sum(decoded) <= len(word)
+
+
+def test_embedded_documents_sharing_sectors_are_read_once() -> None:
+    tree = _word_streams(b"Amelia Jones (NHS 999 000 0018) is in Year 3.\r")
+    pool: OleTree = {f"_{number}": {"WordDocument": ("WordDocument",), "1Table": ("1Table",)}
+                     for number in range(3)}  # the file's own document, three times over
+    pool["_3"] = _word_streams(b"Sam Patel carries an inhaler.\r")
+    pool["_4"] = {"WordDocument": ("ObjectPool", "_3", "WordDocument"),
+                  "1Table": ("ObjectPool", "_3", "1Table")}
+    tree["ObjectPool"] = pool
+    result = extract_doc(io.BytesIO(ole_file(tree)), LIMITS)
+    assert result.text == ("Amelia Jones (NHS 999 000 0018) is in Year 3.\n"
+                           "Sam Patel carries an inhaler.\n")
+
+
+def test_one_decode_budget_for_the_file_and_its_embedded_documents(decoded: list[int]
+                                                                    ) -> None:
+    # Each document is one field instruction of 1,500 characters: nothing of it is kept,
+    # so only the decode budget (twice max_text_chars) stops the reading.
+    instruction = b"\x13" + b" PAGE" * 299 + b"\x15"
+    tree = _word_streams(instruction)
+    tree["ObjectPool"] = {f"_{number}": _word_streams(instruction) for number in range(10)}
+    result = extract_doc(io.BytesIO(ole_file(tree)), Limits(max_text_chars=1_000))
+    assert result.truncated and result.text == ""
+    assert sum(decoded) == 2_000
+
+
+def test_at_most_64_embedded_documents_are_read() -> None:
+    tree = _word_streams(b"Staff list\r")
+    tree["ObjectPool"] = {f"_{number:03d}": _word_streams(f"Embedded {number:03d}\r".encode())
+                          for number in range(70)}
+    lines = extract_doc(io.BytesIO(ole_file(tree)), LIMITS).text.splitlines()
+    assert lines == ["Staff list", *(f"Embedded {number:03d}" for number in range(64))]

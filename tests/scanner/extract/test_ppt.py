@@ -23,6 +23,7 @@ from pptx.util import Inches
 
 from dpscan.model.extraction import EncryptedContent, Limits, UnreadableContent
 from dpscan.scanner.extract.ppt import extract_ppt
+from tests.scanner.extract.test_doc import ole_file
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 CONVERT_SECONDS = 600
@@ -239,3 +240,120 @@ def test_hostile_streams_in_a_real_ole_file_raise_quickly(tmp_path: Path) -> Non
         _raises_quickly(_ole_with(stream, tmp_path))
     readable = _ole_with(_record(0x03EE, chars, container=True), tmp_path)
     assert extract_ppt(io.BytesIO(readable), LIMITS).text == "Amelia Jones\n"
+
+
+# Hostile persist structures in a file built here: offsets that name one record many times.
+
+TEXT_CHARS, SLIDE, DOCUMENT, SLIDE_LIST, SLIDE_PERSIST = 0x0FA0, 0x03EE, 0x03E8, 0x0FF0, 0x03F3
+USER_EDIT, PERSIST_DIRECTORY = 0x0FF5, 0x1772
+AMELIA = _record(TEXT_CHARS, "Amelia Jones".encode("utf-16-le"))
+
+
+def _ppt_file(stream: bytes, edit_offset: int) -> bytes:
+    """An OLE file of ``stream`` as its PowerPoint Document (a filler record after it, so
+    the writer's padding is a record too) and a Current User naming ``edit_offset``."""
+    current_user = (struct.pack("<HHI", 0, 0x0FF6, 20)
+                    + struct.pack("<III", 20, 0xE391C05F, edit_offset))
+    filler = _record(0x0FFF, bytes(max(0, 4096 - len(stream) - 8)))
+    return ole_file({"PowerPoint Document": stream + filler, "Current User": current_user})
+
+
+def _document(persist_ids: list[int]) -> bytes:
+    """A Document whose slide list names ``persist_ids`` in order."""
+    entries = b"".join(_record(SLIDE_PERSIST, struct.pack("<5I", persist_id, 0, 0, 256, 0))
+                       for persist_id in persist_ids)
+    return _record(DOCUMENT, _record(SLIDE_LIST, entries, container=True), container=True)
+
+
+def _directory(offsets: list[int]) -> bytes:
+    """A PersistDirectoryAtom giving persist ids 1, 2, ... the ``offsets``."""
+    body = b""
+    for first in range(0, len(offsets), 4095):  # 12 bits of count an entry
+        chunk = offsets[first: first + 4095]
+        body += struct.pack(f"<I{len(chunk)}I", (first + 1) | (len(chunk) << 20), *chunk)
+    return _record(PERSIST_DIRECTORY, body)
+
+
+def _edit(last_edit: int, directory: int, document_id: int) -> bytes:
+    """A UserEditAtom: the edit before, the persist directory, the Document's persist id."""
+    return _record(USER_EDIT, struct.pack("<IHBBIIII", 0, 0, 0, 3, last_edit, directory,
+                                          document_id, 0) + bytes(8))
+
+
+def _read_timed(data: bytes) -> tuple[str, float]:
+    started = time.perf_counter()
+    text = extract_ppt(io.BytesIO(data), LIMITS).text
+    return text, time.perf_counter() - started
+
+
+def test_slide_list_entries_naming_one_slide_walk_it_once() -> None:
+    # 400 list entries name one slide of 10,000 empty text atoms: 4 million records to
+    # walk (13 s) if each entry walked it, in a 100 KB file.
+    slide = _record(SLIDE, AMELIA + _record(TEXT_CHARS, b"") * 10_000, container=True)
+    document = _document([1] * 400)
+    directory = _directory([0, len(slide)])
+    directory_at = len(slide) + len(document)
+    stream = slide + document + directory + _edit(0, directory_at, 2)
+    text, seconds = _read_timed(_ppt_file(stream, directory_at + len(directory)))
+    assert text == "Amelia Jones\n"
+    assert seconds < 1.0
+
+
+def test_edits_naming_one_persist_directory_read_it_once() -> None:
+    # 1,300 edits name one directory of 12,500 entries: 16 million entries to read (3 s)
+    # if each edit read it, in a 100 KB file.
+    slide = _record(SLIDE, AMELIA, container=True)
+    document = _document([2])
+    directory = _directory([len(slide), 0] + [0] * 12_498)
+    directory_at = len(slide) + len(document)
+    stream = bytearray(slide + document + directory)
+    last_edit = 0
+    for _ in range(1_300):
+        edit_at = len(stream)
+        stream += _edit(last_edit, directory_at, 1)
+        last_edit = edit_at
+    text, seconds = _read_timed(_ppt_file(bytes(stream), last_edit))
+    assert text == "Amelia Jones\n"
+    assert seconds < 1.0
+
+
+def test_slides_nested_in_each_other_are_read_in_file_order() -> None:
+    # Sixty persist ids name sixty slides each inside the one before: walking every one
+    # would read the innermost text sixty times.  Past the walk budget the stream is read
+    # in file order, each text once.
+    nested = AMELIA
+    for _ in range(60):
+        nested = _record(SLIDE, nested, container=True)
+    offsets = [8 * level for level in range(60)]  # each slide's header in the one before
+    document = _document(list(range(2, 62)))
+    directory = _directory([len(nested), *offsets])
+    directory_at = len(nested) + len(document)
+    stream = nested + document + directory + _edit(0, directory_at, 1)
+    text, _seconds = _read_timed(_ppt_file(stream, directory_at + len(directory)))
+    assert text == "Amelia Jones\n"
+
+
+def test_persist_directories_nested_in_each_other_cost_linear_time() -> None:
+    # 4,000 directories, each starting inside the one before and running to the same end
+    # (each reads the next one's header as two offsets): 96 MB of entries to read if each
+    # were read whole, in a 200 KB file.  The stream then falls back to file order.
+    slide = _record(SLIDE, AMELIA, container=True)
+    document = _document([2])
+    base = len(slide) + len(document)
+    levels = 4_000
+    end = base + 12 * levels + 12
+    chain = bytearray()
+    for level in range(levels):
+        at = base + 12 * level
+        chain += struct.pack("<HHI", 0, PERSIST_DIRECTORY, end - at - 8)  # header
+        chain += struct.pack("<I", 1 | (2 << 20))  # an entry of two offsets: the next header
+    chain += struct.pack("<III", 1 | (2 << 20), 0, 0)
+    stream = bytearray(slide + document + chain)
+    last_edit = 0
+    for level in range(levels):
+        edit_at = len(stream)
+        stream += _edit(last_edit, base + 12 * level, 1)
+        last_edit = edit_at
+    text, seconds = _read_timed(_ppt_file(bytes(stream), last_edit))
+    assert text == "Amelia Jones\n"
+    assert seconds < 1.0
