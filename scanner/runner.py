@@ -170,6 +170,7 @@ def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
     # mount next time must not read as every file under it deleted.
     mounts_at_start = _mount_points_beneath(folder_roots)
     files: RecordList | RecordStore = RecordList() if store is None else store
+    tally = _Tally()
     stopped = False
     items = iter_scan(roots, config, run, isolate=isolate)
     try:
@@ -177,7 +178,7 @@ def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
             if isinstance(item, WalkError):
                 summary.walk_errors.append(item)
             else:
-                files.add(_judge(item, governor, reviews, run))
+                files.add(tally.add(_judge(item, governor, reviews, run)))
             if progress is not None:
                 progress(item)
             if _stop_requested:
@@ -194,7 +195,7 @@ def _scan_into(roots: list[str], config: ScanConfig, summary: ScanSummary,
         summary.complete = False
         summary.incomplete_reasons.extend(f"root could not be read: {e.root} ({e.error})"
                                           for e in unreachable)
-    summary_roots = _count(summary, files, governor)
+    summary_roots = tally.fill(summary, files, governor)
     summary.finished = _now()
     if run is None:
         return ScanResult(scan=summary, files=files)
@@ -316,9 +317,10 @@ def report_from_catalogue(
     summary.settings["regenerated"] = _now()
     reviews = catalogue.reviews()
     files: RecordList | RecordStore = RecordList() if store is None else store
+    tally = _Tally()
     for item in catalogue.latest_results(roots):
-        files.add(_judge(item, governor, reviews))
-    _count(summary, files, governor)
+        files.add(tally.add(_judge(item, governor, reviews)))
+    tally.fill(summary, files, governor)
     return ScanResult(scan=summary, files=files)
 
 
@@ -345,28 +347,38 @@ def _judge(item: FileResult, governor: Governor | None,
     return item
 
 
-def _count(summary: ScanSummary, files: Iterable[FileResult],
-           governor: Governor | None) -> set[str]:
-    """Fill the summary's counts in one pass over ``files``; the roots that had files."""
-    seen = scanned = errors = personal = 0
-    roots: set[str] = set()
-    for record in files:
-        seen += 1
-        scanned += record.status == Status.SCANNED
-        errors += record.status == Status.ERROR
-        personal += record.has_personal_data
-        roots.add(record.root)
-    summary.files_seen = seen
-    summary.files_scanned = scanned
-    summary.errors = errors + len(summary.walk_errors)
-    summary.files_with_personal_data = personal
-    summary.duplicates = (files.duplicates() if isinstance(files, RecordStore)
-                          else find_duplicates(files))
-    if governor is not None:
-        summary.as_of = governor.today.isoformat()
-        summary.rules = governor.provenance()
-        summary.assets = governor.asset_summary(files)
-    return roots
+class _Tally:
+    """The summary's counts, kept as each judged record is stored (one more reading of a
+    large scan's store would decode every record again)."""
+
+    def __init__(self) -> None:
+        self.seen = self.scanned = self.errors = self.personal = 0
+        self.roots: set[str] = set()
+
+    def add(self, record: FileResult) -> FileResult:
+        """Count ``record``; return it."""
+        self.seen += 1
+        self.scanned += record.status == Status.SCANNED
+        self.errors += record.status == Status.ERROR
+        self.personal += record.has_personal_data
+        self.roots.add(record.root)
+        return record
+
+    def fill(self, summary: ScanSummary, files: Iterable[FileResult],
+             governor: Governor | None) -> set[str]:
+        """Fill the summary's counts (``files``: the records counted); the roots that had
+        files."""
+        summary.files_seen = self.seen
+        summary.files_scanned = self.scanned
+        summary.errors = self.errors + len(summary.walk_errors)
+        summary.files_with_personal_data = self.personal
+        summary.duplicates = (files.duplicates() if isinstance(files, RecordStore)
+                              else find_duplicates(files))
+        if governor is not None:
+            summary.as_of = governor.today.isoformat()
+            summary.rules = governor.provenance()
+            summary.assets = governor.asset_summary(files)
+        return self.roots
 
 
 def find_duplicates(files: Iterable[FileResult]) -> list[dict[str, object]]:
