@@ -148,10 +148,16 @@ def plausible_person(value: str) -> bool:
 
 def is_plausible_name(value: str) -> bool:
     """True for a table cell that can be a person's name: letters first, no digits, a few
-    words, not only form-label words ("Name", "Contact")."""
+    words, not only form-label words ("Name", "Contact"), and not a form's answer ("Yes",
+    "None")."""
     value = value.strip()
     return (bool(_NAME_CELL.match(value)) and len(value.split()) <= 6
-            and not only_form_words(value))
+            and value.lower() not in _ANSWERS and not only_form_words(value))
+
+
+# Answers a form field holds that are never a name.
+_ANSWERS = frozenset({"yes", "no", "none", "n/a", "na", "nil", "true", "false", "unknown",
+                      "not known", "not applicable"})
 
 
 def person_key(value: str) -> str:

@@ -151,3 +151,17 @@ def test_ctf_blocks_beside_basic_details(content: ContentDetector, blocks: str,
 def test_a_ctf_ethnicity_code_is_data_unless_refused(content: ContentDetector) -> None:
     assert content.detect(_ctf("")).special_categories == ["ethnicity"]
     assert content.detect(_ctf("", ethnicity="NOBT")).special_categories == []
+
+
+def test_a_single_pupil_ctf_counts_the_pupil_and_the_contact() -> None:
+    # "Header Document Name: Common Transfer File" and "Pupil Sex: F" name no one.
+    from dpscan.detectors.content import ContentDetector
+
+    text = """<CTfile><Header><DocumentName>Common Transfer File</DocumentName>
+<CTFversion>24.0</CTFversion></Header><CTFpupilData><Pupil><UPN>A123456789012</UPN>
+<Surname>Hughes</Surname><Forename>Megan</Forename><DOB>2013-05-17</DOB><Sex>F</Sex>
+<Contacts><Contact><Title>Mrs</Title><Surname>Hughes</Surname><Forename>Claire</Forename>
+<Relationship>MUM</Relationship></Contact></Contacts></Pupil></CTFpupilData></CTfile>"""
+    found = ContentDetector().detect(text)
+    assert found.data_subjects == 2
+    assert found.entities["PERSON"] == 4  # each of the two people's surname and forename
