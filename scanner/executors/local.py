@@ -18,7 +18,12 @@ A worker that dies for any other reason (a segfault in a parser, ``os._exit``, t
 kernel's OOM killer) is replaced too.  Each such file gets one record with status
 ``error``, an error naming the limit or the crash, and the flag ``timeout``,
 ``memory_limit`` or ``worker_crashed``.  Results stay in crawl order and at most
-``workers * IN_FLIGHT_PER_WORKER`` files are in flight.
+``workers * IN_FLIGHT_PER_WORKER * BATCH_FILES`` files are in flight.
+
+Small files go to a worker in batches (:data:`BATCH_FILES`): one task's round trip
+(pickling, pipes, the pool's threads) cost as much as reading a small text file.  A batch
+that fails (its time limit, a crash, the memory watchdog) is read again one file at a
+time, so each limit still falls on the file that caused it.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 import psutil
 from pebble import ProcessExpired, ProcessPool
@@ -48,8 +54,13 @@ from dpscan.scanner.executors.serial import memory_message, stopped_record, time
 from dpscan.scanner.executors.tempdirs import private_temp_dir
 from dpscan.scanner.walk import FileEntry
 
-# Files queued per worker: enough to keep workers busy, few enough to bound memory.
+# Tasks queued per worker: enough to keep workers busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 8
+# Small files sent to a worker together: at most this many, each at most this large, and
+# at most this many bytes in all.
+BATCH_FILES = 16
+BATCH_MAX_FILE_BYTES = 256 * 1024
+BATCH_BYTES = 2 * 1024 * 1024
 # The exit status of a worker that its memory watchdog ended (EX_SOFTWARE is 70; 86 is
 # unused by Python and the C libraries we load, so it cannot be mistaken for theirs).
 EXIT_MEMORY = 86
@@ -138,7 +149,39 @@ def _run(task: Task, entry: FileEntry, config: ScanConfig) -> list[FileResult]:
     return records
 
 
+def _run_batch(task: Task, entries: list[FileEntry],
+               config: ScanConfig) -> list[list[FileResult]]:
+    """Several small files in this worker, one after another (see :func:`_run`)."""
+    return [_run(task, entry, config) for entry in entries]
+
+
 # ---------------------------------------------------------------- in the scan's process
+
+
+class _Batch:
+    """Small files waiting to go to a worker together, then their outcomes."""
+
+    def __init__(self) -> None:
+        self.entries: list[FileEntry] = []
+        self.size = 0
+        self.future: Future[list[list[FileResult]]] | None = None
+        self.outcomes: list[list[FileResult]] | None = None
+        self.failed = False
+
+    def full(self) -> bool:
+        return len(self.entries) >= BATCH_FILES or self.size >= BATCH_BYTES
+
+
+class _Slot:
+    """One file's place: in a batch, or scheduled alone."""
+
+    __slots__ = ("batch", "index", "future")
+
+    def __init__(self, batch: _Batch | None, index: int,
+                 future: Future[list[FileResult]] | None) -> None:
+        self.batch = batch
+        self.index = index
+        self.future = future
 
 
 class _WorkerPool(ProcessPool):
@@ -170,6 +213,8 @@ class LocalExecutor:
     # hold it) and the pool.
     _ner_cache: tuple[str, bytes] | None
     _active: _WorkerPool
+    # The batch of small files still filling, in the map() running now.
+    _open: _Batch | None = None
 
     def __init__(self, config: ScanConfig, task: Task = scan_entry,
                  warm_up: WarmUp = warm_up) -> None:
@@ -221,21 +266,59 @@ class LocalExecutor:
         # the workers busy with them) and the pool lives on; otherwise the pool just stops.
         shared = self._running
         with self.running():
-            yield from in_crawl_order(items, self._submit, self._settle,
-                                      self.config.workers * IN_FLIGHT_PER_WORKER,
-                                      on_stop=_cancel_all if shared else None)
+            self._open = None
+            yield from in_crawl_order(
+                items, self._submit, self._settle,
+                self.config.workers * IN_FLIGHT_PER_WORKER * BATCH_FILES,
+                on_stop=_cancel_all if shared else None)
 
-    def _submit(self, entry: FileEntry) -> Future[list[FileResult]]:
+    def _submit(self, entry: FileEntry) -> _Slot:
+        if entry.size > BATCH_MAX_FILE_BYTES:
+            return _Slot(None, 0, self._schedule(_run, entry))
+        batch = self._open
+        if batch is None:
+            batch = self._open = _Batch()
+        batch.entries.append(entry)
+        batch.size += entry.size
+        if batch.full():
+            self._send(batch)
+        return _Slot(batch, len(batch.entries) - 1, None)
+
+    def _send(self, batch: _Batch) -> None:
+        batch.future = self._schedule(_run_batch, batch.entries)
+        if batch is self._open:
+            self._open = None
+
+    def _schedule(self, function: Callable[..., object], work: object) -> Future[Any]:
         if not self._active.active:  # broken by a fault pebble could not pin on a file
             # Joined before it is dropped: its semaphores are unlinked when it is collected,
             # and a worker it was still starting would fail on them with a traceback.
             self._active.stop()
             self._active.join()
             self._active = self._pool()
-        return self._active.schedule(_run, args=(self.task, entry, self.config),
+        return self._active.schedule(function, args=(self.task, work, self.config),
                                      timeout=self.config.limits.file_seconds or None)
 
-    def _settle(self, entry: FileEntry, future: Future[list[FileResult]]) -> Outcome:
+    def _settle(self, entry: FileEntry, slot: _Slot) -> Outcome:
+        batch = slot.batch
+        if batch is None:
+            assert slot.future is not None
+            return self._settle_alone(entry, slot.future)
+        if batch.future is None:  # the crawl moved on before the batch filled
+            self._send(batch)
+        if batch.outcomes is None and not batch.failed:
+            assert batch.future is not None
+            try:
+                batch.outcomes = batch.future.result()
+            except (FutureTimeout, ProcessExpired, BrokenProcessPool, CancelledError):
+                batch.failed = True
+        if batch.outcomes is not None:
+            return batch.outcomes[slot.index]
+        # A limit or a crash ended the batch: each of its files is read again alone, so
+        # the limit falls on the file that caused it.
+        return self._settle_alone(entry, self._schedule(_run, entry))
+
+    def _settle_alone(self, entry: FileEntry, future: Future[list[FileResult]]) -> Outcome:
         config = self.config
         try:
             return future.result()
@@ -250,9 +333,11 @@ class LocalExecutor:
             return [stopped_record(entry, message, Flag.WORKER_CRASHED)]
 
 
-def _cancel_all(futures: list[Future[list[FileResult]]]) -> None:
-    for future in futures:
-        future.cancel()
+def _cancel_all(slots: list[_Slot]) -> None:
+    for slot in slots:
+        future = slot.batch.future if slot.batch is not None else slot.future
+        if future is not None:
+            future.cancel()
 
 
 def crash_message(exitcode: int | None) -> str:

@@ -18,7 +18,12 @@ from dpscan.model.config import MIB, Limits, ScanConfig
 from dpscan.model.ids import Flag, Status
 from dpscan.model.records import FileResult, WalkError
 from dpscan.scanner.executors import WorkItem
-from dpscan.scanner.executors.local import IN_FLIGHT_PER_WORKER, LocalExecutor, crash_message
+from dpscan.scanner.executors.local import (
+    BATCH_FILES,
+    IN_FLIGHT_PER_WORKER,
+    LocalExecutor,
+    crash_message,
+)
 from dpscan.scanner.executors.serial import SerialExecutor
 from dpscan.scanner.walk import FileEntry
 from tests.hostile import tasks
@@ -88,7 +93,7 @@ def test_walk_errors_and_reused_results_pass_through_in_order() -> None:
 
 def test_in_flight_stays_bounded() -> None:
     config = _config()
-    limit = config.workers * IN_FLIGHT_PER_WORKER
+    limit = config.workers * IN_FLIGHT_PER_WORKER * BATCH_FILES  # small files go in batches
     taken = 0
 
     def items() -> Iterator[FileEntry]:
@@ -138,3 +143,20 @@ def test_real_scan_in_workers_matches_serial(tmp_path: Path) -> None:
         return [(r.path, r.status, r.flags) for o in executor.map(entries) for r in o]
 
     assert run(LocalExecutor(config)) == run(SerialExecutor(config))
+
+
+def test_small_files_go_to_the_workers_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[str] = []
+    schedule = LocalExecutor._schedule
+
+    def counted(self: LocalExecutor, function: object, work: object) -> object:
+        sent.append(getattr(function, "__name__", ""))
+        return schedule(self, function, work)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LocalExecutor, "_schedule", counted)
+    names = [f"f{i:02d}.txt" for i in range(2 * BATCH_FILES + 5)]
+    records = _run(names, _config())
+    assert [r.path for r in records] == names
+    assert all(r.status == Status.SCANNED for r in records)
+    # Two full batches and the rest, instead of a task per file.
+    assert sent == ["_run_batch"] * 3
