@@ -22,8 +22,10 @@ kernel's OOM killer) is replaced too.  Each such file gets one record with statu
 
 Small files go to a worker in batches (:data:`BATCH_FILES`): one task's round trip
 (pickling, pipes, the pool's threads) cost as much as reading a small text file.  A batch
-that fails (its time limit, a crash, the memory watchdog) is read again one file at a
-time, so each limit still falls on the file that caused it.
+has one file's time limit; one that fails (that limit, a crash, the memory watchdog) is
+read again one file at a time, so each limit still falls on the file that caused it, and
+a file that hangs costs at most twice the limit.  With OCR every file goes alone (a small
+image can take most of the limit).
 """
 
 from __future__ import annotations
@@ -273,7 +275,9 @@ class LocalExecutor:
                 on_stop=_cancel_all if shared else None)
 
     def _submit(self, entry: FileEntry) -> _Slot:
-        if entry.size > BATCH_MAX_FILE_BYTES:
+        # With OCR a small image can take most of the time limit, and a batch shares one:
+        # each file then goes alone.
+        if entry.size > BATCH_MAX_FILE_BYTES or self.config.limits.ocr:
             return _Slot(None, 0, self._schedule(_run, entry))
         batch = self._open
         if batch is None:

@@ -160,3 +160,20 @@ def test_small_files_go_to_the_workers_in_batches(monkeypatch: pytest.MonkeyPatc
     assert all(r.status == Status.SCANNED for r in records)
     # Two full batches and the rest, instead of a task per file.
     assert sent == ["_run_batch"] * 3
+
+
+def test_with_ocr_each_file_goes_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A small scanned image can take most of the time limit, which a batch would share.
+    sent: list[str] = []
+    schedule = LocalExecutor._schedule
+
+    def counted(self: LocalExecutor, function: object, work: object) -> object:
+        sent.append(getattr(function, "__name__", ""))
+        return schedule(self, function, work)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LocalExecutor, "_schedule", counted)
+    config = ScanConfig(workers=2, limits=Limits(file_seconds=3, worker_memory_bytes=400 * MIB,
+                                                 ocr=True))
+    names = [f"scan{i}.png" for i in range(5)]
+    assert [r.path for r in _run(names, config)] == names
+    assert sent == ["_run"] * 5
