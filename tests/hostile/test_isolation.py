@@ -145,7 +145,9 @@ def test_real_scan_in_workers_matches_serial(tmp_path: Path) -> None:
     assert run(LocalExecutor(config)) == run(SerialExecutor(config))
 
 
-def test_small_files_go_to_the_workers_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def scheduled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The worker functions the executor schedules, one per task."""
     sent: list[str] = []
     schedule = LocalExecutor._schedule
 
@@ -154,26 +156,22 @@ def test_small_files_go_to_the_workers_in_batches(monkeypatch: pytest.MonkeyPatc
         return schedule(self, function, work)  # type: ignore[arg-type]
 
     monkeypatch.setattr(LocalExecutor, "_schedule", counted)
+    return sent
+
+
+def test_small_files_go_to_the_workers_in_batches(scheduled: list[str]) -> None:
     names = [f"f{i:02d}.txt" for i in range(2 * BATCH_FILES + 5)]
     records = _run(names, _config())
     assert [r.path for r in records] == names
     assert all(r.status == Status.SCANNED for r in records)
     # Two full batches and the rest, instead of a task per file.
-    assert sent == ["_run_batch"] * 3
+    assert scheduled == ["_run_batch"] * 3
 
 
-def test_with_ocr_each_file_goes_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_with_ocr_each_file_goes_alone(scheduled: list[str]) -> None:
     # A small scanned image can take most of the time limit, which a batch would share.
-    sent: list[str] = []
-    schedule = LocalExecutor._schedule
-
-    def counted(self: LocalExecutor, function: object, work: object) -> object:
-        sent.append(getattr(function, "__name__", ""))
-        return schedule(self, function, work)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(LocalExecutor, "_schedule", counted)
     config = ScanConfig(workers=2, limits=Limits(file_seconds=3, worker_memory_bytes=400 * MIB,
                                                  ocr=True))
     names = [f"scan{i}.png" for i in range(5)]
     assert [r.path for r in _run(names, config)] == names
-    assert sent == ["_run"] * 5
+    assert scheduled == ["_run"] * 5
