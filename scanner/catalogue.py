@@ -307,6 +307,21 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+def _code_files(names: Iterable[str], suffixes: tuple[str, ...],
+                skip: Callable[[Path, Path], bool] = lambda file, root: False,
+                ) -> Iterator[tuple[str, Path]]:
+    """(``"<module>/<relative path>"``, file) for each file of the modules or packages
+    ``names`` with one of ``suffixes``, in a stable order, but those ``skip(file, root)``
+    leaves out."""
+    for name in names:
+        for root in _module_files_root(name):
+            files = sorted(root.rglob("*")) if root.is_dir() else [root]
+            base = root if root.is_dir() else root.parent
+            for file in files:
+                if file.is_file() and file.suffix in suffixes and not skip(file, root):
+                    yield f"{name}/{file.relative_to(base).as_posix()}", file
+
+
 @lru_cache(maxsize=1)
 def detection_code_digest() -> str:
     """A digest of dpscan's detection code and data and the versions of the libraries
@@ -314,17 +329,14 @@ def detection_code_digest() -> str:
     files scanned before rather than trusting their old results."""
     digest = hashlib.sha256()
     skipped = [Path(p) for name in _GOVERNANCE_CODE for p in _module_files_root(name)]
-    for name in _DETECTION_CODE:
-        for root in _module_files_root(name):
-            files = sorted(root.rglob("*")) if root.is_dir() else [root]
-            base = root if root.is_dir() else root.parent
-            for file in files:
-                if (not file.is_file() or file.suffix not in (".py", ".yaml", ".txt")
-                        or file.name in _GOVERNANCE_DATA
-                        or (root.is_dir() and any(file.is_relative_to(s) for s in skipped))):
-                    continue
-                digest.update(f"{name}/{file.relative_to(base).as_posix()}".encode())
-                digest.update(file.read_bytes())
+
+    def governance(file: Path, root: Path) -> bool:
+        return file.name in _GOVERNANCE_DATA or (
+            root.is_dir() and any(file.is_relative_to(s) for s in skipped))
+
+    for key, file in _code_files(_DETECTION_CODE, (".py", ".yaml", ".txt"), governance):
+        digest.update(key.encode())
+        digest.update(file.read_bytes())
     for package in _DETECTION_LIBRARIES:
         try:
             version = importlib.metadata.version(package)
@@ -339,11 +351,9 @@ def governance_code_digest() -> str:
     """A digest of dpscan's governance code (the rules file is the governor's own part of
     a judgement's context): a dpscan that judges differently judges kept files again."""
     digest = hashlib.sha256()
-    for name in _GOVERNANCE_CODE:
-        for root in _module_files_root(name):
-            for file in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
-                digest.update(file.name.encode())
-                digest.update(file.read_bytes())
+    for key, file in _code_files(_GOVERNANCE_CODE, (".py",)):
+        digest.update(key.encode())
+        digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
 
 
