@@ -148,7 +148,6 @@ class Governor:
         # The rules given to the containers of the top-level file judged last, by path:
         # records arrive container first, so its members can take its rule.
         self._container_rules: dict[str, RetentionRule | None] = {}
-        self._rules_by_id = {rule.id: rule for rule in schedule.rules} if schedule else {}
 
     def govern(self, result: FileResult) -> None:
         """Set asset, retention fields, policy flags and severity on ``result``.
@@ -185,8 +184,7 @@ class Governor:
         if self.schedule is not None:
             if result.container is None:
                 self._container_rules = {}
-            self._container_rules[result.path] = self._rules_by_id.get(
-                str(result.retention_rule))
+            self._container_rules[result.path] = self.schedule.get(str(result.retention_rule))
 
     def fingerprint(self) -> str:
         """A digest of everything this governor judges a file by apart from the file and

@@ -140,10 +140,19 @@ class RetentionSchedule:
     rules: tuple[RetentionRule, ...]
     source: Path
     sha256: str
+    # Rule ids are unique (the reader refuses a repeat): each record a rescan applies a
+    # kept judgement to looks its rule up here.
+    _by_id: dict[str, RetentionRule] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id: dict[str, RetentionRule] = {}
+        for rule in self.rules:
+            by_id.setdefault(rule.id, rule)  # the first, as a search in file order finds
+        object.__setattr__(self, "_by_id", by_id)
 
     def get(self, rule_id: str) -> RetentionRule | None:
         """The rule with id ``rule_id``, or None."""
-        return next((rule for rule in self.rules if rule.id == rule_id), None)
+        return self._by_id.get(rule_id)
 
     def rules_for_path(
         self, lowered: str
