@@ -22,7 +22,7 @@ import shutil
 import sqlite3
 import tempfile
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from types import TracebackType
@@ -122,14 +122,10 @@ def _open_reader(path: str, count: int, entity_types: frozenset[str]) -> RecordS
     """The store at ``path`` opened read-only (see :meth:`RecordStore.opener`); closing
     it leaves the file to the store that made it."""
     store = RecordStore.__new__(RecordStore)
-    store.folder = Path(path).parent
-    store._cleanup = None
-    store._db = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True,
-                                isolation_level=None)
-    store._pending = []
-    store._count = count
-    store._indexed = True  # the store that made it indexed it before handing it out
-    store._entity_types = set(entity_types)
+    # The store that made it indexed it before handing it out.
+    store._attach(Path(path).parent, sqlite3.connect(
+        f"{Path(path).as_uri()}?mode=ro", uri=True, isolation_level=None), None,
+        count=count, indexed=True, entity_types=entity_types)
     return store
 
 
@@ -148,21 +144,29 @@ class RecordStore:
         self.folder = Path(tempfile.mkdtemp(prefix=f"{STORE_PREFIX}{os.getpid()}-",
                                             dir=directory))
         # Removed at exit even if a caller forgets to close the store (not after SIGKILL).
-        self._cleanup: weakref.finalize[Any, Any] | None = weakref.finalize(
-            self, shutil.rmtree, self.folder, ignore_errors=True)
+        cleanup = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
         path = self.folder / _FILE
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        self._db = sqlite3.connect(path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode = OFF")  # a scratch file: no crash recovery
-        self._db.execute("PRAGMA synchronous = OFF")
-        self._db.execute("PRAGMA temp_store = FILE")
-        self._db.execute(
-            "CREATE TABLE records (seq INTEGER PRIMARY KEY, root TEXT, path TEXT, "
-            f"sha256 TEXT, record TEXT, terms TEXT, {_COLUMNS})")
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("PRAGMA journal_mode = OFF")  # a scratch file: no crash recovery
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA temp_store = FILE")
+        db.execute("CREATE TABLE records (seq INTEGER PRIMARY KEY, root TEXT, path TEXT, "
+                   f"sha256 TEXT, record TEXT, terms TEXT, {_COLUMNS})")
+        self._attach(self.folder, db, cleanup)
+
+    def _attach(self, folder: Path, db: sqlite3.Connection,
+                cleanup: weakref.finalize[Any, Any] | None, *, count: int = 0,
+                indexed: bool = False, entity_types: Iterable[str] = ()) -> None:
+        """The state of a store over ``db``: a new one (``__init__``) or one opened to read
+        (:func:`_open_reader`, no ``cleanup``: the file is its maker's)."""
+        self.folder = folder
+        self._cleanup = cleanup
+        self._db = db
         self._pending: list[tuple[Any, ...]] = []
-        self._count = 0
-        self._indexed = False
-        self._entity_types: set[str] = set()
+        self._count = count
+        self._indexed = indexed
+        self._entity_types: set[str] = set(entity_types)
 
     # ------------------------------------------------------------------------- writing
 
