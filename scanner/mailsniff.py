@@ -60,6 +60,14 @@ MSG_PROPERTIES = "__properties_version1.0"
 MSG_SUBSTG = "__substg1.0_"
 
 
+def is_msg_layout(ole: olefile.OleFileIO) -> bool:
+    """True when the open OLE file ``ole`` is laid out as an Outlook message: a top-level
+    ``__properties_version1.0`` stream and ``__substg1.0_*`` property streams."""
+    top = {path[0].lower() for path in ole.listdir(streams=True, storages=False)
+           if len(path) == 1}
+    return MSG_PROPERTIES.lower() in top and any(name.startswith(MSG_SUBSTG) for name in top)
+
+
 def looks_like_msg(handle: BinaryIO) -> bool:
     """True when ``handle`` is an OLE file laid out as an Outlook message.
 
@@ -72,10 +80,7 @@ def looks_like_msg(handle: BinaryIO) -> bool:
         if handle.read(len(_OLE_MAGIC)) != _OLE_MAGIC:
             return False
         handle.seek(0)
-        ole = olefile.OleFileIO(handle)
-        top = {path[0].lower() for path in ole.listdir(streams=True, storages=False)
-               if len(path) == 1}
-        return MSG_PROPERTIES.lower() in top and any(name.startswith(MSG_SUBSTG) for name in top)
+        return is_msg_layout(olefile.OleFileIO(handle))
     except Exception:  # noqa: BLE001 - any file that olefile cannot read is not a message
         return False
     finally:

@@ -33,7 +33,7 @@ from dpscan.scanner.formats import (
     formats_matching,
     formats_with_extension,
 )
-from dpscan.scanner.mailsniff import looks_like_email, looks_like_msg
+from dpscan.scanner.mailsniff import is_msg_layout, looks_like_email
 
 # How many leading bytes libmagic sees.  Enough for OOXML's first zip entries.
 SNIFF_BYTES = 1024 * 1024
@@ -137,19 +137,19 @@ def sniff_handle(handle: BinaryIO, filename: str, total_size: int) -> SniffResul
     if mime.startswith("text/") and looks_like_email(head):
         mime = MIME_EML  # libmagic often calls an .eml plain text
     elif mime in _GENERIC_OLE:
-        if looks_like_msg(handle):
-            mime = MIME_MSG  # an Outlook message libmagic saw only as OLE
-        else:
-            mime = _ole_content(handle) or mime
+        mime = _ole_content(handle) or mime
     return SniffResult(mime, extension_mismatch(filename, mime), report)
 
 
 def _ole_content(handle: BinaryIO) -> str | None:
-    """The content type of an OLE file libmagic could not place, from the stream holding
-    its content (:data:`_OLE_CONTENT_STREAMS`), or None."""
+    """The content type of an OLE file libmagic could not place, read from its directory
+    once: an Outlook message by its layout, else by the stream holding its content
+    (:data:`_OLE_CONTENT_STREAMS`); None when neither."""
     try:
         handle.seek(0)
         with olefile.OleFileIO(handle) as ole:
+            if is_msg_layout(ole):
+                return MIME_MSG  # an Outlook message libmagic saw only as OLE
             for stream, mime in _OLE_CONTENT_STREAMS:
                 if ole.exists(stream):
                     return mime
